@@ -1,0 +1,1 @@
+"""Card readers: the extractor protocol, the Gemini extractor and its output schema."""

@@ -1,0 +1,1 @@
+"""HTTP routes: /callback for LINE, and the operator endpoints."""

@@ -1,0 +1,85 @@
+"""POST /callback: verify, parse, dedupe, enqueue, answer 200 — no other I/O on this path."""
+
+from __future__ import annotations
+
+import logging
+
+from linebot.v3.webhooks import Event
+from quart import Blueprint, Response, jsonify, request
+
+from namecard.api.context import get_services
+from namecard.line.dispatch import job_for
+from namecard.line.webhook import WebhookRejected, parse_events, verify_signature
+from namecard.pipeline.queue import QueueFull
+from namecard.services import Services
+
+logger = logging.getLogger(__name__)
+
+blueprint = Blueprint("callback", __name__)
+
+BUSY_RETRY_AFTER_SECONDS = "5"
+
+
+@blueprint.post("/callback")
+async def callback() -> tuple[Response, int]:
+    services = get_services()
+    if services is None or not services.accepting:
+        response = jsonify(status="shutting_down", reason="the service is not accepting webhooks")
+        response.headers["Retry-After"] = BUSY_RETRY_AFTER_SECONDS
+        return response, 503
+    services.metrics.incr("webhook_requests")
+    try:
+        body = await _read_body(services.settings.max_webhook_body_bytes)
+        verify_signature(body, request.headers.get("X-Line-Signature"), services.channel_secret())
+        parsed = parse_events(body)
+    except WebhookRejected as rejected:
+        services.metrics.incr(rejected.counter)
+        logger.warning("webhook rejected (%d): %s", rejected.status, rejected.reason)
+        return jsonify(error=rejected.reason), rejected.status
+    services.metrics.incr("webhook_events", len(parsed.events) + parsed.unparsed)
+    services.metrics.incr("webhook_events_unparsed", parsed.unparsed)
+    try:
+        accepted = await _enqueue(services, parsed.events)
+    except QueueFull:
+        services.metrics.incr("webhook_rejected_busy")
+        response = jsonify(error="too many photos waiting; LINE will redeliver this event")
+        response.headers["Retry-After"] = BUSY_RETRY_AFTER_SECONDS
+        return response, 503
+    services.metrics.incr("webhook_accepted")
+    return jsonify(status="ok", accepted=accepted), 200
+
+
+async def _read_body(limit: int) -> bytes:
+    """The raw bytes, refused with 413 beyond `limit`. The rest of an oversized body is read and
+    discarded (never kept), so the sender gets the 413 instead of a reset connection."""
+    too_large = WebhookRejected(413, f"body larger than {limit} bytes", "webhook_rejected_too_large")
+    declared = request.content_length
+    chunks = bytearray()
+    async for chunk in request.body:
+        if len(chunks) + len(chunk) > limit or (declared is not None and declared > limit):
+            chunks.clear()
+            async for _ in request.body:
+                pass
+            raise too_large
+        chunks.extend(chunk)
+    return bytes(chunks)
+
+
+async def _enqueue(services: Services, events: list[Event]) -> int:
+    jobs = [job for job in map(job_for, events) if job is not None]
+    services.metrics.incr("webhook_events_ignored", len(events) - len(jobs))
+    if services.queue.room() < len(jobs):
+        raise QueueFull("no room for this webhook's events")
+    accepted = 0
+    for job in jobs:
+        if not await services.dedupe.claim(job.event_id):
+            services.metrics.incr("webhook_events_duplicate")
+            logger.info("duplicate webhook event %s dropped", job.event_id)
+            continue
+        try:
+            services.queue.put_nowait(job)
+        except QueueFull:
+            await services.dedupe.release(job.event_id)
+            raise
+        accepted += 1
+    return accepted

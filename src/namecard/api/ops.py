@@ -1,0 +1,80 @@
+"""Operator endpoints: /health (no outbound calls), /stats, /performance-report, /metrics."""
+
+from __future__ import annotations
+
+import hmac
+
+from quart import Blueprint, Response, jsonify, request
+
+from namecard.api.context import get_services
+from namecard.metrics import payloads, prometheus
+
+blueprint = Blueprint("ops", __name__)
+
+PUBLIC_ROUTES = frozenset({"/health", "/callback"})
+DEFAULT_REPORT_HOURS = 24.0
+
+
+@blueprint.get("/health")
+async def health() -> tuple[Response, int]:
+    services = get_services()
+    if services is None:
+        return jsonify(status="starting"), 503
+    if not services.accepting:
+        return jsonify(status="shutting_down", queue_depth=services.queue.depth), 503
+    problems = services.problems()
+    return jsonify(
+        status="degraded" if problems else "healthy",
+        problems=problems,
+        uptime_seconds=round(services.metrics.uptime(), 1),
+        queue_depth=services.queue.depth,
+        active_tasks=services.metrics.active_tasks,
+        modes=services.settings.describe_modes(),
+    ), 200
+
+
+@blueprint.before_request
+async def _require_operator_token() -> tuple[Response, int] | None:
+    """/stats, /performance-report and /metrics need STATS_TOKEN when one is configured."""
+    services = get_services()
+    if request.path in PUBLIC_ROUTES or services is None:
+        return None
+    token = services.settings.stats_token
+    if token is None:
+        return None
+    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if hmac.compare_digest(supplied.encode(), token.get_secret_value().encode()):
+        return None
+    return jsonify(error="operator token required (Authorization: Bearer <STATS_TOKEN>)"), 401
+
+
+@blueprint.get("/stats")
+async def stats() -> tuple[Response, int]:
+    services = get_services()
+    if services is None:
+        return jsonify(status="starting"), 503
+    return jsonify(services.stats()), 200
+
+
+@blueprint.get("/performance-report")
+async def performance_report() -> tuple[Response, int]:
+    services = get_services()
+    if services is None:
+        return jsonify(status="starting"), 503
+    raw = request.args.get("hours", str(DEFAULT_REPORT_HOURS))
+    try:
+        hours = float(raw)
+    except ValueError:
+        return jsonify(error="hours must be a number, e.g. ?hours=24"), 400
+    if not 0 < hours <= payloads.REPORT_MAX_HOURS:
+        return jsonify(error=f"hours must be between 0 and {payloads.REPORT_MAX_HOURS}"), 400
+    return jsonify(payloads.performance_report(services.metrics, hours)), 200
+
+
+@blueprint.get("/metrics")
+async def metrics() -> Response:
+    services = get_services()
+    if services is None:
+        return Response("starting\n", status=503, mimetype="text/plain")
+    body = prometheus.render(services.prometheus_registry)
+    return Response(body, mimetype="text/plain; version=0.0.4")

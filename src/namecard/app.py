@@ -1,0 +1,40 @@
+"""The app factory: routes, the embedded LINE simulator when LINE is not configured, lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import AsyncExitStack
+
+from quart import Quart
+
+from namecard.api import callback, ops
+from namecard.api.context import SERVICES_KEY
+from namecard.services import SIMULATOR_PREFIX, Services, open_services
+from namecard.settings import Mode, Settings, load_settings
+
+# The app accepts large bodies only for the embedded simulator's uploads; /callback caps its own.
+MAX_BODY_BYTES = 64 * 1024 * 1024
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Quart:
+    """Build the app. With `services` given the caller owns their lifecycle (tests)."""
+    settings = settings or load_settings()
+    app = Quart("namecard")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.register_blueprint(callback.blueprint)
+    app.register_blueprint(ops.blueprint)
+    if settings.line_mode is Mode.EMBEDDED:
+        from namecard.sim.line import LineSimulator
+
+        app.register_blueprint(LineSimulator().blueprint(), url_prefix=SIMULATOR_PREFIX)
+
+    @app.while_serving
+    async def lifecycle() -> AsyncGenerator[None, None]:
+        async with AsyncExitStack() as stack:
+            app.extensions[SERVICES_KEY] = services or await open_services(settings, stack)
+            yield
+            app.extensions.pop(SERVICES_KEY, None)
+
+    return app

@@ -1,0 +1,1 @@
+"""The card model and its normalisation."""

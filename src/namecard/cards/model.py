@@ -1,0 +1,86 @@
+"""The domain model of a business card, shared by every extractor, store and reply builder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class PhoneKind(StrEnum):
+    MOBILE = "mobile"
+    OFFICE = "office"
+    FAX = "fax"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    number: str
+    kind: PhoneKind = PhoneKind.OTHER
+    extension: str | None = None
+
+    def display(self) -> str:
+        return f"{self.number} #{self.extension}" if self.extension else self.number
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One person's card as read from a photo; empty strings are never used, absent is None."""
+
+    name: str | None = None
+    company: str | None = None
+    department: str | None = None
+    title: str | None = None
+    phones: tuple[Phone, ...] = ()
+    emails: tuple[str, ...] = ()
+    address: str | None = None
+    website: str | None = None
+    line_id: str | None = None
+    tax_id: str | None = None
+    notes: str | None = None
+    confidence: float = 0.0
+    uncertain_fields: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not any(
+            (self.name, self.company, self.phones, self.emails, self.address, self.title)
+        )
+
+    def label(self) -> str:
+        """A short human label: 'name (company)', whichever parts exist."""
+        if self.name and self.company:
+            return f"{self.name}（{self.company}）"
+        return self.name or self.company or "未具名名片"
+
+    def phones_of(self, kind: PhoneKind) -> tuple[Phone, ...]:
+        return tuple(p for p in self.phones if p.kind is kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What a reader produced for one photo; `source` names the reader (gemini, offline, cache)."""
+
+    cards: tuple[Card, ...]
+    source: str
+    model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedContact:
+    """Where a card was saved: `url` opens it (a Notion page link or a local reference)."""
+
+    contact_id: str
+    url: str | None = None
+    created: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CardRef:
+    """The stable identity of a card: image fingerprint plus its index within the photo."""
+
+    image_sha256: str
+    index: int = field(default=0)
+
+    @property
+    def card_id(self) -> str:
+        return f"{self.image_sha256[:32]}-{self.index}"

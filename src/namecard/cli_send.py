@@ -1,0 +1,77 @@
+"""`namecard send PHOTO`: plays a LINE user against the running bot and its built-in simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import mimetypes
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from namecard.services import DEV_SECRET_FILE, SIMULATOR_PREFIX
+from namecard.settings import Mode, Settings
+from namecard.sim.driver import WebhookDriver, render_delivery_text
+
+DEMO_USER = "U" + hashlib.sha256(b"namecard-cli-demo-user").hexdigest()[:32]
+
+
+def send(
+    settings: Settings, photo: str, *, user: str | None, url: str | None, timeout: float
+) -> int:
+    if settings.line_mode is Mode.REAL:
+        _fail(
+            "LINE credentials are configured: `namecard send` talks to the built-in simulator, "
+            "which runs only when LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are unset"
+        )
+        return 2
+    path = Path(photo)
+    if not path.is_file():
+        _fail(f"no such photo: {photo}")
+        return 2
+    secret_file = settings.data_dir / DEV_SECRET_FILE
+    if not secret_file.exists():
+        _fail(f"{secret_file} not found: start the bot first (make run), from this directory")
+        return 2
+    base = (url or f"http://127.0.0.1:{settings.port}").rstrip("/")
+    upload = Upload(
+        path.name, path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/jpeg"
+    )
+    secret = secret_file.read_text().strip()
+    try:
+        return asyncio.run(_play(base, secret, user or DEMO_USER, upload, timeout))
+    except httpx.ConnectError:
+        _fail(f"the bot is not answering at {base}: start it with `make run`")
+        return 1
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+    content_type: str
+
+
+async def _play(base: str, secret: str, user_id: str, upload: Upload, timeout: float) -> int:
+    async with WebhookDriver(f"{base}/callback", secret, f"{base}{SIMULATOR_PREFIX}") as driver:
+        before = len(await driver.deliveries(user_id))
+        result = await driver.send_image(user_id, upload.data, upload.content_type)
+        if result.status != 200:
+            _fail(f"the bot refused the webhook: HTTP {result.status} {result.body}")
+            return 1
+        print(
+            f"sent {upload.name} as {user_id}; webhook answered in {result.elapsed * 1000:.0f} ms"
+        )
+        deliveries = await driver.wait_for_deliveries(user_id, 1, after=before, timeout=timeout)
+        if not deliveries:
+            _fail(f"no answer within {timeout:.0f} s")
+            return 1
+        for delivery in deliveries:
+            print(render_delivery_text(delivery))
+        return 0
+
+
+def _fail(message: str) -> None:
+    print(f"namecard send: {message}", file=sys.stderr)

@@ -1,0 +1,1 @@
+"""LINE: webhook signature and events, the LINE client, message builders and conversation."""

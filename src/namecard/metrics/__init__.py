@@ -1,0 +1,1 @@
+"""Counters and latency records behind /stats, /performance-report and /metrics."""

@@ -1,0 +1,86 @@
+"""Drops redelivered webhook events: each webhookEventId is claimed once for a TTL (LINE may
+redeliver the same event, with the same id, for up to a day)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+DEDUPE_KEY_PREFIX = "namecard:webhook-event:"
+
+
+class EventDedupe(Protocol):
+    async def claim(self, event_id: str) -> bool:
+        """True the first time an id is seen within the TTL, False for a duplicate."""
+        ...
+
+    async def release(self, event_id: str) -> None:
+        """Forget a claim whose event could not be accepted, so a redelivery is processed."""
+        ...
+
+
+class MemoryDedupe:
+    """In-process TTL set, bounded so a flood of ids cannot grow it without limit."""
+
+    def __init__(
+        self,
+        ttl_seconds: float,
+        *,
+        max_entries: int = 200_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._max = max_entries
+        self._clock = clock
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    async def claim(self, event_id: str) -> bool:
+        now = self._clock()
+        self._expire(now)
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = now + self._ttl
+        if len(self._seen) > self._max:
+            self._seen.popitem(last=False)
+        return True
+
+    async def release(self, event_id: str) -> None:
+        self._seen.pop(event_id, None)
+
+    def _expire(self, now: float) -> None:
+        while self._seen:
+            oldest, expires = next(iter(self._seen.items()))
+            if expires > now:
+                return
+            del self._seen[oldest]
+
+
+class RedisDedupe:
+    """Shared by every worker process and instance: SET NX with an expiry."""
+
+    def __init__(self, redis: Redis, ttl_seconds: int, *, prefix: str = DEDUPE_KEY_PREFIX) -> None:
+        self._redis = redis
+        self._ttl = ttl_seconds
+        self._prefix = prefix
+
+    async def claim(self, event_id: str) -> bool:
+        try:
+            return bool(await self._redis.set(self._prefix + event_id, b"1", nx=True, ex=self._ttl))
+        except RedisError as exc:
+            # Accepting a possible duplicate beats refusing (and so losing) a photo.
+            logger.warning("dedupe unavailable, accepting event %s: %s", event_id, exc)
+            return True
+
+    async def release(self, event_id: str) -> None:
+        try:
+            await self._redis.delete(self._prefix + event_id)
+        except RedisError as exc:
+            logger.warning("dedupe unavailable, could not release %s: %s", event_id, exc)

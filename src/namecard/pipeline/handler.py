@@ -1,0 +1,245 @@
+"""The steps of one job: read the photo, reply with its cards, save them; always answer the user."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from linebot.v3.messaging import Message
+
+from namecard.ai.base import Extractor
+from namecard.ai.images import sniff_image
+from namecard.cards.model import Card, CardRef, Extraction, SavedContact
+from namecard.errors import ContentRejected, NamecardError, StoreError
+from namecard.line import messages
+from namecard.line.client import LineClient
+from namecard.metrics.stats import JobRecord, Metrics
+from namecard.pipeline.jobs import Job, JobKind, retry_key_for
+from namecard.pipeline.retry import RetryPolicy, retry_transient
+from namecard.store.base import ContactStore
+
+logger = logging.getLogger(__name__)
+
+LOADING_SECONDS = 20
+LATE_ANSWER_SECONDS = 10.0  # time allowed to tell the user about a failure after the deadline
+TIMEOUT_SENTENCE = "這張名片處理太久了，請稍後再傳一次。"
+UNEXPECTED_SENTENCE = "處理這張照片時發生未預期的問題，請稍後再試一次。"
+EXTERNAL_PHOTO_SENTENCE = "請直接在聊天室傳送名片照片（不要分享連結），我就能幫你讀取。"
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    job_deadline_seconds: float
+    reply_save_budget_seconds: float
+    max_image_bytes: int
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass(slots=True)
+class _Outcome:
+    label: str = "failed"
+    cards: int = 0
+    success: bool = False
+
+
+class JobHandler:
+    """Handles every job kind; a card job is answered exactly once, whatever fails."""
+
+    def __init__(
+        self,
+        *,
+        line: LineClient,
+        extractor: Extractor,
+        store: ContactStore,
+        metrics: Metrics,
+        config: PipelineConfig,
+        ai_slots: asyncio.Semaphore,
+    ) -> None:
+        self.line = line
+        self.extractor = extractor
+        self.store = store
+        self.metrics = metrics
+        self.config = config
+        self.ai_slots = ai_slots
+
+    async def __call__(self, job: Job) -> None:
+        if job.kind is JobKind.CARD_PHOTO:
+            await self._card_photo(job)
+            return
+        try:
+            await self._deliver(job, _canned_reply(job.kind))
+        except NamecardError as exc:
+            logger.warning("reply to %s job %s failed: %s", job.kind, job.event_id, exc)
+
+    # A card photo ------------------------------------------------------------------------------
+    async def _card_photo(self, job: Job) -> None:
+        loop = asyncio.get_running_loop()
+        started, wall_started = loop.time(), time.time()
+        deadline = started + self.config.job_deadline_seconds
+        outcome = _Outcome()
+        self.metrics.job_started()
+        try:
+            async with asyncio.timeout_at(deadline):
+                await self._read_and_answer(job, deadline, outcome)
+        except TimeoutError:
+            outcome.label = "timeout"
+            await self._tell_failure(job, TIMEOUT_SENTENCE)
+        except NamecardError as exc:
+            outcome.label = type(exc).__name__
+            logger.warning("job %s user %s: %s", job.event_id, job.user_hash, exc)
+            await self._tell_failure(job, exc.user_message)
+        except Exception:
+            outcome.label = "crash"
+            logger.exception("job %s user %s crashed", job.event_id, job.user_hash)
+            await self._tell_failure(job, UNEXPECTED_SENTENCE)
+        finally:
+            duration = loop.time() - started
+            self.metrics.job_finished(
+                JobRecord(
+                    time.time(), duration, outcome.success, outcome.cards, False, outcome.label
+                )
+            )
+            logger.info(
+                "job %s user=%s outcome=%s cards=%d duration=%.3fs started=%.3f",
+                job.event_id, job.user_hash, outcome.label, outcome.cards, duration, wall_started,
+            )  # fmt: skip
+
+    async def _read_and_answer(self, job: Job, deadline: float, outcome: _Outcome) -> None:
+        if job.user_id and job.chat_id == job.user_id:
+            await self.line.show_loading(job.user_id, LOADING_SECONDS)
+        image, mime_type = await self._download(job, deadline)
+        fingerprint = hashlib.sha256(image).hexdigest()
+        extraction = await self._extract(image, mime_type, deadline)
+        del image  # the photo is not needed past this point and is never stored
+        outcome.cards = len(extraction.cards)
+        if not extraction.cards:
+            outcome.label, outcome.success = "no_card", True
+            await self._deliver(job, messages.no_card_messages())
+            return
+        await self._save_and_reply(job, extraction, fingerprint, deadline, outcome)
+
+    async def _download(self, job: Job, deadline: float) -> tuple[bytes, str]:
+        if not job.message_id:
+            raise ContentRejected("image event without a message id")
+        message_id = job.message_id
+        image = await retry_transient(
+            lambda: self.line.get_content(message_id, max_bytes=self.config.max_image_bytes),
+            policy=self.config.retry,
+            deadline=deadline,
+            what="download",
+        )
+        mime_type = await asyncio.to_thread(sniff_image, image)
+        if mime_type is None:
+            self.metrics.incr("photos_rejected")
+            raise ContentRejected(f"undecodable upload of {len(image)} bytes")
+        return image, mime_type
+
+    async def _extract(self, image: bytes, mime_type: str, deadline: float) -> Extraction:
+        async with self.ai_slots:
+            self.metrics.incr("ai_calls")
+            try:
+                extraction = await retry_transient(
+                    lambda: self.extractor.extract(image, mime_type),
+                    policy=self.config.retry,
+                    deadline=deadline,
+                    what=f"extract ({self.extractor.name})",
+                )
+            except NamecardError:
+                self.metrics.incr("ai_errors")
+                raise
+        self.metrics.incr("cards_read", len(extraction.cards))
+        return extraction
+
+    async def _save_and_reply(
+        self, job: Job, extraction: Extraction, fingerprint: str, deadline: float, outcome: _Outcome
+    ) -> None:
+        cards = extraction.cards
+        saves = [
+            asyncio.create_task(self._save(card, CardRef(fingerprint, index), job, deadline))
+            for index, card in enumerate(cards)
+        ]
+        _, pending = await asyncio.wait(saves, timeout=self.config.reply_save_budget_seconds)
+        saved = [_result_or_none(task) for task in saves]
+        await self._deliver(
+            job,
+            messages.card_messages(
+                cards, saved, store_name=self.store.name, pending_save=bool(pending)
+            ),
+        )
+        if pending:
+            await asyncio.wait(pending)
+        failed = [
+            card for card, task in zip(cards, saves, strict=True) if _result_or_none(task) is None
+        ]
+        outcome.success = not failed
+        outcome.label = "saved" if not failed else "save_failed"
+        if failed and pending:
+            # The reply said "saving…": the user must hear once that it did not work out.
+            await self._tell_failure(job, StoreError.user_message, purpose="save-failed")
+
+    async def _save(self, card: Card, ref: CardRef, job: Job, deadline: float) -> SavedContact:
+        try:
+            saved = await retry_transient(
+                lambda: self.store.save(card, ref, user_hash=job.user_hash),
+                policy=self.config.retry,
+                deadline=deadline,
+                what=f"save ({self.store.name})",
+            )
+        except Exception:
+            self.metrics.incr("contact_save_errors")
+            logger.exception("saving card %s of job %s failed", ref.card_id, job.event_id)
+            raise
+        self.metrics.incr("contacts_saved")
+        return saved
+
+    # Answering -----------------------------------------------------------------------------------
+    async def _deliver(
+        self, job: Job, outgoing: Sequence[Message], *, purpose: str = "result"
+    ) -> None:
+        async def once() -> str:
+            return await self.line.deliver(
+                reply_token=job.reply_token,
+                user_id=job.chat_id,
+                messages=outgoing,
+                retry_key=retry_key_for(job.event_id, purpose),
+            )
+
+        loop = asyncio.get_running_loop()
+        try:
+            channel = await retry_transient(
+                once,
+                policy=self.config.retry,
+                deadline=loop.time() + LATE_ANSWER_SECONDS,
+                what="reply",
+            )
+        except NamecardError:
+            self.metrics.incr("line_delivery_errors")
+            raise
+        self.metrics.incr("line_replies" if channel == "reply" else "line_pushes")
+
+    async def _tell_failure(self, job: Job, sentence: str, *, purpose: str = "failure") -> None:
+        try:
+            async with asyncio.timeout(LATE_ANSWER_SECONDS):
+                await self._deliver(job, messages.failure_messages(sentence), purpose=purpose)
+        except (NamecardError, TimeoutError) as exc:
+            logger.error("could not tell user %s about a failure: %s", job.user_hash, exc)
+
+
+def _canned_reply(kind: JobKind) -> list[Message]:
+    if kind is JobKind.HELP:
+        return messages.help_messages()
+    if kind is JobKind.WELCOME:
+        return messages.welcome_messages()
+    if kind is JobKind.UNSUPPORTED_PHOTO:
+        return messages.failure_messages(EXTERNAL_PHOTO_SENTENCE)
+    return messages.hint_messages()
+
+
+def _result_or_none(task: asyncio.Task[SavedContact]) -> SavedContact | None:
+    if not task.done() or task.cancelled() or task.exception() is not None:
+        return None
+    return task.result()

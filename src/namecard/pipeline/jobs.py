@@ -1,0 +1,51 @@
+"""The job model: what the webhook hands to the workers, and the user identity it carries."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class JobKind(StrEnum):
+    CARD_PHOTO = "card_photo"
+    HELP = "help"
+    WELCOME = "welcome"
+    HINT = "hint"
+    UNSUPPORTED_PHOTO = "unsupported_photo"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One unit of work. `chat_id` is where a push goes (user, group or room);
+    `user_id` is the sender, when LINE tells us."""
+
+    kind: JobKind
+    event_id: str
+    chat_id: str
+    user_id: str | None
+    reply_token: str | None
+    message_id: str | None = None
+    received_at: float = field(default_factory=time.time)
+    is_redelivery: bool = False
+
+    @property
+    def user_hash(self) -> str:
+        """A stable pseudonym for logs and stores: never log a LINE user id in clear."""
+        return hash_user(self.user_id or self.chat_id)
+
+    @property
+    def retry_key(self) -> str:
+        """The X-Line-Retry-Key of this job's push: the same for every attempt of the job."""
+        return retry_key_for(self.event_id)
+
+
+def hash_user(user_id: str) -> str:
+    return hashlib.sha256(f"namecard:user:{user_id}".encode()).hexdigest()[:16]
+
+
+def retry_key_for(event_id: str, purpose: str = "result") -> str:
+    """A UUID-shaped key derived from the event, so a retried push is delivered once."""
+    digest = hashlib.sha256(f"namecard:{purpose}:{event_id}".encode()).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-8{digest[17:20]}-{digest[20:32]}"

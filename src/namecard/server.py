@@ -1,0 +1,63 @@
+"""Runs the app under Hypercorn: one process in-loop, or several worker processes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from hypercorn.asyncio import serve as hypercorn_serve
+from hypercorn.config import Config
+
+from namecard.app import create_app
+from namecard.logging_setup import configure_logging
+from namecard.settings import Mode, Settings
+
+logger = logging.getLogger(__name__)
+
+GRACE_MARGIN_SECONDS = 5.0
+
+
+def hypercorn_config(settings: Settings) -> Config:
+    config = Config()
+    config.bind = [f"{settings.host}:{settings.port}"]
+    config.graceful_timeout = settings.drain_seconds + GRACE_MARGIN_SECONDS
+    config.accesslog = None
+    config.keep_alive_timeout = 75.0  # above typical proxy idle timeouts
+    return config
+
+
+def effective_workers(settings: Settings) -> int:
+    if settings.workers > 1 and (
+        settings.state_mode is Mode.EMBEDDED or settings.line_mode is Mode.EMBEDDED
+    ):
+        logger.warning(
+            "WORKERS=%d reduced to 1: without REDIS_URL (or with the embedded LINE simulator) "
+            "state lives in one process",
+            settings.workers,
+        )
+        return 1
+    return settings.workers
+
+
+def serve(settings: Settings) -> int:
+    configure_logging(settings.log_level)
+    config = hypercorn_config(settings)
+    workers = effective_workers(settings)
+    if workers > 1:
+        from hypercorn.run import run
+
+        config.application_path = "namecard.asgi:app"
+        config.workers = workers
+        return int(run(config))
+    logger.info("namecard listening on http://%s:%d", settings.host, settings.port)
+    asyncio.run(_serve_one(settings, config))
+    return 0
+
+
+async def _serve_one(settings: Settings, config: Config) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await hypercorn_serve(create_app(settings), config, shutdown_trigger=stop.wait)

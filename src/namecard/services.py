@@ -1,0 +1,193 @@
+"""Lifecycle of every long-lived client and of the workers, opened and closed in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+from pydantic import SecretStr
+from redis.asyncio import Redis
+
+from namecard.ai.base import Extractor, UnconfiguredExtractor
+from namecard.errors import ConfigError
+from namecard.line.client import LineClient
+from namecard.metrics import payloads
+from namecard.metrics.prometheus import build_registry
+from namecard.metrics.stats import Metrics
+from namecard.pipeline.dedupe import EventDedupe, MemoryDedupe, RedisDedupe
+from namecard.pipeline.handler import JobHandler, PipelineConfig
+from namecard.pipeline.queue import MemoryJobQueue
+from namecard.pipeline.workers import WorkerPool
+from namecard.settings import Mode, Settings
+from namecard.store.base import ContactStore
+
+logger = logging.getLogger(__name__)
+
+DEV_SECRET_FILE = "dev_channel_secret"  # noqa: S105 - a file name, not a secret
+DEV_ACCESS_TOKEN = "namecard-simulator-token"  # noqa: S105 - only the embedded simulator accepts it
+SIMULATOR_PREFIX = "/sim/line"
+
+
+@dataclass
+class Services:
+    """Everything the routes and workers share; built by `open_services`."""
+
+    settings: Settings
+    metrics: Metrics
+    queue: MemoryJobQueue
+    dedupe: EventDedupe
+    line: LineClient
+    extractor: Extractor
+    store: ContactStore
+    secret: SecretStr
+    workers: WorkerPool | None = None
+    accepting: bool = True
+    store_problem: str | None = None
+    process: psutil.Process = field(default_factory=psutil.Process)
+    prometheus_registry: Any = None
+
+    def channel_secret(self) -> str:
+        return self.secret.get_secret_value()
+
+    def problems(self) -> list[str]:
+        return [self.store_problem] if self.store_problem else []
+
+    def stats(self) -> dict[str, Any]:
+        return payloads.stats_payload(
+            self.metrics,
+            queue_depth=self.queue.depth,
+            queue_capacity=self.queue.capacity,
+            extras={
+                "modes": self.settings.describe_modes(),
+                "process": payloads.process_stats(self.process),
+                "problems": self.problems(),
+            },
+        )
+
+
+def dev_channel_secret(data_dir: Path) -> SecretStr:
+    """The simulator's channel secret, made once and kept in DATA_DIR so `namecard send`
+    signs with the same secret as the running server."""
+    path = data_dir / DEV_SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(16))
+        path.chmod(0o600)
+    return SecretStr(path.read_text().strip())
+
+
+def simulator_url(settings: Settings) -> str:
+    return f"http://127.0.0.1:{settings.port}{SIMULATOR_PREFIX}"
+
+
+async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
+    """Open every client on `stack` (closed in reverse order) and start the workers."""
+    metrics = Metrics()
+    line, secret = _line_client(settings)
+    stack.push_async_callback(line.aclose)
+    extractor = _extractor(settings)
+    stack.push_async_callback(extractor.aclose)
+    store = _store(settings)
+    stack.push_async_callback(store.aclose)
+    dedupe = await _dedupe(settings, stack)
+    queue = MemoryJobQueue(settings.queue_size)
+    services = Services(settings, metrics, queue, dedupe, line, extractor, store, secret)
+    services.prometheus_registry = build_registry(metrics, lambda: queue.depth)
+    await _start_store(services)
+    handler = JobHandler(
+        line=line,
+        extractor=extractor,
+        store=store,
+        metrics=metrics,
+        config=PipelineConfig(
+            job_deadline_seconds=settings.job_deadline_seconds,
+            reply_save_budget_seconds=settings.reply_save_budget_seconds,
+            max_image_bytes=settings.max_image_bytes,
+        ),
+        ai_slots=asyncio.Semaphore(settings.max_concurrent_ai),
+    )
+    services.workers = WorkerPool(queue, handler, settings.max_concurrent)
+    services.workers.start()
+    stack.push_async_callback(_drain, services)
+    logger.info("namecard started: %s", settings.describe_modes())
+    return services
+
+
+async def _drain(services: Services) -> None:
+    services.accepting = False
+    if services.workers is not None:
+        await services.workers.drain(services.settings.drain_seconds)
+
+
+def _line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
+    if settings.line_mode is Mode.REAL:
+        assert settings.line_channel_access_token and settings.line_channel_secret
+        client = LineClient(
+            access_token=settings.line_channel_access_token,
+            api_base_url=settings.line_api_base_url,
+            data_api_base_url=settings.line_data_api_base_url,
+        )
+        return client, settings.line_channel_secret
+    base = simulator_url(settings)
+    client = LineClient(
+        access_token=SecretStr(DEV_ACCESS_TOKEN), api_base_url=base, data_api_base_url=base
+    )
+    return client, dev_channel_secret(settings.data_dir)
+
+
+def _extractor(settings: Settings) -> Extractor:
+    if settings.ai_mode is Mode.EMBEDDED:
+        logger.warning(
+            "no GOOGLE_API_KEY: photos will be answered with 'no card reader configured'"
+        )
+        return UnconfiguredExtractor()
+    from namecard.ai.gemini import GeminiExtractor
+
+    return GeminiExtractor(
+        api_key=settings.gemini_keys[0],
+        model=settings.gemini_model,
+        base_url=settings.gemini_base_url,
+        api_version=settings.gemini_api_version,
+        timeout_seconds=settings.gemini_timeout_seconds,
+        max_image_side=settings.gemini_max_image_side,
+    )
+
+
+def _store(settings: Settings) -> ContactStore:
+    if settings.store_mode is Mode.REAL:
+        from namecard.store.notion import NotionStore
+
+        assert settings.notion_api_key and settings.notion_database_id
+        return NotionStore(
+            api_key=settings.notion_api_key,
+            database_id=settings.notion_database_id,
+            base_url=settings.notion_base_url,
+            timeout_seconds=settings.notion_timeout_seconds,
+        )
+    from namecard.store.local import LocalContactStore
+
+    return LocalContactStore(settings.data_dir)
+
+
+async def _dedupe(settings: Settings, stack: AsyncExitStack) -> EventDedupe:
+    if settings.redis_url is None:
+        return MemoryDedupe(settings.dedupe_ttl_seconds)
+    redis: Redis = Redis.from_url(settings.redis_url, socket_timeout=2.0)
+    stack.push_async_callback(redis.aclose)
+    return RedisDedupe(redis, settings.dedupe_ttl_seconds)
+
+
+async def _start_store(services: Services) -> None:
+    """A misconfigured store must not stop the bot from answering: it reports degraded
+    health and every save explains itself to the user."""
+    try:
+        await services.store.start()
+    except ConfigError as exc:
+        services.store_problem = f"contact store ({services.store.name}): {exc}"
+        logger.error("contact store not ready: %s", exc)

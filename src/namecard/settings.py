@@ -1,0 +1,217 @@
+"""Every setting, read once from the environment and validated at boot (the guide's names)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+_NUMBERED_KEY = re.compile(r"^GOOGLE_API_KEY_(\d+)$")
+
+DEFAULT_LINE_API = "https://api.line.me"
+DEFAULT_LINE_DATA_API = "https://api-data.line.me"
+DEFAULT_GEMINI_API = "https://generativelanguage.googleapis.com"
+DEFAULT_NOTION_API = "https://api.notion.com"
+
+
+class Mode(StrEnum):
+    REAL = "real"
+    EMBEDDED = "embedded"
+
+
+class Settings(BaseSettings):
+    """One object for the whole service; each component receives only its own slice."""
+
+    model_config = SettingsConfigDict(
+        case_sensitive=False, extra="ignore", frozen=True, env_ignore_empty=True
+    )
+
+    # Server
+    host: str = "0.0.0.0"  # noqa: S104 - the service must be reachable inside its container
+    port: int = Field(8080, ge=1, le=65535)
+    workers: int = Field(1, ge=1, le=64)
+    data_dir: Path = Path("data")
+    log_level: str = "INFO"
+    stats_token: SecretStr | None = None
+
+    # LINE
+    line_channel_secret: SecretStr | None = None
+    line_channel_access_token: SecretStr | None = None
+    line_api_base_url: str = DEFAULT_LINE_API
+    line_data_api_base_url: str = DEFAULT_LINE_DATA_API
+
+    # Gemini
+    google_api_key: SecretStr | None = None
+    google_api_key_fallback: SecretStr | None = None
+    google_api_keys_numbered: tuple[SecretStr, ...] = ()
+    gemini_model: str = "gemini-3.8-flash"
+    gemini_base_url: str = DEFAULT_GEMINI_API
+    gemini_api_version: str = "v1beta"
+    gemini_timeout_seconds: float = Field(30.0, gt=0)
+    gemini_max_image_side: int = Field(2048, ge=256)
+
+    # Notion
+    notion_api_key: SecretStr | None = None
+    notion_database_id: str | None = None
+    notion_base_url: str = DEFAULT_NOTION_API
+    notion_timeout_seconds: float = Field(20.0, gt=0)
+
+    # Redis
+    redis_url: str | None = None
+
+    # Pipeline
+    max_concurrent: int = Field(20, ge=1, le=1000)
+    max_concurrent_ai: int = Field(10, ge=1, le=1000)
+    queue_size: int = Field(1000, ge=1)
+    job_deadline_seconds: float = Field(55.0, gt=0)
+    reply_save_budget_seconds: float = Field(2.0, ge=0)
+    max_image_mb: float = Field(10.0, gt=0)
+    max_webhook_body_kb: int = Field(1024, ge=1)
+    dedupe_ttl_seconds: int = Field(24 * 3600, ge=60)
+    drain_seconds: float = Field(25.0, ge=0)
+
+    # Cache (used by the cache issue; the guide's names and defaults)
+    cache_memory_mb: int = Field(200, ge=0)
+    cache_disk_mb: int = Field(1000, ge=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # load_settings() is the one reader of the environment, so tests can inject one.
+        return (init_settings,)
+
+    @model_validator(mode="after")
+    def _check_pairs(self) -> Settings:
+        problems = []
+        if bool(self.line_channel_secret) != bool(self.line_channel_access_token):
+            have, missing = (
+                ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN")
+                if self.line_channel_secret
+                else ("LINE_CHANNEL_ACCESS_TOKEN", "LINE_CHANNEL_SECRET")
+            )
+            problems.append(
+                f"{have} is set but {missing} is missing: set both to use real LINE, "
+                "or neither to use the built-in LINE simulator"
+            )
+        if bool(self.notion_api_key) != bool(self.notion_database_id):
+            have, missing = (
+                ("NOTION_API_KEY", "NOTION_DATABASE_ID")
+                if self.notion_api_key
+                else ("NOTION_DATABASE_ID", "NOTION_API_KEY")
+            )
+            problems.append(
+                f"{have} is set but {missing} is missing: set both to save to Notion, "
+                "or neither to use the local contact book"
+            )
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            problems.append("REDIS_URL must start with redis://, rediss:// or unix://")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # Modes -----------------------------------------------------------------------------------
+    @property
+    def line_mode(self) -> Mode:
+        return Mode.REAL if self.line_channel_secret else Mode.EMBEDDED
+
+    @property
+    def ai_mode(self) -> Mode:
+        return Mode.REAL if self.gemini_keys else Mode.EMBEDDED
+
+    @property
+    def store_mode(self) -> Mode:
+        return Mode.REAL if self.notion_api_key else Mode.EMBEDDED
+
+    @property
+    def state_mode(self) -> Mode:
+        return Mode.REAL if self.redis_url else Mode.EMBEDDED
+
+    @property
+    def gemini_keys(self) -> tuple[SecretStr, ...]:
+        """GOOGLE_API_KEY, GOOGLE_API_KEY_FALLBACK, GOOGLE_API_KEY_1..N: de-duplicated, in order."""
+        seen: dict[str, SecretStr] = {}
+        for key in (
+            self.google_api_key,
+            self.google_api_key_fallback,
+            *self.google_api_keys_numbered,
+        ):
+            if key and key.get_secret_value() not in seen:
+                seen[key.get_secret_value()] = key
+        return tuple(seen.values())
+
+    @property
+    def max_image_bytes(self) -> int:
+        return int(self.max_image_mb * 1024 * 1024)
+
+    @property
+    def max_webhook_body_bytes(self) -> int:
+        return self.max_webhook_body_kb * 1024
+
+    def describe_modes(self) -> dict[str, str]:
+        """What `namecard doctor` and the start-up log print: modes and endpoints, never secrets."""
+        real = Mode.REAL
+        gemini = (
+            f"gemini {self.gemini_model}, {len(self.gemini_keys)} key(s), {self.gemini_base_url}"
+        )
+        details = {
+            "line": self.line_api_base_url if self.line_mode is real else "simulator",
+            "ai": gemini if self.ai_mode is real else "offline reader",
+            "contacts": f"notion {self.notion_base_url}"
+            if self.store_mode is real
+            else f"local contact book in {self.data_dir}",
+            "state": "redis" if self.state_mode is real else "in-process",
+        }
+        modes = {
+            "line": self.line_mode,
+            "ai": self.ai_mode,
+            "contacts": self.store_mode,
+            "state": self.state_mode,
+        }
+        return {name: f"{modes[name]} ({detail})" for name, detail in details.items()}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Read settings from `environ` (default: the process environment), numbered keys included."""
+    env = dict(os.environ if environ is None else environ)
+    numbered = sorted(
+        (
+            (int(m.group(1)), value)
+            for name, value in env.items()
+            if (m := _NUMBERED_KEY.match(name))
+        ),
+        key=lambda item: item[0],
+    )
+    values: dict[str, Any] = {
+        name.lower(): value
+        for name, value in env.items()
+        if name.lower() in Settings.model_fields and value != ""
+    }
+    values["google_api_keys_numbered"] = tuple(SecretStr(v) for _, v in numbered if v)
+    values.update(overrides)
+    return Settings(**values)
+
+
+def describe_errors(exc: Exception) -> str:
+    """A settings failure as plain sentences, never echoing an input value (it may be a secret)."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    lines = []
+    for error in exc.errors(include_input=False, include_url=False):
+        where = ".".join(str(part) for part in error["loc"]).upper()
+        message = str(error["msg"]).removeprefix("Value error, ")
+        lines.append(f"{where}: {message}" if where else message)
+    return "invalid configuration: " + "; ".join(lines)

@@ -1,0 +1,304 @@
+"""Plays LINE's webhook side: builds complete signed events, posts them, reads what the bot sent."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+DEFAULT_DESTINATION = "U" + "0" * 24 + "b07d4e51"
+SIGNATURE_HEADER = "x-line-signature"
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ULID_TIME_CHARS = 10
+ULID_RANDOM_BITS = 80
+ULID_RANDOM_CHARS = 16
+STICKER_PACKAGE_ID = "446"
+STICKER_ID = "1988"
+POLL_INTERVAL_SECONDS = 0.05
+HTTP_TIMEOUT_SECONDS = 30.0
+URI_SCHEMES = ("tel:", "mailto:", "http://", "https://")
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WebhookResult:
+    status: int
+    body: str
+    elapsed: float
+    events: list[Json]
+
+
+def new_ulid(now_ms: int | None = None) -> str:
+    """A ULID-shaped id: 48-bit millisecond time then 80 random bits, Crockford base32."""
+    stamp = int(time.time() * 1000) if now_ms is None else now_ms
+    value = (stamp << ULID_RANDOM_BITS) | secrets.randbits(ULID_RANDOM_BITS)
+    chars = ULID_TIME_CHARS + ULID_RANDOM_CHARS
+    return "".join(CROCKFORD[(value >> (5 * i)) & 31] for i in reversed(range(chars)))
+
+
+def sign(body: bytes, channel_secret: str) -> str:
+    digest = hmac.new(channel_secret.encode(), body, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _message_id() -> str:
+    return str(secrets.randbelow(9 * 10**17) + 10**17)
+
+
+class WebhookDriver:
+    """Sends webhook events the way the LINE platform does, against a bot and a `LineSimulator`."""
+
+    def __init__(
+        self,
+        webhook_url: str,
+        channel_secret: str,
+        sim_url: str,
+        *,
+        destination: str = DEFAULT_DESTINATION,
+    ) -> None:
+        self.webhook_url = webhook_url
+        self.sim_url = sim_url.rstrip("/")
+        self.destination = destination
+        self._secret = channel_secret
+        self._http = httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS)
+
+    async def __aenter__(self) -> WebhookDriver:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ---- event builders -------------------------------------------------------------------
+
+    def _event(self, kind: str, user_id: str, reply_token: str | None) -> Json:
+        event: Json = {
+            "type": kind,
+            "mode": "active",
+            "timestamp": int(time.time() * 1000),
+            "source": {"type": "user", "userId": user_id},
+            "webhookEventId": new_ulid(),
+            "deliveryContext": {"isRedelivery": False},
+        }
+        if reply_token is not None:
+            event["replyToken"] = reply_token
+        return event
+
+    def _message_event(self, user_id: str, reply_token: str, message: Json) -> Json:
+        event = self._event("message", user_id, reply_token)
+        tokens = {"quoteToken": secrets.token_urlsafe(24), "markAsReadToken": secrets.token_hex(16)}
+        event["message"] = {**message, **tokens}
+        return event
+
+    def build_image_event(
+        self,
+        user_id: str,
+        message_id: str,
+        reply_token: str,
+        *,
+        image_set: Mapping[str, Any] | None = None,
+    ) -> Json:
+        """`image_set` is `{"id": str, "index": int, "total": int}` (index may be left out)."""
+        message: Json = {"id": message_id, "type": "image", "contentProvider": {"type": "line"}}
+        if image_set is not None:
+            message["imageSet"] = dict(image_set)
+        return self._message_event(user_id, reply_token, message)
+
+    def build_text_event(self, user_id: str, text: str, reply_token: str) -> Json:
+        message = {"id": _message_id(), "type": "text", "text": text}
+        return self._message_event(user_id, reply_token, message)
+
+    def build_sticker_event(self, user_id: str, reply_token: str) -> Json:
+        message = {
+            "id": _message_id(),
+            "type": "sticker",
+            "packageId": STICKER_PACKAGE_ID,
+            "stickerId": STICKER_ID,
+            "stickerResourceType": "STATIC",
+        }
+        return self._message_event(user_id, reply_token, message)
+
+    def build_follow_event(self, user_id: str, reply_token: str) -> Json:
+        event = self._event("follow", user_id, reply_token)
+        event["follow"] = {"isUnblocked": False}
+        return event
+
+    # ---- posting --------------------------------------------------------------------------
+
+    async def post(
+        self,
+        events: list[Json],
+        *,
+        raw_body: bytes | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> WebhookResult:
+        """POST one webhook request; `signature=""` omits the header, other values replace it."""
+        payload = {"destination": self.destination, "events": events}
+        body = (
+            raw_body if raw_body is not None else json.dumps(payload, ensure_ascii=False).encode()
+        )
+        sent = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+        signature = sign(body, self._secret) if signature is None else signature
+        if signature:
+            sent[SIGNATURE_HEADER] = signature
+        started = time.perf_counter()
+        response = await self._http.post(self.webhook_url, content=body, headers=sent)
+        elapsed = time.perf_counter() - started
+        return WebhookResult(response.status_code, response.text, elapsed, events)
+
+    async def send_image(
+        self,
+        user_id: str,
+        image: bytes,
+        content_type: str = "image/jpeg",
+        *,
+        image_set: Mapping[str, Any] | None = None,
+    ) -> WebhookResult:
+        message_id = await self.upload_content(image, content_type)
+        reply_token = await self.reply_token(user_id)
+        event = self.build_image_event(user_id, message_id, reply_token, image_set=image_set)
+        return await self.post([event])
+
+    async def send_text(self, user_id: str, text: str) -> WebhookResult:
+        return await self.post(
+            [self.build_text_event(user_id, text, await self.reply_token(user_id))]
+        )
+
+    async def send_sticker(self, user_id: str) -> WebhookResult:
+        return await self.post([self.build_sticker_event(user_id, await self.reply_token(user_id))])
+
+    async def follow(self, user_id: str) -> WebhookResult:
+        return await self.post([self.build_follow_event(user_id, await self.reply_token(user_id))])
+
+    async def redeliver(self, result: WebhookResult) -> WebhookResult:
+        """The same events again (same webhookEventId, same reply token) marked as redelivered."""
+        events = copy.deepcopy(result.events)
+        for event in events:
+            event["deliveryContext"] = {"isRedelivery": True}
+        return await self.post(events)
+
+    # ---- simulator control API ------------------------------------------------------------
+
+    async def upload_content(self, data: bytes, content_type: str) -> str:
+        response = await self._http.post(
+            f"{self.sim_url}/_sim/content", content=data, headers={"Content-Type": content_type}
+        )
+        response.raise_for_status()
+        return str(response.json()["messageId"])
+
+    async def reply_token(self, user_id: str) -> str:
+        response = await self._http.post(
+            f"{self.sim_url}/_sim/reply-token", json={"userId": user_id}
+        )
+        response.raise_for_status()
+        return str(response.json()["replyToken"])
+
+    async def deliveries(self, user_id: str, after: int = 0) -> list[Json]:
+        params = {"userId": user_id, "after": str(after)}
+        response = await self._http.get(f"{self.sim_url}/_sim/deliveries", params=params)
+        response.raise_for_status()
+        found: list[Json] = response.json()["deliveries"]
+        return found
+
+    async def wait_for_deliveries(
+        self,
+        user_id: str,
+        count: int,
+        *,
+        after: int = 0,
+        timeout: float = 30.0,
+    ) -> list[Json]:
+        """Polls until `count` deliveries after the first `after`; returns what it has by then."""
+        deadline = time.monotonic() + timeout
+        found = await self.deliveries(user_id, after)
+        while len(found) < count and time.monotonic() < deadline:
+            await asyncio.sleep(POLL_INTERVAL_SECONDS)
+            found = await self.deliveries(user_id, after)
+        return found
+
+
+# ---- plain-text rendering of LINE messages ------------------------------------------------
+
+BUBBLE_BLOCKS = ("header", "hero", "body", "footer")
+
+
+def render_delivery_text(delivery: Mapping[str, Any]) -> str:
+    return "\n\n".join(render_message_text(message) for message in delivery.get("messages", []))
+
+
+def render_message_text(message: Mapping[str, Any]) -> str:
+    """Readable text of a LINE message: text as is; flex as altText then every text and action."""
+    kind = message.get("type")
+    if kind in ("text", "textV2"):
+        lines = [str(message.get("text", ""))]
+    elif "altText" in message:
+        lines = [str(message["altText"]), *_walk(message.get("contents"))]
+    else:
+        lines = [f"[{kind}]"]
+    labels = [_action_label(item.get("action")) for item in _quick_reply_items(message)]
+    if labels:
+        lines.append("選項: " + " | ".join(label for label in labels if label))
+    return "\n".join(line for line in lines if line)
+
+
+def _quick_reply_items(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    quick_reply = message.get("quickReply")
+    items = quick_reply.get("items") if isinstance(quick_reply, Mapping) else None
+    return [item for item in items or [] if isinstance(item, Mapping)]
+
+
+def _walk(node: Any) -> Iterator[str]:
+    """Texts and actions of flex components in document order (bubble blocks in render order)."""
+    if isinstance(node, list):
+        for child in node:
+            yield from _walk(child)
+        return
+    if not isinstance(node, Mapping):
+        return
+    text = node.get("text")
+    if node.get("type") in ("text", "span") and isinstance(text, str):
+        yield text
+    action = node.get("action")
+    if isinstance(action, Mapping) and (node.get("type") == "button" or _uri(action)):
+        yield _action_line(action)
+    for key in (*BUBBLE_BLOCKS, "contents"):
+        if key in node and not (key == "contents" and isinstance(text, str)):
+            yield from _walk(node[key])
+
+
+def _uri(action: Mapping[str, Any]) -> str:
+    uri = action.get("uri")
+    return uri if isinstance(uri, str) and uri.startswith(URI_SCHEMES) else ""
+
+
+def _action_label(action: Any) -> str:
+    if not isinstance(action, Mapping):
+        return ""
+    return str(action.get("label") or action.get("text") or "")
+
+
+def _action_line(action: Mapping[str, Any]) -> str:
+    label, uri = _action_label(action), _uri(action)
+    if label and uri:
+        return f"{label}: {uri}"
+    return label or uri

@@ -1,0 +1,539 @@
+"""Emulator of the LINE Messaging API platform: reply, push, content, loading, faults, recording."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import secrets
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Collection
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from quart import Blueprint, Quart, Response, request
+
+ENDPOINTS = ("reply", "push", "content", "loading")
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+RETRY_KEY_WINDOW_SECONDS = 24 * 3600
+RETRY_KEY_HEADER = "X-Line-Retry-Key"
+REQUEST_ID_HEADER = "x-line-request-id"
+ACCEPTED_REQUEST_ID_HEADER = "x-line-accepted-request-id"
+MAX_MESSAGES = 5
+MAX_TEXT_UTF16_UNITS = 5000
+MAX_QUICK_REPLY_ITEMS = 13
+MAX_ALT_TEXT_CHARS = 1500
+MAX_CAROUSEL_BUBBLES = 12
+MAX_BUBBLE_BYTES = 30 * 1024
+MAX_CAROUSEL_BYTES = 50 * 1024
+DEFAULT_LOADING_SECONDS = 20
+LOADING_SECONDS = range(5, 61, 5)
+CONTENT_CHUNK_BYTES = 64 * 1024
+FIRST_MESSAGE_ID = 468_000_000_000_000_000
+MESSAGE_TYPES = ("text", "textV2", "image", "video", "audio", "location", "sticker",
+                 "template", "imagemap", "flex")  # fmt: skip
+USER_ID = re.compile(r"U[0-9a-f]{32}")
+AUTH_FAILED = (
+    "Authentication failed. Confirm that the access token in the authorization header is valid."
+)
+DEFAULT_FAULT_MESSAGES = {
+    400: "The request body has 1 error(s)",
+    401: AUTH_FAILED,
+    403: "The request is not authorized.",
+    404: "Not found",
+    429: "The API rate limit has been exceeded. Try again later.",
+}
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    endpoint: str
+    method: str
+    path: str
+    status: int
+    body: Any
+    retry_key: str | None
+    at: float
+
+
+@dataclass(frozen=True)
+class Delivery:
+    user_id: str
+    channel: Literal["reply", "push"]
+    messages: list[Json]
+    at: float
+    retry_key: str | None
+
+    def to_json(self) -> Json:
+        return {
+            "userId": self.user_id,
+            "channel": self.channel,
+            "messages": self.messages,
+            "at": self.at,
+            "retryKey": self.retry_key,
+        }
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: Json | bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+    chunked: bool = False
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    body: Any
+    request_id: str
+    retry_key: str | None = None
+    message_id: str = ""
+
+
+@dataclass
+class _Content:
+    data: bytes
+    content_type: str
+    not_ready: int
+    chunked: bool
+
+
+@dataclass(frozen=True)
+class _Issued:
+    user_id: str
+    at: float
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    request_id: str
+    at: float
+    sent: list[Json]
+
+
+def _error(status: int, message: str, details: list[Json] | None = None) -> _Answer:
+    body: Json = {"message": message}
+    if details:
+        body["details"] = details
+    return _Answer(status, body)
+
+
+def _invalid(errors: list[Json]) -> _Answer:
+    return _error(400, f"The request body has {len(errors)} error(s)", errors)
+
+
+def _detail(message: str, prop: str) -> Json:
+    return {"message": message, "property": prop}
+
+
+def _json_size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def validate_messages(messages: Any) -> list[Json]:
+    """LINE's `details` for a reply/push `messages` array; empty when it would be accepted."""
+    if not isinstance(messages, list) or not 1 <= len(messages) <= MAX_MESSAGES:
+        return [_detail(f"Size must be between 1 and {MAX_MESSAGES}", "messages")]
+    errors: list[Json] = []
+    for index, message in enumerate(messages):
+        errors.extend(_validate_message(message, f"messages[{index}]"))
+    return errors
+
+
+def _validate_message(message: Any, prop: str) -> list[Json]:
+    if not isinstance(message, dict) or message.get("type") not in MESSAGE_TYPES:
+        allowed = ", ".join(MESSAGE_TYPES)
+        return [_detail(f"must be one of the following values: [{allowed}]", f"{prop}.type")]
+    errors = _validate_quick_reply(message.get("quickReply"), prop)
+    if message["type"] == "text":
+        errors += _validate_text(message.get("text"), prop)
+    elif message["type"] == "flex":
+        errors += _validate_flex(message, prop)
+    return errors
+
+
+def _validate_quick_reply(quick_reply: Any, prop: str) -> list[Json]:
+    if quick_reply is None:
+        return []
+    items = quick_reply.get("items") if isinstance(quick_reply, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_QUICK_REPLY_ITEMS:
+        limit = f"Size must be between 1 and {MAX_QUICK_REPLY_ITEMS}"
+        return [_detail(limit, f"{prop}.quickReply.items")]
+    return []
+
+
+def _validate_text(text: Any, prop: str) -> list[Json]:
+    if not isinstance(text, str):
+        return [_detail("must be specified", f"{prop}.text")]
+    if len(text.encode("utf-16-le")) // 2 > MAX_TEXT_UTF16_UNITS:
+        return [_detail(f"Length must be between 0 and {MAX_TEXT_UTF16_UNITS}", f"{prop}.text")]
+    return []
+
+
+def _validate_flex(message: Json, prop: str) -> list[Json]:
+    errors: list[Json] = []
+    alt_text = message.get("altText")
+    if not isinstance(alt_text, str) or not 1 <= len(alt_text) <= MAX_ALT_TEXT_CHARS:
+        limit = f"Length must be between 1 and {MAX_ALT_TEXT_CHARS}"
+        errors.append(_detail(limit, f"{prop}.altText"))
+    contents = message.get("contents")
+    kind = contents.get("type") if isinstance(contents, dict) else None
+    if kind == "bubble":
+        errors += _validate_size(contents, MAX_BUBBLE_BYTES, f"{prop}.contents")
+    elif kind == "carousel" and isinstance(contents, dict):
+        errors += _validate_carousel(contents, f"{prop}.contents")
+    else:
+        errors.append(_detail("must be one of [bubble, carousel]", f"{prop}.contents.type"))
+    return errors
+
+
+def _validate_carousel(carousel: Json, prop: str) -> list[Json]:
+    bubbles = carousel.get("contents")
+    if not isinstance(bubbles, list) or not 1 <= len(bubbles) <= MAX_CAROUSEL_BUBBLES:
+        limit = f"Size must be between 1 and {MAX_CAROUSEL_BUBBLES}"
+        return [_detail(limit, f"{prop}.contents")]
+    errors = _validate_size(carousel, MAX_CAROUSEL_BYTES, prop)
+    for index, bubble in enumerate(bubbles):
+        errors += _validate_size(bubble, MAX_BUBBLE_BYTES, f"{prop}.contents[{index}]")
+    return errors
+
+
+def _validate_size(value: Any, limit: int, prop: str) -> list[Json]:
+    if _json_size(value) > limit:
+        return [_detail(f"Size must be less than or equal to {limit // 1024} KB", prop)]
+    return []
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _json_object(raw: bytes) -> Json:
+    parsed = _parse_json(raw)
+    return parsed if isinstance(parsed, dict) else {}
+
+
+async def _chunks(data: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(data), CONTENT_CHUNK_BYTES):
+        yield data[start : start + CONTENT_CHUNK_BYTES]
+
+
+def _response(answer: _Answer, request_id: str) -> Response:
+    headers = {REQUEST_ID_HEADER: request_id, **answer.headers}
+    if isinstance(answer.body, bytes):
+        payload: Any = _chunks(answer.body) if answer.chunked else answer.body
+        return Response(payload, answer.status, headers, content_type=answer.content_type)
+    text = json.dumps(answer.body, ensure_ascii=False)
+    return Response(text, answer.status, headers, content_type="application/json")
+
+
+def _check_endpoint(endpoint: str) -> None:
+    if endpoint not in ENDPOINTS:
+        raise ValueError(f"unknown endpoint {endpoint!r}; expected one of {ENDPOINTS}")
+
+
+class LineSimulator:
+    """Thread-safe state of a fake LINE platform, served by `blueprint()` or `create_app()`."""
+
+    def __init__(
+        self,
+        access_tokens: Collection[str] | None = None,
+        reply_token_ttl: float = 60.0,
+        latency: float = 0.0,
+        monthly_push_limit: int | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._access_tokens = frozenset(access_tokens) if access_tokens is not None else None
+        self.reply_token_ttl = reply_token_ttl
+        self.latency = latency
+        self.monthly_push_limit = monthly_push_limit
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._ids = itertools.count(FIRST_MESSAGE_ID)
+        self.reset()
+
+    # ---- Python control API -------------------------------------------------------------
+
+    def reset(self) -> None:
+        with self._cond:
+            self._calls: list[RecordedCall] = []
+            self._deliveries: list[Delivery] = []
+            self._contents: dict[str, _Content] = {}
+            self._reply_tokens: dict[str, _Issued] = {}
+            self._retry_keys: dict[str, _Accepted] = {}
+            self._faults: dict[str, deque[_Answer]] = {name: deque() for name in ENDPOINTS}
+            self._delays: dict[str, deque[float]] = {name: deque() for name in ENDPOINTS}
+            self._pushed_messages = 0
+            self._cond.notify_all()
+
+    def add_content(
+        self, data: bytes, content_type: str, *, not_ready: int = 0, chunked: bool = False
+    ) -> str:
+        """Store a user upload; `chunked` serves it without Content-Length (streamed)."""
+        with self._cond:
+            message_id = str(next(self._ids))
+            self._contents[message_id] = _Content(data, content_type, not_ready, chunked)
+            return message_id
+
+    def issue_reply_token(self, user_id: str) -> str:
+        with self._cond:
+            token = secrets.token_hex(16)
+            self._reply_tokens[token] = _Issued(user_id, self._clock())
+            return token
+
+    def deliveries(self, user_id: str | None = None) -> list[Delivery]:
+        with self._cond:
+            return self._deliveries_of(user_id)
+
+    def wait_for_deliveries(self, user_id: str, count: int, timeout: float) -> list[Delivery]:
+        with self._cond:
+            self._cond.wait_for(lambda: len(self._deliveries_of(user_id)) >= count, timeout)
+            return self._deliveries_of(user_id)
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        with self._cond:
+            return list(self._calls)
+
+    def fail_next(
+        self, endpoint: str, status: int, body: Json | None = None, times: int = 1
+    ) -> None:
+        _check_endpoint(endpoint)
+        if body is None:
+            message = DEFAULT_FAULT_MESSAGES.get(status, "Internal server error")
+            body = {"message": message} if status >= 400 else {}
+        answer = _Answer(status, body)
+        with self._cond:
+            self._faults[endpoint].extend([answer] * times)
+
+    def delay_next(self, endpoint: str, seconds: float, times: int = 1) -> None:
+        _check_endpoint(endpoint)
+        with self._cond:
+            self._delays[endpoint].extend([seconds] * times)
+
+    def _deliveries_of(self, user_id: str | None) -> list[Delivery]:
+        return [d for d in self._deliveries if user_id is None or d.user_id == user_id]
+
+    # ---- platform behaviour (called with the lock held) ---------------------------------
+
+    def _authorized(self, header: str) -> bool:
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return False
+        return self._access_tokens is None or token in self._access_tokens
+
+    def _deliver(
+        self, user_id: str, channel: Literal["reply", "push"], incoming: _Incoming
+    ) -> Json:
+        messages: list[Json] = incoming.body["messages"]
+        now = self._clock()
+        self._deliveries.append(Delivery(user_id, channel, messages, now, incoming.retry_key))
+        self._cond.notify_all()
+        sent = [{"id": str(next(self._ids)), "quoteToken": secrets.token_urlsafe(24)}]
+        sent += [{"id": str(next(self._ids))} for _ in messages[1:]]
+        return {"sentMessages": sent}
+
+    def _reply(self, incoming: _Incoming) -> _Answer:
+        if not isinstance(incoming.body, dict):
+            return _invalid([_detail("must be a JSON object", "body")])
+        errors = validate_messages(incoming.body.get("messages"))
+        if errors:
+            return _invalid(errors)
+        token = incoming.body.get("replyToken")
+        issued = self._reply_tokens.pop(token, None) if isinstance(token, str) else None
+        if issued is None or self._clock() - issued.at > self.reply_token_ttl:
+            return _error(400, "Invalid reply token")
+        return _Answer(200, self._deliver(issued.user_id, "reply", incoming))
+
+    def _push(self, incoming: _Incoming) -> _Answer:
+        key = incoming.retry_key
+        if key is not None and not _is_uuid(key):
+            return _error(400, "The retry key must be a UUID.")
+        accepted = self._accepted(key)
+        if accepted is not None:
+            conflict = {
+                "message": "The retry key is already accepted",
+                "sentMessages": accepted.sent,
+            }
+            return _Answer(409, conflict, {ACCEPTED_REQUEST_ID_HEADER: accepted.request_id})
+        body: Json = incoming.body if isinstance(incoming.body, dict) else {}
+        errors = [] if isinstance(body.get("to"), str) else [_detail("must be specified", "to")]
+        errors += validate_messages(body.get("messages"))
+        if errors:
+            return _invalid(errors)
+        count = len(body["messages"])
+        limit = self.monthly_push_limit
+        if limit is not None and self._pushed_messages + count > limit:
+            return _error(429, "You have reached your monthly limit.")
+        self._pushed_messages += count
+        result = self._deliver(body["to"], "push", incoming)
+        if key is not None:
+            self._retry_keys[key] = _Accepted(
+                incoming.request_id, self._clock(), result["sentMessages"]
+            )
+        return _Answer(200, result)
+
+    def _accepted(self, key: str | None) -> _Accepted | None:
+        accepted = self._retry_keys.get(key) if key is not None else None
+        if accepted is None or self._clock() - accepted.at > RETRY_KEY_WINDOW_SECONDS:
+            return None
+        return accepted
+
+    def _content(self, incoming: _Incoming) -> _Answer:
+        item = self._contents.get(incoming.message_id)
+        if item is None:
+            return _error(404, "Not found")
+        if item.not_ready > 0:
+            item.not_ready -= 1
+            return _Answer(202, b"", content_type="application/octet-stream")
+        return _Answer(200, item.data, content_type=item.content_type, chunked=item.chunked)
+
+    def _loading(self, incoming: _Incoming) -> _Answer:
+        body: Json = incoming.body if isinstance(incoming.body, dict) else {}
+        errors: list[Json] = []
+        chat_id = body.get("chatId")
+        if not isinstance(chat_id, str) or not USER_ID.fullmatch(chat_id):
+            errors.append(_detail("The chat ID must be a user ID", "chatId"))
+        seconds = body.get("loadingSeconds", DEFAULT_LOADING_SECONDS)
+        if type(seconds) is not int or seconds not in LOADING_SECONDS:
+            errors.append(_detail("must be a multiple of 5 between 5 and 60", "loadingSeconds"))
+        return _invalid(errors) if errors else _Answer(202, {})
+
+    # ---- HTTP layer -------------------------------------------------------------------------
+
+    async def _platform(
+        self, endpoint: str, handler: Callable[[_Incoming], _Answer], message_id: str = ""
+    ) -> Response:
+        with self._cond:
+            delay = self._delays[endpoint].popleft() if self._delays[endpoint] else 0.0
+        await asyncio.sleep(self.latency + delay)
+        raw = await _request_body()
+        body = _parse_json(raw) if request.method == "POST" else None
+        key = request.headers.get(RETRY_KEY_HEADER)
+        incoming = _Incoming(body, str(uuid.uuid4()), key, message_id)
+        auth = request.headers.get("Authorization", "")
+        with self._cond:
+            answer = self._answer(endpoint, handler, incoming, auth)
+            now = self._clock()
+            call = RecordedCall(
+                endpoint, request.method, request.path, answer.status, body, key, now
+            )
+            self._calls.append(call)
+        return _response(answer, incoming.request_id)
+
+    def _answer(
+        self, endpoint: str, handler: Callable[[_Incoming], _Answer], incoming: _Incoming, auth: str
+    ) -> _Answer:
+        if not self._authorized(auth):
+            return _error(401, AUTH_FAILED)
+        if self._faults[endpoint]:
+            return self._faults[endpoint].popleft()
+        return handler(incoming)
+
+    async def _reply_view(self) -> Response:
+        return await self._platform("reply", self._reply)
+
+    async def _push_view(self) -> Response:
+        return await self._platform("push", self._push)
+
+    async def _content_view(self, message_id: str) -> Response:
+        return await self._platform("content", self._content, message_id)
+
+    async def _loading_view(self) -> Response:
+        return await self._platform("loading", self._loading)
+
+    async def _sim_content(self) -> Response:
+        data = await _request_body()
+        content_type = request.headers.get("Content-Type", "application/octet-stream")
+        not_ready = int(request.args.get("notReady", "0"))
+        chunked = request.args.get("chunked", "") in ("1", "true")
+        message_id = self.add_content(data, content_type, not_ready=not_ready, chunked=chunked)
+        return _control({"messageId": message_id})
+
+    async def _sim_reply_token(self) -> Response:
+        user_id = _json_object(await _request_body()).get("userId")
+        if not isinstance(user_id, str) or not user_id:
+            return _control({"message": "userId is required"}, 400)
+        return _control({"replyToken": self.issue_reply_token(user_id)})
+
+    async def _sim_deliveries(self) -> Response:
+        found = self.deliveries(request.args.get("userId") or None)
+        after = int(request.args.get("after", "0"))
+        return _control({"deliveries": [d.to_json() for d in found[after:]], "total": len(found)})
+
+    async def _sim_calls(self) -> Response:
+        return _control({"calls": [asdict(call) for call in self.calls]})
+
+    async def _sim_reset(self) -> Response:
+        self.reset()
+        return _control({})
+
+    async def _sim_fail_next(self) -> Response:
+        body = _json_object(await _request_body())
+        endpoint, status = body.get("endpoint", ""), int(body.get("status", 500))
+        if endpoint not in ENDPOINTS:
+            return _control({"message": f"endpoint must be one of {ENDPOINTS}"}, 400)
+        self.fail_next(endpoint, status, body.get("body"), int(body.get("times", 1)))
+        return _control({})
+
+    async def _sim_delay_next(self) -> Response:
+        body = _json_object(await _request_body())
+        endpoint, seconds = body.get("endpoint", ""), float(body.get("seconds", 0.0))
+        if endpoint not in ENDPOINTS:
+            return _control({"message": f"endpoint must be one of {ENDPOINTS}"}, 400)
+        self.delay_next(endpoint, seconds, int(body.get("times", 1)))
+        return _control({})
+
+    def blueprint(self) -> Blueprint:
+        """Routes relative to the blueprint root; mount with `url_prefix="/sim/line"`."""
+        bp = Blueprint("line_sim", __name__)
+        routes: list[tuple[str, Callable[..., Any], str]] = [
+            ("/v2/bot/message/reply", self._reply_view, "POST"),
+            ("/v2/bot/message/push", self._push_view, "POST"),
+            ("/v2/bot/message/<message_id>/content", self._content_view, "GET"),
+            ("/v2/bot/chat/loading/start", self._loading_view, "POST"),
+            ("/_sim/content", self._sim_content, "POST"),
+            ("/_sim/reply-token", self._sim_reply_token, "POST"),
+            ("/_sim/deliveries", self._sim_deliveries, "GET"),
+            ("/_sim/calls", self._sim_calls, "GET"),
+            ("/_sim/reset", self._sim_reset, "POST"),
+            ("/_sim/fail-next", self._sim_fail_next, "POST"),
+            ("/_sim/delay-next", self._sim_delay_next, "POST"),
+        ]
+        for rule, view, method in routes:
+            bp.add_url_rule(rule, view.__name__.strip("_"), view, methods=[method])
+        return bp
+
+    def create_app(self) -> Quart:
+        app = Quart(__name__)
+        app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES
+        app.register_blueprint(self.blueprint())
+        return app
+
+
+async def _request_body() -> bytes:
+    return await request.get_data(cache=True, as_text=False, parse_form_data=False)
+
+
+def _control(body: Json, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status, content_type="application/json")

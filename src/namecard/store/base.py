@@ -1,0 +1,20 @@
+"""The protocol every contact store implements."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from namecard.cards.model import Card, CardRef, SavedContact
+
+
+class ContactStore(Protocol):
+    """Saves contacts. `start` runs once at boot (schema discovery); `save` raises StoreError,
+    TransientError or ConfigError from namecard.errors, never an SDK exception."""
+
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def save(self, card: Card, ref: CardRef, *, user_hash: str) -> SavedContact: ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,174 @@
+"""Saves contacts as pages of a Notion database (API 2025-09-03, through its data source)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TypeVar
+
+import httpx
+from notion_client import AsyncClient, RetryOptions
+from notion_client.errors import HTTPResponseError, RequestTimeoutError
+from notion_client.typing import SyncAsync
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from namecard.cards.model import Card, CardRef, SavedContact
+from namecard.errors import ConfigError, NamecardError, StoreError, TransientError
+from namecard.store.notion_mapping import build_properties, missing_properties
+
+logger = logging.getLogger(__name__)
+_Model = TypeVar("_Model", bound=BaseModel)
+
+NOTION_VERSION = "2025-09-03"
+SDK_MAX_RETRIES = 2  # the SDK retries only 429s (any method) and 500/503 on GET
+SDK_MAX_RETRY_DELAY_MS = 10_000  # a longer Retry-After is the pipeline's retry to schedule
+_SDK_LOGGER = f"{__name__}.sdk"
+_TRANSIENT_CLIENT_ERRORS = frozenset({409, 429})
+_CONFIG_HINTS = {
+    401: "Notion refused the integration token (401): check NOTION_API_KEY.",
+    403: "the Notion integration may not use database {db} (403): give it access to the "
+    "database (… menu → Connections) with insert-content capability.",
+    404: "Notion database {db} was not found (404): check NOTION_DATABASE_ID and share the "
+    "database with the integration (… menu → Connections).",
+}
+
+
+class _SchemaMismatch(StoreError):
+    """Notion refused the properties (400 validation_error): the schema may have changed."""
+
+
+class _DataSourceRef(BaseModel):
+    id: str
+
+
+class _Database(BaseModel):
+    data_sources: list[_DataSourceRef]
+
+
+class _PropertyConfig(BaseModel):
+    type: str
+
+
+class _DataSource(BaseModel):
+    properties: dict[str, _PropertyConfig]
+
+
+class _Page(BaseModel):
+    id: str
+    url: str | None = None
+
+
+class NotionStore:
+    """`start()` discovers the data source and its schema once; `save()` creates one page."""
+
+    name = "notion"
+
+    def __init__(
+        self,
+        *,
+        api_key: SecretStr,
+        database_id: str,
+        base_url: str,
+        timeout_seconds: float,
+        max_retries: int = SDK_MAX_RETRIES,
+    ) -> None:
+        self._database_id = database_id
+        self._client = AsyncClient(
+            auth=api_key.get_secret_value(),
+            base_url=base_url.rstrip("/"),
+            timeout_ms=int(timeout_seconds * 1000),
+            notion_version=NOTION_VERSION,
+            logger=logging.getLogger(_SDK_LOGGER),
+            retry=RetryOptions(max_retries=max_retries, max_retry_delay_ms=SDK_MAX_RETRY_DELAY_MS),
+        )
+        self._data_source_id: str | None = None
+        self._schema: dict[str, str] = {}
+
+    async def start(self) -> None:
+        database = await self._call(
+            self._client.databases.retrieve(database_id=self._database_id), "read the database"
+        )
+        refs = _parse(_Database, database, "database").data_sources
+        if not refs:
+            raise ConfigError(f"Notion database {self._database_id} has no data source")
+        self._data_source_id = refs[0].id
+        await self._load_schema()
+        missing = missing_properties(self._schema)
+        if missing:
+            logger.warning(
+                "Notion database %s lacks properties %s: those values go to the notes or are "
+                "skipped; add them to the database to fill them",
+                self._database_id,
+                ", ".join(missing),
+            )
+        logger.info("Notion store ready: data source %s", self._data_source_id)
+
+    async def save(self, card: Card, ref: CardRef, *, user_hash: str) -> SavedContact:
+        if self._data_source_id is None:
+            raise RuntimeError("NotionStore.start() must be awaited before save()")
+        try:
+            page = await self._create_page(card, ref)
+        except _SchemaMismatch:
+            # Someone may have edited the database since start: re-read it and retry once.
+            known = self._schema
+            await self._load_schema()
+            if self._schema == known:
+                raise
+            page = await self._create_page(card, ref)
+        logger.info("card %s of user %s saved to Notion page %s", ref.card_id, user_hash, page.id)
+        return SavedContact(contact_id=page.id, url=page.url, created=True)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def _load_schema(self) -> None:
+        source = await self._call(
+            self._client.data_sources.retrieve(data_source_id=str(self._data_source_id)),
+            "read the database schema",
+        )
+        properties = _parse(_DataSource, source, "data source").properties
+        self._schema = {name: config.type for name, config in properties.items()}
+
+    async def _create_page(self, card: Card, ref: CardRef) -> _Page:
+        properties, skipped = build_properties(card, self._schema)
+        if skipped:
+            logger.info("card %s: properties not written: %s", ref.card_id, ", ".join(skipped))
+        body = await self._call(
+            self._client.pages.create(
+                parent={"data_source_id": self._data_source_id}, properties=properties
+            ),
+            "create the page",
+        )
+        return _parse(_Page, body, "page")
+
+    async def _call(self, pending: SyncAsync[Any], action: str) -> Any:
+        try:
+            return await pending
+        except (HTTPResponseError, RequestTimeoutError, httpx.HTTPError) as exc:
+            raise self._translate(exc, action) from exc
+
+    def _translate(self, exc: Exception, action: str) -> NamecardError:
+        if not isinstance(exc, HTTPResponseError):
+            logger.warning("Notion unreachable trying to %s: %s", action, type(exc).__name__)
+            return TransientError(f"Notion did not answer ({type(exc).__name__}) to {action}")
+        detail = f"Notion answered {exc.status} {exc.code} to {action}"
+        hint = _CONFIG_HINTS.get(exc.status)
+        if hint is not None:
+            sentence = hint.format(db=self._database_id)
+            logger.error("%s", sentence)
+            return ConfigError(sentence)
+        if exc.status >= 500 or exc.status in _TRANSIENT_CLIENT_ERRORS:
+            retry_after = exc.headers.get("retry-after")
+            logger.warning("%s (retry after %s s)", detail, retry_after or "?")
+            suffix = f"; retry after {retry_after} s" if retry_after else ""
+            return TransientError(detail + suffix)
+        logger.error("%s: %s", detail, exc)
+        if exc.code == "validation_error":
+            return _SchemaMismatch(f"{detail}: {exc}")
+        return StoreError(f"{detail}: {exc}")
+
+
+def _parse(model: type[_Model], body: Any, what: str) -> _Model:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise StoreError(f"unexpected Notion {what} object: {exc.error_count()} errors") from exc

@@ -1,0 +1,59 @@
+"""One emulator set and one real bot subprocess for the end-to-end tests of this folder."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from namecard.sim.driver import WebhookDriver
+from tests.harness import (
+    CHANNEL_SECRET,
+    FIXTURES,
+    Emulators,
+    RunningBot,
+    bot_environment,
+    new_port,
+    running_bot,
+    running_emulators,
+)
+
+
+@pytest.fixture(scope="session")
+def emulators() -> Iterator[Emulators]:
+    with running_emulators() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def bot(
+    emulators: Emulators, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningBot]:
+    tmp = tmp_path_factory.mktemp("bot")
+    env = bot_environment(emulators, port=new_port(), data_dir=tmp / "data", redis_url=redis_url)
+    with running_bot(env, tmp / "bot.log") as running:
+        yield running
+
+
+@pytest.fixture
+async def driver(bot: RunningBot, emulators: Emulators) -> AsyncIterator[WebhookDriver]:
+    async with WebhookDriver(f"{bot.url}/callback", CHANNEL_SECRET, emulators.line_url) as d:
+        yield d
+
+
+@pytest.fixture
+def user_id() -> str:
+    return "U" + uuid.uuid4().hex
+
+
+def photo(stem: str) -> bytes:
+    truth = load_truth_file(stem)
+    return (FIXTURES / str(truth["file"])).read_bytes()
+
+
+def load_truth_file(stem: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURES / f"{stem}.json").read_text(encoding="utf-8"))
+    return data

@@ -1,0 +1,183 @@
+"""Load benchmark (not a test): 50 LINE users send a card at the same moment.
+
+The real server runs under Hypercorn in a subprocess; LINE, Gemini and Notion are the emulators
+with production-like latencies (LINE 30 ms, Gemini 2.0 s, Notion 300 ms and its 3 requests/s
+rate limit). Prints and writes to bench-results/load.json: webhook answer p50/p95/p99,
+photo-to-reply p50/p95/p99 next to the emulated latency floor, successes, Gemini calls, Notion
+pages and the server's peak RSS.
+
+    python -m tests.performance.bench_load [--users 50] [--output bench-results/load.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+import psutil
+
+from namecard.metrics.stats import percentile
+from namecard.sim.driver import WebhookDriver
+from tests.harness import (
+    CHANNEL_SECRET,
+    FIXTURES,
+    Emulators,
+    bot_environment,
+    new_port,
+    running_bot,
+    running_emulators,
+)
+
+LINE_LATENCY = 0.030
+GEMINI_LATENCY = 2.0
+NOTION_LATENCY = 0.300
+NOTION_RATE = 3.0
+ANSWER_TIMEOUT = 120.0
+# Photo to reply, when nothing waits: loading animation, download, Gemini, the save, the reply.
+LATENCY_FLOOR = LINE_LATENCY + LINE_LATENCY + GEMINI_LATENCY + NOTION_LATENCY + LINE_LATENCY
+
+
+@dataclass
+class UserRun:
+    user_id: str
+    photo: Path
+    sent_at: float = 0.0
+    webhook_seconds: float = 0.0
+    webhook_status: int = 0
+    reply_seconds: float | None = None
+
+
+class PeakRss:
+    """Samples a process's resident memory every 50 ms in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self._process = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, self._process.memory_info().rss)
+            except psutil.Error:
+                return
+            self._stop.wait(0.05)
+
+
+def card_photos() -> list[Path]:
+    photos = []
+    for truth_file in sorted(FIXTURES.glob("*.json")):
+        truth = json.loads(truth_file.read_text(encoding="utf-8"))
+        if truth["cards"]:
+            photos.append(FIXTURES / truth["file"])
+    return photos
+
+
+async def send_all(driver: WebhookDriver, runs: list[UserRun]) -> None:
+    start = asyncio.Event()
+
+    async def one(run: UserRun) -> None:
+        data = run.photo.read_bytes()
+        await start.wait()
+        run.sent_at = time.time()
+        result = await driver.send_image(run.user_id, data)
+        run.webhook_seconds, run.webhook_status = result.elapsed, result.status
+
+    tasks = [asyncio.create_task(one(run)) for run in runs]
+    await asyncio.sleep(0.2)  # every sender is ready: release them at the same moment
+    start.set()
+    await asyncio.gather(*tasks)
+
+
+def collect_replies(emulators: Emulators, runs: list[UserRun]) -> None:
+    for run in runs:
+        deliveries = emulators.line.wait_for_deliveries(run.user_id, 1, timeout=ANSWER_TIMEOUT)
+        if deliveries:
+            run.reply_seconds = deliveries[0].at - run.sent_at
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {f"p{int(q * 100)}": round(percentile(values, q), 3) for q in (0.5, 0.95, 0.99)}
+
+
+def report(runs: list[UserRun], emulators: Emulators, peak_rss: int, wall: float) -> dict[str, Any]:
+    replies = [r.reply_seconds for r in runs if r.reply_seconds is not None]
+    return {
+        "users": len(runs),
+        "emulated_latency_seconds": {
+            "line": LINE_LATENCY, "gemini": GEMINI_LATENCY, "notion": NOTION_LATENCY,
+            "notion_rate_limit_per_second": NOTION_RATE,
+        },
+        "webhook_answer_seconds": summary([r.webhook_seconds for r in runs]),
+        "webhook_non_200": sum(r.webhook_status != 200 for r in runs),
+        "photo_to_reply_seconds": summary(replies),
+        "photo_to_reply_floor_seconds": round(LATENCY_FLOOR, 3),
+        "successes": len(replies),
+        "gemini_calls": emulators.gemini.generate_count,
+        "notion_pages": len(emulators.notion.pages(emulators.data_source_id)),
+        "server_peak_rss_mb": round(peak_rss / 1024 / 1024, 1),
+        "wall_seconds": round(wall, 2),
+    }  # fmt: skip
+
+
+async def run_benchmark(users: int, redis_url: str | None) -> dict[str, Any]:
+    photos = card_photos()
+    runs = [UserRun("U" + uuid.uuid4().hex, photos[n % len(photos)]) for n in range(users)]
+    with (
+        TemporaryDirectory() as tmp,
+        running_emulators(
+            line_latency=LINE_LATENCY, gemini_latency=GEMINI_LATENCY,
+            notion_latency=NOTION_LATENCY, notion_rate_limit=NOTION_RATE,
+        ) as emulators,
+    ):  # fmt: skip
+        env = bot_environment(
+            emulators, port=new_port(), data_dir=Path(tmp) / "data", redis_url=redis_url,
+            extra={"LOG_LEVEL": "WARNING"},
+        )  # fmt: skip
+        with running_bot(env, Path(tmp) / "bot.log") as bot, PeakRss(bot.process.pid) as rss:
+            started = time.monotonic()
+            async with WebhookDriver(
+                f"{bot.url}/callback", CHANNEL_SECRET, emulators.line_url
+            ) as d:
+                await send_all(d, runs)
+            await asyncio.to_thread(collect_replies, emulators, runs)
+            await asyncio.sleep(NOTION_LATENCY * 2)  # let saves that outlived the reply land
+            wall = time.monotonic() - started
+        return report(runs, emulators, rss.peak, wall)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--output", default="bench-results/load.json")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"))
+    args = parser.parse_args()
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+    result = asyncio.run(run_benchmark(args.users, args.redis_url))
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    print(f"written to {output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The local SQLite contact book: saving, idempotency, listing, CSV export, persistence."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from namecard.cards.model import Card, CardRef, Phone, PhoneKind
+from namecard.store.local import DB_FILENAME, LocalContactStore
+
+CARD = Card(
+    name="王小明",
+    company="大同科技股份有限公司",
+    department="業務部",
+    title="業務經理",
+    phones=(
+        Phone("0912-345-678", PhoneKind.MOBILE),
+        Phone("02-2345-6789", PhoneKind.OFFICE, "123"),
+    ),
+    emails=("ming@example.com.tw", "sales@example.com.tw"),
+    address="台北市信義區信義路五段7號",
+    website="https://example.com.tw",
+    line_id="ming0912",
+    tax_id="12345678",
+    notes="週三下午方便聯絡, 喜歡喝茶",
+    confidence=0.93,
+    uncertain_fields=("address",),
+)
+REF = CardRef(image_sha256="ab" * 32)
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[LocalContactStore]:
+    contact_book = LocalContactStore(tmp_path)
+    await contact_book.start()
+    yield contact_book
+    await contact_book.aclose()
+
+
+def exported(store: LocalContactStore) -> tuple[int, list[dict[str, str]]]:
+    out = io.StringIO()
+    count = store.export_csv(out)
+    return count, list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+async def test_saved_contact_is_listed_with_every_field(store: LocalContactStore) -> None:
+    saved = await store.save(CARD, REF, user_hash="user-1")
+
+    [contact] = await store.list_contacts()
+    assert (saved.contact_id, saved.url, saved.created) == (str(contact["id"]), None, True)
+    assert contact["card_id"] == REF.card_id
+    assert contact["user_hash"] == "user-1"
+    assert contact["name"] == "王小明"
+    assert contact["company"] == "大同科技股份有限公司"
+    assert contact["phones"] == [
+        {"number": "0912-345-678", "type": "mobile", "extension": None},
+        {"number": "02-2345-6789", "type": "office", "extension": "123"},
+    ]
+    assert contact["emails"] == ["ming@example.com.tw", "sales@example.com.tw"]
+    assert contact["decision_influence"] == "中"
+    assert contact["confidence"] == pytest.approx(0.93)
+    assert contact["created_at"].endswith("+00:00")
+
+
+async def test_saving_the_same_card_twice_keeps_one_contact(store: LocalContactStore) -> None:
+    first = await store.save(CARD, REF, user_hash="user-1")
+    second = await store.save(CARD, REF, user_hash="user-1")
+    other = await store.save(CARD, CardRef(REF.image_sha256, index=1), user_hash="user-1")
+
+    assert first.created is True
+    assert (second.contact_id, second.created) == (first.contact_id, False)
+    assert other.created is True
+    assert len(await store.list_contacts()) == 2
+
+
+async def test_csv_export_reads_like_the_card(store: LocalContactStore) -> None:
+    await store.save(CARD, REF, user_hash="user-1")
+    await store.save(Card(company="只有公司"), CardRef("cd" * 32), user_hash="user-2")
+
+    count, rows = exported(store)
+
+    assert count == 2
+    assert rows[0]["姓名"] == "王小明"
+    assert rows[0]["公司名稱"] == "大同科技股份有限公司"
+    assert rows[0]["電話"] == "0912-345-678 (mobile); 02-2345-6789 #123 (office)"
+    assert rows[0]["Email"] == "ming@example.com.tw; sales@example.com.tw"
+    assert rows[0]["地址"] == "台北市信義區信義路五段7號"
+    assert rows[0]["備註"] == "週三下午方便聯絡, 喜歡喝茶"
+    assert rows[0]["決策影響力"] == "中"
+    assert rows[1]["姓名"] == ""
+    assert rows[1]["公司名稱"] == "只有公司"
+
+
+async def test_chinese_survives_an_excel_style_export(
+    store: LocalContactStore, tmp_path: Path
+) -> None:
+    await store.save(CARD, REF, user_hash="user-1")
+    target = tmp_path / "contacts.csv"
+
+    with target.open("w", encoding="utf-8-sig", newline="") as out:
+        store.export_csv(out)
+
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "大同科技股份有限公司".encode() in raw
+    assert "王小明" in target.read_text(encoding="utf-8-sig")
+
+
+async def test_contacts_survive_reopening_the_contact_book(tmp_path: Path) -> None:
+    first = LocalContactStore(tmp_path)
+    await first.start()
+    saved = await first.save(CARD, REF, user_hash="user-1")
+    await first.aclose()
+
+    reopened = LocalContactStore(tmp_path)
+    again = await reopened.save(CARD, REF, user_hash="user-1")
+    contacts = await reopened.list_contacts()
+    await reopened.aclose()
+
+    assert (tmp_path / DB_FILENAME).exists()
+    assert [c["name"] for c in contacts] == ["王小明"]
+    assert (again.contact_id, again.created) == (saved.contact_id, False)
+
+
+async def test_export_works_without_start_on_an_empty_book(tmp_path: Path) -> None:
+    store = LocalContactStore(tmp_path / "new")
+
+    count, rows = exported(store)
+    await store.aclose()
+
+    assert (count, rows) == (0, [])
