@@ -52,7 +52,9 @@ async def callback() -> tuple[Response, int]:
 async def _read_body(limit: int) -> bytes:
     """The raw bytes, refused with 413 beyond `limit`. The rest of an oversized body is read and
     discarded (never kept), so the sender gets the 413 instead of a reset connection."""
-    too_large = WebhookRejected(413, f"body larger than {limit} bytes", "webhook_rejected_too_large")
+    too_large = WebhookRejected(
+        413, f"body larger than {limit} bytes", "webhook_rejected_too_large"
+    )
     declared = request.content_length
     chunks = bytearray()
     async for chunk in request.body:
