@@ -23,6 +23,7 @@ def hypercorn_config(settings: Settings) -> Config:
     config.bind = [f"{settings.host}:{settings.port}"]
     config.graceful_timeout = settings.drain_seconds + GRACE_MARGIN_SECONDS
     config.accesslog = None
+    config.errorlog = logging.getLogger("hypercorn.error")  # through our handlers, once
     config.keep_alive_timeout = 75.0  # above typical proxy idle timeouts
     return config
 

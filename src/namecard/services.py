@@ -47,6 +47,7 @@ class Services:
     store: ContactStore
     secret: SecretStr
     workers: WorkerPool | None = None
+    handler: JobHandler | None = None
     accepting: bool = True
     store_problem: str | None = None
     process: psutil.Process = field(default_factory=psutil.Process)
@@ -112,6 +113,7 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
         ),
         ai_slots=asyncio.Semaphore(settings.max_concurrent_ai),
     )
+    services.handler = handler
     services.workers = WorkerPool(queue, handler, settings.max_concurrent)
     services.workers.start()
     stack.push_async_callback(_drain, services)
@@ -121,8 +123,12 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
 
 async def _drain(services: Services) -> None:
     services.accepting = False
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + services.settings.drain_seconds
     if services.workers is not None:
         await services.workers.drain(services.settings.drain_seconds)
+    if services.handler is not None:
+        await services.handler.drain(max(0.0, deadline - loop.time()))
 
 
 def _line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
@@ -169,6 +175,8 @@ def _store(settings: Settings) -> ContactStore:
             database_id=settings.notion_database_id,
             base_url=settings.notion_base_url,
             timeout_seconds=settings.notion_timeout_seconds,
+            rate_per_second=settings.notion_rate_per_second,
+            burst=settings.notion_burst,
         )
     from namecard.store.local import LocalContactStore
 

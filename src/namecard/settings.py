@@ -61,13 +61,15 @@ class Settings(BaseSettings):
     notion_database_id: str | None = None
     notion_base_url: str = DEFAULT_NOTION_API
     notion_timeout_seconds: float = Field(20.0, gt=0)
+    notion_rate_per_second: float = Field(3.0, gt=0)
+    notion_burst: int = Field(3, ge=1)
 
     # Redis
     redis_url: str | None = None
 
     # Pipeline
     max_concurrent: int = Field(20, ge=1, le=1000)
-    max_concurrent_ai: int = Field(10, ge=1, le=1000)
+    max_concurrent_ai: int = Field(15, ge=1, le=1000)
     queue_size: int = Field(1000, ge=1)
     job_deadline_seconds: float = Field(55.0, gt=0)
     reply_save_budget_seconds: float = Field(2.0, ge=0)
@@ -167,7 +169,7 @@ class Settings(BaseSettings):
         )
         details = {
             "line": self.line_api_base_url if self.line_mode is real else "simulator",
-            "ai": gemini if self.ai_mode is real else "offline reader",
+            "ai": gemini if self.ai_mode is real else "no card reader yet: set GOOGLE_API_KEY",
             "contacts": f"notion {self.notion_base_url}"
             if self.store_mode is real
             else f"local contact book in {self.data_dir}",

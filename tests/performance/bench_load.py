@@ -23,6 +23,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+import httpx
 import psutil
 
 from namecard.metrics.stats import percentile
@@ -54,6 +55,7 @@ class UserRun:
     webhook_seconds: float = 0.0
     webhook_status: int = 0
     reply_seconds: float | None = None
+    got_card: bool = False
 
 
 class PeakRss:
@@ -112,6 +114,16 @@ def collect_replies(emulators: Emulators, runs: list[UserRun]) -> None:
         deliveries = emulators.line.wait_for_deliveries(run.user_id, 1, timeout=ANSWER_TIMEOUT)
         if deliveries:
             run.reply_seconds = deliveries[0].at - run.sent_at
+            run.got_card = deliveries[0].messages[0].get("type") == "flex"
+
+
+async def wait_until_idle(url: str) -> None:
+    async with httpx.AsyncClient(base_url=url) as client:
+        for _ in range(int(ANSWER_TIMEOUT * 10)):
+            health = (await client.get("/health")).json()
+            if health["active_tasks"] == 0 and health["queue_depth"] == 0:
+                return
+            await asyncio.sleep(0.1)
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -130,7 +142,8 @@ def report(runs: list[UserRun], emulators: Emulators, peak_rss: int, wall: float
         "webhook_non_200": sum(r.webhook_status != 200 for r in runs),
         "photo_to_reply_seconds": summary(replies),
         "photo_to_reply_floor_seconds": round(LATENCY_FLOOR, 3),
-        "successes": len(replies),
+        "replies": len(replies),
+        "successes": sum(r.got_card for r in runs),
         "gemini_calls": emulators.gemini.generate_count,
         "notion_pages": len(emulators.notion.pages(emulators.data_source_id)),
         "server_peak_rss_mb": round(peak_rss / 1024 / 1024, 1),
@@ -138,7 +151,7 @@ def report(runs: list[UserRun], emulators: Emulators, peak_rss: int, wall: float
     }  # fmt: skip
 
 
-async def run_benchmark(users: int, redis_url: str | None) -> dict[str, Any]:
+async def run_benchmark(users: int, redis_url: str | None, extra: dict[str, str]) -> dict[str, Any]:
     photos = card_photos()
     runs = [UserRun("U" + uuid.uuid4().hex, photos[n % len(photos)]) for n in range(users)]
     with (
@@ -150,7 +163,7 @@ async def run_benchmark(users: int, redis_url: str | None) -> dict[str, Any]:
     ):  # fmt: skip
         env = bot_environment(
             emulators, port=new_port(), data_dir=Path(tmp) / "data", redis_url=redis_url,
-            extra={"LOG_LEVEL": "WARNING"},
+            extra={"LOG_LEVEL": "WARNING", **extra},
         )  # fmt: skip
         with running_bot(env, Path(tmp) / "bot.log") as bot, PeakRss(bot.process.pid) as rss:
             started = time.monotonic()
@@ -159,8 +172,8 @@ async def run_benchmark(users: int, redis_url: str | None) -> dict[str, Any]:
             ) as d:
                 await send_all(d, runs)
             await asyncio.to_thread(collect_replies, emulators, runs)
-            await asyncio.sleep(NOTION_LATENCY * 2)  # let saves that outlived the reply land
             wall = time.monotonic() - started
+            await wait_until_idle(bot.url)  # saves that outlived their reply land
         return report(runs, emulators, rss.peak, wall)
 
 
@@ -169,9 +182,15 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--output", default="bench-results/load.json")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"))
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="a bot setting for this run, e.g. --set MAX_CONCURRENT_AI=50",
+    )  # fmt: skip
     args = parser.parse_args()
+    extra = dict(item.split("=", 1) for item in args.set)
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
-    result = asyncio.run(run_benchmark(args.users, args.redis_url))
+    result = asyncio.run(run_benchmark(args.users, args.redis_url, extra))
+    result["settings"] = extra
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

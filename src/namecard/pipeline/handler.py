@@ -44,6 +44,7 @@ class _Outcome:
     label: str = "failed"
     cards: int = 0
     success: bool = False
+    saves: list[asyncio.Task[SavedContact]] = field(default_factory=list)
 
 
 class JobHandler:
@@ -65,6 +66,7 @@ class JobHandler:
         self.metrics = metrics
         self.config = config
         self.ai_slots = ai_slots
+        self._finishing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, job: Job) -> None:
         if job.kind is JobKind.CARD_PHOTO:
@@ -78,7 +80,7 @@ class JobHandler:
     # A card photo ------------------------------------------------------------------------------
     async def _card_photo(self, job: Job) -> None:
         loop = asyncio.get_running_loop()
-        started, wall_started = loop.time(), time.time()
+        started = loop.time()
         deadline = started + self.config.job_deadline_seconds
         outcome = _Outcome()
         self.metrics.job_started()
@@ -97,16 +99,39 @@ class JobHandler:
             logger.exception("job %s user %s crashed", job.event_id, job.user_hash)
             await self._tell_failure(job, UNEXPECTED_SENTENCE)
         finally:
-            duration = loop.time() - started
-            self.metrics.job_finished(
-                JobRecord(
-                    time.time(), duration, outcome.success, outcome.cards, False, outcome.label
-                )
-            )
-            logger.info(
-                "job %s user=%s outcome=%s cards=%d duration=%.3fs started=%.3f",
-                job.event_id, job.user_hash, outcome.label, outcome.cards, duration, wall_started,
-            )  # fmt: skip
+            reply_seconds = loop.time() - started
+            if any(not task.done() for task in outcome.saves):
+                # Saves outlived the reply: finish them without holding this worker.
+                task = asyncio.create_task(self._finish_saves(job, outcome, reply_seconds))
+                self._finishing.add(task)
+                task.add_done_callback(self._finishing.discard)
+            else:
+                self._record(job, outcome, reply_seconds)
+
+    def _record(self, job: Job, outcome: _Outcome, reply_seconds: float) -> None:
+        record = JobRecord(
+            time.time(), reply_seconds, outcome.success, outcome.cards, False, outcome.label
+        )
+        self.metrics.job_finished(record)
+        logger.info(
+            "job %s user=%s outcome=%s cards=%d photo_to_reply=%.3fs",
+            job.event_id, job.user_hash, outcome.label, outcome.cards, reply_seconds,
+        )  # fmt: skip
+
+    async def _finish_saves(self, job: Job, outcome: _Outcome, reply_seconds: float) -> None:
+        await asyncio.wait(outcome.saves)
+        failed = sum(_result_or_none(task) is None for task in outcome.saves)
+        if outcome.label == "saving":
+            outcome.success, outcome.label = not failed, "saved" if not failed else "save_failed"
+            if failed:
+                # The reply said "saving…": the user must hear once that it did not work out.
+                await self._tell_failure(job, StoreError.user_message, purpose="save-failed")
+        self._record(job, outcome, reply_seconds)
+
+    async def drain(self, timeout: float) -> None:
+        """Wait (up to `timeout`) for saves that outlived their replies."""
+        if self._finishing:
+            await asyncio.wait(set(self._finishing), timeout=timeout)
 
     async def _read_and_answer(self, job: Job, deadline: float, outcome: _Outcome) -> None:
         if job.user_id and job.chat_id == job.user_id:
@@ -158,12 +183,13 @@ class JobHandler:
         self, job: Job, extraction: Extraction, fingerprint: str, deadline: float, outcome: _Outcome
     ) -> None:
         cards = extraction.cards
-        saves = [
+        outcome.saves = [
             asyncio.create_task(self._save(card, CardRef(fingerprint, index), job, deadline))
             for index, card in enumerate(cards)
         ]
-        _, pending = await asyncio.wait(saves, timeout=self.config.reply_save_budget_seconds)
-        saved = [_result_or_none(task) for task in saves]
+        budget = self.config.reply_save_budget_seconds
+        _, pending = await asyncio.wait(outcome.saves, timeout=budget)
+        saved = [_result_or_none(task) for task in outcome.saves]
         await self._deliver(
             job,
             messages.card_messages(
@@ -171,15 +197,10 @@ class JobHandler:
             ),
         )
         if pending:
-            await asyncio.wait(pending)
-        failed = [
-            card for card, task in zip(cards, saves, strict=True) if _result_or_none(task) is None
-        ]
-        outcome.success = not failed
-        outcome.label = "saved" if not failed else "save_failed"
-        if failed and pending:
-            # The reply said "saving…": the user must hear once that it did not work out.
-            await self._tell_failure(job, StoreError.user_message, purpose="save-failed")
+            outcome.label = "saving"  # settled by _finish_saves once the saves are done
+            return
+        failed = saved.count(None)
+        outcome.success, outcome.label = not failed, "saved" if not failed else "save_failed"
 
     async def _save(self, card: Card, ref: CardRef, job: Job, deadline: float) -> SavedContact:
         try:

@@ -14,11 +14,14 @@ from pydantic import BaseModel, SecretStr, ValidationError
 from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.errors import ConfigError, NamecardError, StoreError, TransientError
 from namecard.store.notion_mapping import build_properties, missing_properties
+from namecard.store.rate_limit import TokenBucket
 
 logger = logging.getLogger(__name__)
 _Model = TypeVar("_Model", bound=BaseModel)
 
 NOTION_VERSION = "2025-09-03"
+DEFAULT_RATE_PER_SECOND = 3.0  # Notion's documented average per integration
+DEFAULT_BURST = 3
 SDK_MAX_RETRIES = 2  # the SDK retries only 429s (any method) and 500/503 on GET
 SDK_MAX_RETRY_DELAY_MS = 10_000  # a longer Retry-After is the pipeline's retry to schedule
 _SDK_LOGGER = f"{__name__}.sdk"
@@ -70,8 +73,11 @@ class NotionStore:
         base_url: str,
         timeout_seconds: float,
         max_retries: int = SDK_MAX_RETRIES,
+        rate_per_second: float = DEFAULT_RATE_PER_SECOND,
+        burst: int = DEFAULT_BURST,
     ) -> None:
         self._database_id = database_id
+        self._limiter = TokenBucket(rate_per_second, burst)
         self._client = AsyncClient(
             auth=api_key.get_secret_value(),
             base_url=base_url.rstrip("/"),
@@ -141,6 +147,7 @@ class NotionStore:
         return _parse(_Page, body, "page")
 
     async def _call(self, pending: SyncAsync[Any], action: str) -> Any:
+        await self._limiter.acquire()  # the request is only sent when `pending` is awaited
         try:
             return await pending
         except (HTTPResponseError, RequestTimeoutError, httpx.HTTPError) as exc:
