@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from namecard.sim.driver import WebhookDriver, render_delivery_text
+from namecard.sim.gemini import GeminiFault
 from tests.e2e.conftest import load_truth_file, photo
 from tests.harness import Emulators, RunningBot
 
@@ -207,3 +208,62 @@ def _large_jpeg(size: int) -> bytes:
     Image.new("RGB", (64, 64), "white").save(buffer, "JPEG")
     data = buffer.getvalue()
     return data + bytes(size - len(data) + 1)
+
+
+async def test_expired_reply_token_falls_back_to_one_push_with_a_retry_key(
+    driver: WebhookDriver, emulators: Emulators, user_id: str
+) -> None:
+    card = load_truth_file("kaohsiung_webp")["cards"][0]
+    emulators.line.reply_token_ttl = 0.0
+    try:
+        await driver.send_image(user_id, photo("kaohsiung_webp"), "image/webp")
+        delivery, text = await answer_of(driver, user_id)
+    finally:
+        emulators.line.reply_token_ttl = 60.0
+
+    assert delivery["channel"] == "push"
+    assert delivery["retryKey"]
+    assert card["name"] in text
+    await asyncio.sleep(0.5)
+    assert len(await driver.deliveries(user_id)) == 1
+
+
+async def test_a_gemini_hiccup_is_retried_and_the_user_never_sees_it(
+    driver: WebhookDriver, emulators: Emulators, user_id: str
+) -> None:
+    card = load_truth_file("exec_taichung")["cards"][0]
+    emulators.gemini.script(GeminiFault.UNAVAILABLE)
+
+    await driver.send_image(user_id, photo("exec_taichung"), "image/png")
+
+    _, text = await answer_of(driver, user_id)
+    assert card["name"] in text
+    assert card["company"] in text
+
+
+async def test_a_blocked_photo_gets_a_sentence_not_an_error(
+    driver: WebhookDriver, emulators: Emulators, user_id: str
+) -> None:
+    pages_before = len(emulators.notion.pages(emulators.data_source_id))
+    emulators.gemini.script(GeminiFault.PROMPT_BLOCKED)
+
+    await driver.send_image(user_id, photo("line_id_freelancer"))
+
+    delivery, text = await answer_of(driver, user_id)
+    assert delivery["messages"][0]["type"] == "text"
+    assert "名片" in text or "照片" in text
+    assert "SAFETY" not in text and "Error" not in text
+    assert len(emulators.notion.pages(emulators.data_source_id)) == pages_before
+
+
+async def test_a_notion_outage_on_create_is_retried_into_exactly_one_page(
+    driver: WebhookDriver, emulators: Emulators, user_id: str
+) -> None:
+    card = load_truth_file("dense_contacts")["cards"][0]
+    emulators.notion.fail_next("create", 503, "service_unavailable")
+
+    await driver.send_image(user_id, photo("dense_contacts"))
+
+    _, text = await answer_of(driver, user_id)
+    assert card["name"] in text
+    assert len(await wait_for_pages(emulators, card["name"], 1)) == 1

@@ -19,17 +19,20 @@ from typing import Any
 
 from quart import Quart, Response, request
 
+from namecard.sim.gemini_errors import (
+    error_body,
+    key_invalid_body,
+    model_not_found_body,
+    rate_limited_body,
+)
+
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 128 * 1024 * 1024  # the real API takes 100 MB of inline data (base64) per request
 API_VERSIONS = frozenset(("v1", "v1beta"))
 DEFAULT_CONFIDENCE = 0.95
 DEFAULT_SLOW_SECONDS = 5.0
-RETRY_DELAY_SECONDS = 2
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
-_TYPE = "type.googleapis.com/google.rpc."
-_RATE_DOC = "https://ai.google.dev/gemini-api/docs/rate-limits"
-_KEY_INVALID = "API key not valid. Please pass a valid API key."
 _PROMPT_TOKENS = 1290  # roughly one image plus the instructions
 _CANCELLED = 499  # what the real API logs when the client hangs up
 
@@ -57,59 +60,6 @@ class GeminiCall:
     status: int
     at: float
     fault: GeminiFault | None = None
-
-
-def _error(code: int, status: str, message: str, *details: dict[str, Any]) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message, "status": status}
-    if details:
-        error["details"] = list(details)
-    return {"error": error}
-
-
-def _key_invalid() -> dict[str, Any]:
-    info = {
-        "@type": _TYPE + "ErrorInfo",
-        "reason": "API_KEY_INVALID",
-        "domain": "googleapis.com",
-        "metadata": {"service": "generativelanguage.googleapis.com"},
-    }
-    localized = {"@type": _TYPE + "LocalizedMessage", "locale": "en-US", "message": _KEY_INVALID}
-    return _error(400, "INVALID_ARGUMENT", _KEY_INVALID, info, localized)
-
-
-def _rate_limited(model: str, *, daily: bool) -> dict[str, Any]:
-    period, limit = ("Day", 250) if daily else ("Minute", 10)
-    metric = "generativelanguage.googleapis.com/generate_content_free_tier_requests"
-    message = (
-        "You exceeded your current quota, please check your plan and billing details. For more "
-        f"information on this error, head to: {_RATE_DOC}. To monitor your current usage, head "
-        "to: https://ai.dev/usage?tab=rate-limit. \n"
-        f"* Quota exceeded for metric: {metric}, limit: {limit}, model: {model}\n"
-        f"Please retry in {RETRY_DELAY_SECONDS:.1f}s."
-    )
-    violation = {
-        "quotaMetric": metric,
-        "quotaId": f"GenerateRequestsPer{period}PerProjectPerModel-FreeTier",
-        "quotaDimensions": {"location": "global", "model": model},
-        "quotaValue": str(limit),
-    }
-    return _error(
-        429,
-        "RESOURCE_EXHAUSTED",
-        message,
-        {"@type": _TYPE + "QuotaFailure", "violations": [violation]},
-        {"@type": _TYPE + "Help", "links": [{"description": "Learn more", "url": _RATE_DOC}]},
-        {"@type": _TYPE + "RetryInfo", "retryDelay": f"{RETRY_DELAY_SECONDS}s"},
-    )
-
-
-def _not_found(model: str, api_version: str) -> dict[str, Any]:
-    message = (
-        f"models/{model} is not found for API version {api_version}, or is not supported for "
-        "generateContent. Call ListModels to see the list of available models and their "
-        "supported methods."
-    )
-    return _error(404, "NOT_FOUND", message)
 
 
 _ERROR_FAULTS: dict[GeminiFault, tuple[int, str, str]] = {
@@ -282,19 +232,20 @@ class GeminiEmulator:
         digest: str | None,
     ) -> tuple[GeminiFault | None, int, dict[str, Any]]:
         if api_version not in API_VERSIONS:
-            return None, 404, _error(404, "NOT_FOUND", f"API version {api_version} not found.")
+            return None, 404, error_body(404, "NOT_FOUND", f"API version {api_version} not found.")
         if self.api_keys is not None and key not in self.api_keys:
-            return None, 400, _key_invalid()
+            return None, 400, key_invalid_body()
         if model in self.retired_models:
-            return None, 404, _not_found(model, api_version)
+            return None, 404, model_not_found_body(model, api_version)
         if body is None:
-            return None, 400, _error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
+            return None, 400, error_body(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
         fault = self._next_fault()
         if fault in (GeminiFault.RATE_LIMITED, GeminiFault.RATE_LIMITED_DAILY):
-            return fault, 429, _rate_limited(model, daily=fault is GeminiFault.RATE_LIMITED_DAILY)
+            daily = fault is GeminiFault.RATE_LIMITED_DAILY
+            return fault, 429, rate_limited_body(model, daily=daily)
         if fault in _ERROR_FAULTS:
             code, status, message = _ERROR_FAULTS[fault]
-            return fault, code, _error(code, status, message)
+            return fault, code, error_body(code, status, message)
         text = _answer_text(self.truth.get(digest, []) if digest else [])
         return fault, 200, _generated(model, fault, text)
 

@@ -12,10 +12,15 @@ import time
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Collection
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from quart import Blueprint, Quart, Response, request
+
+from namecard.sim.line_control import ControlViews, parse_json, request_body
+from namecard.sim.line_validation import Json, detail, validate_messages
+
+__all__ = ["Delivery", "LineSimulator", "RecordedCall", "validate_messages"]
 
 ENDPOINTS = ("reply", "push", "content", "loading")
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -23,19 +28,10 @@ RETRY_KEY_WINDOW_SECONDS = 24 * 3600
 RETRY_KEY_HEADER = "X-Line-Retry-Key"
 REQUEST_ID_HEADER = "x-line-request-id"
 ACCEPTED_REQUEST_ID_HEADER = "x-line-accepted-request-id"
-MAX_MESSAGES = 5
-MAX_TEXT_UTF16_UNITS = 5000
-MAX_QUICK_REPLY_ITEMS = 13
-MAX_ALT_TEXT_CHARS = 1500
-MAX_CAROUSEL_BUBBLES = 12
-MAX_BUBBLE_BYTES = 30 * 1024
-MAX_CAROUSEL_BYTES = 50 * 1024
 DEFAULT_LOADING_SECONDS = 20
 LOADING_SECONDS = range(5, 61, 5)
 CONTENT_CHUNK_BYTES = 64 * 1024
 FIRST_MESSAGE_ID = 468_000_000_000_000_000
-MESSAGE_TYPES = ("text", "textV2", "image", "video", "audio", "location", "sticker",
-                 "template", "imagemap", "flex")  # fmt: skip
 USER_ID = re.compile(r"U[0-9a-f]{32}")
 AUTH_FAILED = (
     "Authentication failed. Confirm that the access token in the authorization header is valid."
@@ -47,8 +43,6 @@ DEFAULT_FAULT_MESSAGES = {
     404: "Not found",
     429: "The API rate limit has been exceeded. Try again later.",
 }
-
-Json = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -129,106 +123,12 @@ def _invalid(errors: list[Json]) -> _Answer:
     return _error(400, f"The request body has {len(errors)} error(s)", errors)
 
 
-def _detail(message: str, prop: str) -> Json:
-    return {"message": message, "property": prop}
-
-
-def _json_size(value: Any) -> int:
-    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
-
-
-def validate_messages(messages: Any) -> list[Json]:
-    """LINE's `details` for a reply/push `messages` array; empty when it would be accepted."""
-    if not isinstance(messages, list) or not 1 <= len(messages) <= MAX_MESSAGES:
-        return [_detail(f"Size must be between 1 and {MAX_MESSAGES}", "messages")]
-    errors: list[Json] = []
-    for index, message in enumerate(messages):
-        errors.extend(_validate_message(message, f"messages[{index}]"))
-    return errors
-
-
-def _validate_message(message: Any, prop: str) -> list[Json]:
-    if not isinstance(message, dict) or message.get("type") not in MESSAGE_TYPES:
-        allowed = ", ".join(MESSAGE_TYPES)
-        return [_detail(f"must be one of the following values: [{allowed}]", f"{prop}.type")]
-    errors = _validate_quick_reply(message.get("quickReply"), prop)
-    if message["type"] == "text":
-        errors += _validate_text(message.get("text"), prop)
-    elif message["type"] == "flex":
-        errors += _validate_flex(message, prop)
-    return errors
-
-
-def _validate_quick_reply(quick_reply: Any, prop: str) -> list[Json]:
-    if quick_reply is None:
-        return []
-    items = quick_reply.get("items") if isinstance(quick_reply, dict) else None
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_QUICK_REPLY_ITEMS:
-        limit = f"Size must be between 1 and {MAX_QUICK_REPLY_ITEMS}"
-        return [_detail(limit, f"{prop}.quickReply.items")]
-    return []
-
-
-def _validate_text(text: Any, prop: str) -> list[Json]:
-    if not isinstance(text, str):
-        return [_detail("must be specified", f"{prop}.text")]
-    if len(text.encode("utf-16-le")) // 2 > MAX_TEXT_UTF16_UNITS:
-        return [_detail(f"Length must be between 0 and {MAX_TEXT_UTF16_UNITS}", f"{prop}.text")]
-    return []
-
-
-def _validate_flex(message: Json, prop: str) -> list[Json]:
-    errors: list[Json] = []
-    alt_text = message.get("altText")
-    if not isinstance(alt_text, str) or not 1 <= len(alt_text) <= MAX_ALT_TEXT_CHARS:
-        limit = f"Length must be between 1 and {MAX_ALT_TEXT_CHARS}"
-        errors.append(_detail(limit, f"{prop}.altText"))
-    contents = message.get("contents")
-    kind = contents.get("type") if isinstance(contents, dict) else None
-    if kind == "bubble":
-        errors += _validate_size(contents, MAX_BUBBLE_BYTES, f"{prop}.contents")
-    elif kind == "carousel" and isinstance(contents, dict):
-        errors += _validate_carousel(contents, f"{prop}.contents")
-    else:
-        errors.append(_detail("must be one of [bubble, carousel]", f"{prop}.contents.type"))
-    return errors
-
-
-def _validate_carousel(carousel: Json, prop: str) -> list[Json]:
-    bubbles = carousel.get("contents")
-    if not isinstance(bubbles, list) or not 1 <= len(bubbles) <= MAX_CAROUSEL_BUBBLES:
-        limit = f"Size must be between 1 and {MAX_CAROUSEL_BUBBLES}"
-        return [_detail(limit, f"{prop}.contents")]
-    errors = _validate_size(carousel, MAX_CAROUSEL_BYTES, prop)
-    for index, bubble in enumerate(bubbles):
-        errors += _validate_size(bubble, MAX_BUBBLE_BYTES, f"{prop}.contents[{index}]")
-    return errors
-
-
-def _validate_size(value: Any, limit: int, prop: str) -> list[Json]:
-    if _json_size(value) > limit:
-        return [_detail(f"Size must be less than or equal to {limit // 1024} KB", prop)]
-    return []
-
-
 def _is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
     except ValueError:
         return False
     return True
-
-
-def _parse_json(raw: bytes) -> Any:
-    try:
-        return json.loads(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _json_object(raw: bytes) -> Json:
-    parsed = _parse_json(raw)
-    return parsed if isinstance(parsed, dict) else {}
 
 
 async def _chunks(data: bytes) -> AsyncIterator[bytes]:
@@ -355,7 +255,7 @@ class LineSimulator:
 
     def _reply(self, incoming: _Incoming) -> _Answer:
         if not isinstance(incoming.body, dict):
-            return _invalid([_detail("must be a JSON object", "body")])
+            return _invalid([detail("must be a JSON object", "body")])
         errors = validate_messages(incoming.body.get("messages"))
         if errors:
             return _invalid(errors)
@@ -377,7 +277,7 @@ class LineSimulator:
             }
             return _Answer(409, conflict, {ACCEPTED_REQUEST_ID_HEADER: accepted.request_id})
         body: Json = incoming.body if isinstance(incoming.body, dict) else {}
-        errors = [] if isinstance(body.get("to"), str) else [_detail("must be specified", "to")]
+        errors = [] if isinstance(body.get("to"), str) else [detail("must be specified", "to")]
         errors += validate_messages(body.get("messages"))
         if errors:
             return _invalid(errors)
@@ -413,10 +313,10 @@ class LineSimulator:
         errors: list[Json] = []
         chat_id = body.get("chatId")
         if not isinstance(chat_id, str) or not USER_ID.fullmatch(chat_id):
-            errors.append(_detail("The chat ID must be a user ID", "chatId"))
+            errors.append(detail("The chat ID must be a user ID", "chatId"))
         seconds = body.get("loadingSeconds", DEFAULT_LOADING_SECONDS)
         if type(seconds) is not int or seconds not in LOADING_SECONDS:
-            errors.append(_detail("must be a multiple of 5 between 5 and 60", "loadingSeconds"))
+            errors.append(detail("must be a multiple of 5 between 5 and 60", "loadingSeconds"))
         return _invalid(errors) if errors else _Answer(202, {})
 
     # ---- HTTP layer -------------------------------------------------------------------------
@@ -427,8 +327,8 @@ class LineSimulator:
         with self._cond:
             delay = self._delays[endpoint].popleft() if self._delays[endpoint] else 0.0
         await asyncio.sleep(self.latency + delay)
-        raw = await _request_body()
-        body = _parse_json(raw) if request.method == "POST" else None
+        raw = await request_body()
+        body = parse_json(raw) if request.method == "POST" else None
         key = request.headers.get(RETRY_KEY_HEADER)
         incoming = _Incoming(body, str(uuid.uuid4()), key, message_id)
         auth = request.headers.get("Authorization", "")
@@ -462,48 +362,6 @@ class LineSimulator:
     async def _loading_view(self) -> Response:
         return await self._platform("loading", self._loading)
 
-    async def _sim_content(self) -> Response:
-        data = await _request_body()
-        content_type = request.headers.get("Content-Type", "application/octet-stream")
-        not_ready = int(request.args.get("notReady", "0"))
-        chunked = request.args.get("chunked", "") in ("1", "true")
-        message_id = self.add_content(data, content_type, not_ready=not_ready, chunked=chunked)
-        return _control({"messageId": message_id})
-
-    async def _sim_reply_token(self) -> Response:
-        user_id = _json_object(await _request_body()).get("userId")
-        if not isinstance(user_id, str) or not user_id:
-            return _control({"message": "userId is required"}, 400)
-        return _control({"replyToken": self.issue_reply_token(user_id)})
-
-    async def _sim_deliveries(self) -> Response:
-        found = self.deliveries(request.args.get("userId") or None)
-        after = int(request.args.get("after", "0"))
-        return _control({"deliveries": [d.to_json() for d in found[after:]], "total": len(found)})
-
-    async def _sim_calls(self) -> Response:
-        return _control({"calls": [asdict(call) for call in self.calls]})
-
-    async def _sim_reset(self) -> Response:
-        self.reset()
-        return _control({})
-
-    async def _sim_fail_next(self) -> Response:
-        body = _json_object(await _request_body())
-        endpoint, status = body.get("endpoint", ""), int(body.get("status", 500))
-        if endpoint not in ENDPOINTS:
-            return _control({"message": f"endpoint must be one of {ENDPOINTS}"}, 400)
-        self.fail_next(endpoint, status, body.get("body"), int(body.get("times", 1)))
-        return _control({})
-
-    async def _sim_delay_next(self) -> Response:
-        body = _json_object(await _request_body())
-        endpoint, seconds = body.get("endpoint", ""), float(body.get("seconds", 0.0))
-        if endpoint not in ENDPOINTS:
-            return _control({"message": f"endpoint must be one of {ENDPOINTS}"}, 400)
-        self.delay_next(endpoint, seconds, int(body.get("times", 1)))
-        return _control({})
-
     def blueprint(self) -> Blueprint:
         """Routes relative to the blueprint root; mount with `url_prefix="/sim/line"`."""
         bp = Blueprint("line_sim", __name__)
@@ -512,14 +370,8 @@ class LineSimulator:
             ("/v2/bot/message/push", self._push_view, "POST"),
             ("/v2/bot/message/<message_id>/content", self._content_view, "GET"),
             ("/v2/bot/chat/loading/start", self._loading_view, "POST"),
-            ("/_sim/content", self._sim_content, "POST"),
-            ("/_sim/reply-token", self._sim_reply_token, "POST"),
-            ("/_sim/deliveries", self._sim_deliveries, "GET"),
-            ("/_sim/calls", self._sim_calls, "GET"),
-            ("/_sim/reset", self._sim_reset, "POST"),
-            ("/_sim/fail-next", self._sim_fail_next, "POST"),
-            ("/_sim/delay-next", self._sim_delay_next, "POST"),
         ]
+        routes += ControlViews(self, ENDPOINTS).routes()
         for rule, view, method in routes:
             bp.add_url_rule(rule, view.__name__.strip("_"), view, methods=[method])
         return bp
@@ -529,11 +381,3 @@ class LineSimulator:
         app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES
         app.register_blueprint(self.blueprint())
         return app
-
-
-async def _request_body() -> bytes:
-    return await request.get_data(cache=True, as_text=False, parse_form_data=False)
-
-
-def _control(body: Json, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status, content_type="application/json")

@@ -1,0 +1,96 @@
+"""The LINE simulator's `/_sim` control routes, to drive it over HTTP from another process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from quart import Response, request
+
+from namecard.sim.line_validation import Json
+
+if TYPE_CHECKING:
+    from namecard.sim.line import LineSimulator
+
+
+class ControlViews:
+    """Views for the `/_sim/*` rules; they only use the simulator's public control API."""
+
+    def __init__(self, sim: LineSimulator, endpoints: tuple[str, ...]) -> None:
+        self._sim = sim
+        self._endpoints = endpoints
+
+    def routes(self) -> list[tuple[str, Callable[..., Any], str]]:
+        return [
+            ("/_sim/content", self._sim_content, "POST"),
+            ("/_sim/reply-token", self._sim_reply_token, "POST"),
+            ("/_sim/deliveries", self._sim_deliveries, "GET"),
+            ("/_sim/calls", self._sim_calls, "GET"),
+            ("/_sim/reset", self._sim_reset, "POST"),
+            ("/_sim/fail-next", self._sim_fail_next, "POST"),
+            ("/_sim/delay-next", self._sim_delay_next, "POST"),
+        ]
+
+    async def _sim_content(self) -> Response:
+        data = await request_body()
+        content_type = request.headers.get("Content-Type", "application/octet-stream")
+        not_ready = int(request.args.get("notReady", "0"))
+        chunked = request.args.get("chunked", "") in ("1", "true")
+        message_id = self._sim.add_content(data, content_type, not_ready=not_ready, chunked=chunked)
+        return _control({"messageId": message_id})
+
+    async def _sim_reply_token(self) -> Response:
+        user_id = _json_object(await request_body()).get("userId")
+        if not isinstance(user_id, str) or not user_id:
+            return _control({"message": "userId is required"}, 400)
+        return _control({"replyToken": self._sim.issue_reply_token(user_id)})
+
+    async def _sim_deliveries(self) -> Response:
+        found = self._sim.deliveries(request.args.get("userId") or None)
+        after = int(request.args.get("after", "0"))
+        return _control({"deliveries": [d.to_json() for d in found[after:]], "total": len(found)})
+
+    async def _sim_calls(self) -> Response:
+        return _control({"calls": [asdict(call) for call in self._sim.calls]})
+
+    async def _sim_reset(self) -> Response:
+        self._sim.reset()
+        return _control({})
+
+    async def _sim_fail_next(self) -> Response:
+        body = _json_object(await request_body())
+        endpoint, status = body.get("endpoint", ""), int(body.get("status", 500))
+        if endpoint not in self._endpoints:
+            return _control({"message": f"endpoint must be one of {self._endpoints}"}, 400)
+        self._sim.fail_next(endpoint, status, body.get("body"), int(body.get("times", 1)))
+        return _control({})
+
+    async def _sim_delay_next(self) -> Response:
+        body = _json_object(await request_body())
+        endpoint, seconds = body.get("endpoint", ""), float(body.get("seconds", 0.0))
+        if endpoint not in self._endpoints:
+            return _control({"message": f"endpoint must be one of {self._endpoints}"}, 400)
+        self._sim.delay_next(endpoint, seconds, int(body.get("times", 1)))
+        return _control({})
+
+
+async def request_body() -> bytes:
+    return await request.get_data(cache=True, as_text=False, parse_form_data=False)
+
+
+def _control(body: Json, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status, content_type="application/json")
+
+
+def parse_json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _json_object(raw: bytes) -> Json:
+    parsed = parse_json(raw)
+    return parsed if isinstance(parsed, dict) else {}
