@@ -193,9 +193,9 @@ async def test_unreachable_platform_is_a_transient_error() -> None:
 async def test_bad_access_token(urls: tuple[str, str], api_sim: LineSimulator) -> None:
     line = make_client(urls, token="revoked-token")
     try:
-        with pytest.raises(PermanentError):
+        with pytest.raises(ConfigError, match="LINE_CHANNEL_ACCESS_TOKEN"):
             await line.reply(api_sim.issue_reply_token(USER), texts("x"))
-        with pytest.raises(PermanentError):
+        with pytest.raises(ConfigError, match="LINE_CHANNEL_ACCESS_TOKEN"):
             await line.push(USER, texts("x"), retry_key=key())
         with pytest.raises(ConfigError):
             await line.get_content("1", max_bytes=MB)

@@ -45,6 +45,7 @@ BYTES_PER_MB = 1024 * 1024
 TOO_LARGE_MESSAGE = "這張照片超過 {mb} MB，請傳送較小的照片。"
 GONE_MESSAGE = "LINE 上已找不到這張照片，請重新傳送一次。"
 GONE_STATUSES = (404, 410)
+CONFIG_STATUSES = (401, 403)  # the channel access token is wrong or lacks permission
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
 
 Channel = Literal["reply", "push"]
@@ -71,6 +72,8 @@ def _api_error(action: str, exc: Any) -> NamecardError:
     logger.warning("LINE %s answered %s: %s %s", action, status, message, details or "")
     if _retryable(status):
         return TransientError(f"LINE {action} answered {status}")
+    if status in CONFIG_STATUSES:
+        return ConfigError(f"LINE {action} answered {status}: check LINE_CHANNEL_ACCESS_TOKEN")
     return PermanentError(f"LINE {action} answered {status}: {message}")
 
 
