@@ -19,7 +19,6 @@ from namecard.sim.server import free_port
 # The SDKs honour proxy variables; the emulators live on loopback.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
-FIXTURES = Path(__file__).parent / "fixtures" / "cards"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
@@ -51,7 +52,7 @@ class Services:
     accepting: bool = True
     store_problem: str | None = None
     process: psutil.Process = field(default_factory=psutil.Process)
-    prometheus_registry: Any = None
+    prometheus_registry: CollectorRegistry | None = None
 
     def channel_secret(self) -> str:
         return self.secret.get_secret_value()

@@ -156,3 +156,13 @@ async def test_every_route_is_public_by_design_or_needs_the_operator_token(
             "/stats", headers={"Authorization": "Bearer operator-token-123"}
         )
         assert authorised.status_code == 200
+
+
+async def test_prometheus_metrics_expose_the_same_counters(client: Client) -> None:
+    body = b'{"destination": "U0", "events": []}'
+    await client.post("/callback", data=body, headers=signed(body))
+    response = await client.get("/metrics")
+    text = (await response.get_data()).decode()
+    assert response.status_code == 200
+    assert 'namecard_events_total{event="webhook_requests"} 1.0' in text
+    assert "namecard_queue_depth" in text
