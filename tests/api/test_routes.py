@@ -162,7 +162,7 @@ async def test_prometheus_metrics_expose_the_same_counters(client: Client) -> No
     body = b'{"destination": "U0", "events": []}'
     await client.post("/callback", data=body, headers=signed(body))
     response = await client.get("/metrics")
-    text = (await response.get_data()).decode()
+    text = await response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'namecard_events_total{event="webhook_requests"} 1.0' in text
     assert "namecard_queue_depth" in text
