@@ -12,18 +12,30 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from tests.fixtures.card_fonts import FontFace, FontMissing, locate, missing_fonts
+from tests.fixtures.generate_cards import required_fonts
+
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 CARDS_DIR = FIXTURES_DIR / "cards"
 GENERATOR = FIXTURES_DIR / "generate_cards.py"
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
-MIN_FIXTURES = 12
+MIN_FIXTURES = 30
 REQUIRED_STEMS = {
     "tw_sales_manager", "en_director", "bilingual_engineer", "vertical_lawyer", "two_cards",
     "rotated_photo", "not_a_card", "simplified_cn", "line_id_freelancer", "upside_down",
     "exec_taichung", "kaohsiung_webp", "dense_contacts", "sideways",
+    "en_consultant_left", "en_founder_centred", "en_engineer_columns", "en_taipei_dark",
+    "jp_bucho", "jp_kacho_vertical", "jp_overseas_webp", "tw_tea_shop_kai", "tw_two_mobiles_ming",
+    "tw_english_address", "tw_columns_b1", "tw_dark_centred", "tw_clinic_columns",
+    "photo_keystone_en", "photo_low_light", "photo_busy_background", "photo_chat_app_jp",
+    "photo_shaky",
 }  # fmt: skip
-TOP_KEYS = {"file", "description", "cards"}
+TOP_KEYS = {"file", "description", "cards", "kind"}
+KINDS = {"clean", "photo", "none"}
+MIN_CARDS_OF_KIND = {"clean": 15, "photo": 8}
+KANA = re.compile(r"[\u3040-\u30ff]")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 CARD_KEYS = {
     "name", "company", "department", "title", "phones", "emails", "address", "website",
     "line_id", "tax_id", "notes",
@@ -89,6 +101,40 @@ def test_ground_truth_follows_the_shared_format(path: Path) -> None:
     assert isinstance(truth["cards"], list)
     for card in truth["cards"]:
         assert_card_shape(card)
+    assert truth["kind"] in KINDS
+    assert (truth["kind"] == "none") == (truth["cards"] == [])
+
+
+def test_clean_cards_and_photos_are_both_plentiful() -> None:
+    counts = dict.fromkeys(KINDS, 0)
+    for path in truth_files():
+        truth = load(path)
+        counts[truth["kind"]] += len(truth["cards"])
+    assert all(counts[kind] >= least for kind, least in MIN_CARDS_OF_KIND.items()), counts
+
+
+def test_corpus_has_english_only_and_japanese_cards() -> None:
+    texts = [" ".join(str(value) for value in card.values()) for card in all_cards()]
+    english_only = [text for text in texts if not CJK.search(text)]
+    japanese = [text for text in texts if KANA.search(text)]
+    assert len(english_only) >= 6
+    assert len(japanese) >= 3
+
+
+def test_tricky_fields_are_printed_somewhere() -> None:
+    """Each pitfall the normaliser and the reader must handle appears in at least one card."""
+    cards = all_cards()
+    addresses = [card["address"] or "" for card in cards]
+    assert any(re.match(r"\d{3}[台臺桃]", address) for address in addresses)
+    assert any(re.search(r"\d+F$", address) for address in addresses)
+    assert any(address.endswith("B1") for address in addresses)
+    assert any(
+        CJK.search(card["name"] or "") and "Rd." in (card["address"] or "") for card in cards
+    )
+    kinds = [sorted(phone["type"] for phone in card["phones"]) for card in cards]
+    assert ["mobile", "mobile", "office"] in kinds
+    assert ["fax", "mobile"] in kinds
+    assert any(phone["number"].startswith("+81") for card in cards for phone in card["phones"])
 
 
 @pytest.mark.parametrize("path", truth_files(), ids=lambda p: p.stem)
@@ -138,7 +184,10 @@ def test_values_are_as_printed() -> None:
     assert load(CARDS_DIR / "simplified_cn.json")["cards"][0]["name"] == "张伟"
 
 
-@pytest.mark.skipif(not CJK_FONT.is_file(), reason="the CJK font used for the fixtures is absent")
+@pytest.mark.skipif(
+    not CJK_FONT.is_file() or bool(missing_fonts(required_fonts())),
+    reason="a font used for the fixtures is absent",
+)
 def test_generator_reproduces_the_committed_fixtures(tmp_path: Path) -> None:
     command = [sys.executable, str(GENERATOR), "--font", str(CJK_FONT), "--out", str(tmp_path)]
     subprocess.run(command, check=True, capture_output=True)
@@ -149,6 +198,12 @@ def test_generator_reproduces_the_committed_fixtures(tmp_path: Path) -> None:
         image_name = load(path)["file"]
         with Image.open(tmp_path / image_name) as new, Image.open(CARDS_DIR / image_name) as old:
             assert (new.format, new.size) == (old.format, old.size)
+
+
+def test_a_missing_font_names_the_package_to_install() -> None:
+    face = FontFace("No Such Family 42", "/nonexistent/font.ttf", 0, "fonts-nosuch")
+    with pytest.raises(FontMissing, match="apt-get install fonts-nosuch"):
+        locate(face)
 
 
 def test_generator_explains_a_missing_font(tmp_path: Path) -> None:

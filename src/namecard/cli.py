@@ -1,4 +1,4 @@
-"""The `namecard` command: serve, send, export, doctor."""
+"""The `namecard` command: serve, send, scan, export, doctor."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--user", help="LINE user id to send as (default: a fixed demo user)")
     send.add_argument("--url", help="base URL of the running bot (default: http://127.0.0.1:PORT)")
     send.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the answer")
+    scan = commands.add_parser("scan", help="read card photos with the configured reader")
+    scan.add_argument("photos", nargs="+", metavar="PHOTO", help="card photos (JPEG, PNG, WebP)")
+    scan.add_argument("--json", action="store_true", help="one JSON document instead of a table")
     export = commands.add_parser("export", help="print the local contact book")
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument("--output", help="write to this file instead of standard output")
@@ -50,6 +53,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from namecard.cli_send import send
 
         return send(settings, args.photo, user=args.user, url=args.url, timeout=args.timeout)
+    if args.command == "scan":
+        from namecard.cli_scan import scan
+
+        return scan(settings, args.photos, as_json=args.json)
     if args.command == "export":
         from namecard.cli_export import export
 

@@ -15,7 +15,7 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from namecard.ai.base import Extractor, UnconfiguredExtractor
+from namecard.ai.base import Extractor, NormalisingExtractor, UnconfiguredExtractor
 from namecard.errors import ConfigError
 from namecard.line.client import LineClient
 from namecard.metrics import payloads
@@ -93,7 +93,7 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     metrics = Metrics()
     line, secret = _line_client(settings)
     stack.push_async_callback(line.aclose)
-    extractor = _extractor(settings)
+    extractor = build_extractor(settings)
     stack.push_async_callback(extractor.aclose)
     store = _store(settings)
     stack.push_async_callback(store.aclose)
@@ -148,22 +148,29 @@ def _line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
     return client, dev_channel_secret(settings.data_dir)
 
 
-def _extractor(settings: Settings) -> Extractor:
-    if settings.ai_mode is Mode.EMBEDDED:
-        logger.warning(
-            "no GOOGLE_API_KEY: photos will be answered with 'no card reader configured'"
-        )
-        return UnconfiguredExtractor()
-    from namecard.ai.gemini import GeminiExtractor
+def build_extractor(settings: Settings) -> Extractor:
+    """The configured card reader, wrapped so its cards come out normalised."""
+    return NormalisingExtractor(_reader(settings), region=settings.phone_region)
 
-    return GeminiExtractor(
-        api_key=settings.gemini_keys[0],
-        model=settings.gemini_model,
-        base_url=settings.gemini_base_url,
-        api_version=settings.gemini_api_version,
-        timeout_seconds=settings.gemini_timeout_seconds,
-        max_image_side=settings.gemini_max_image_side,
-    )
+
+def _reader(settings: Settings) -> Extractor:
+    if settings.reader_name == "gemini":
+        from namecard.ai.gemini import GeminiExtractor
+
+        return GeminiExtractor(
+            api_key=settings.gemini_keys[0],
+            model=settings.gemini_model,
+            base_url=settings.gemini_base_url,
+            api_version=settings.gemini_api_version,
+            timeout_seconds=settings.gemini_timeout_seconds,
+            max_image_side=settings.gemini_max_image_side,
+        )
+    if settings.reader_name == "offline":
+        from namecard.ai.offline import OfflineExtractor
+
+        return OfflineExtractor()
+    logger.warning("no card reader: photos will be answered with 'no card reader configured'")
+    return UnconfiguredExtractor()
 
 
 def _store(settings: Settings) -> ContactStore:

@@ -20,6 +20,12 @@ DEFAULT_GEMINI_API = "https://generativelanguage.googleapis.com"
 DEFAULT_NOTION_API = "https://api.notion.com"
 
 
+_OFFLINE_DESCRIPTIONS = {
+    True: "offline reader: RapidOCR",
+    False: "no card reader: set GOOGLE_API_KEY or OFFLINE_READER=true",
+}
+
+
 class Mode(StrEnum):
     REAL = "real"
     EMBEDDED = "embedded"
@@ -55,6 +61,10 @@ class Settings(BaseSettings):
     gemini_api_version: str = "v1beta"
     gemini_timeout_seconds: float = Field(30.0, gt=0)
     gemini_max_image_side: int = Field(2048, ge=256)
+
+    # Offline reader and normalisation
+    offline_reader: bool = True
+    phone_region: str = Field("TW", min_length=2, max_length=2)
 
     # Notion
     notion_api_key: SecretStr | None = None
@@ -129,6 +139,13 @@ class Settings(BaseSettings):
         return Mode.REAL if self.line_channel_secret else Mode.EMBEDDED
 
     @property
+    def reader_name(self) -> str:
+        """The card reader photos go to: gemini, offline, or none."""
+        if self.gemini_keys:
+            return "gemini"
+        return "offline" if self.offline_reader else "none"
+
+    @property
     def ai_mode(self) -> Mode:
         return Mode.REAL if self.gemini_keys else Mode.EMBEDDED
 
@@ -169,7 +186,7 @@ class Settings(BaseSettings):
         )
         details = {
             "line": self.line_api_base_url if self.line_mode is real else "simulator",
-            "ai": gemini if self.ai_mode is real else "no card reader yet: set GOOGLE_API_KEY",
+            "ai": gemini if self.ai_mode is real else _OFFLINE_DESCRIPTIONS[self.offline_reader],
             "contacts": f"notion {self.notion_base_url}"
             if self.store_mode is real
             else f"local contact book in {self.data_dir}",

@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from namecard.cards.normalise import normalise_cards
 
+from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.sim.driver import WebhookDriver
 from tests.harness import (
     CHANNEL_SECRET,
@@ -52,6 +54,21 @@ def user_id() -> str:
 def photo(stem: str) -> bytes:
     truth = load_truth_file(stem)
     return (FIXTURES / str(truth["file"])).read_bytes()
+
+
+def normalised_truth(stem: str) -> list[Card]:
+    """The ground-truth cards of a fixture, normalised like everything the bot stores."""
+    cards = [
+        Card(
+            **{k: v for k, v in raw.items() if k not in ("phones", "emails")},
+            phones=tuple(
+                Phone(p["number"], PhoneKind(p["type"]), p.get("extension")) for p in raw["phones"]
+            ),
+            emails=tuple(raw["emails"]),
+        )
+        for raw in load_truth_file(stem)["cards"]
+    ]
+    return list(normalise_cards(cards, region="TW"))
 
 
 def load_truth_file(stem: str) -> dict[str, Any]:

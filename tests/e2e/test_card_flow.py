@@ -11,9 +11,10 @@ import httpx
 import pytest
 from PIL import Image
 
+from namecard.cards.model import PhoneKind
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 from namecard.sim.gemini import GeminiFault
-from tests.e2e.conftest import load_truth_file, photo
+from tests.e2e.conftest import load_truth_file, normalised_truth, photo
 from tests.harness import Emulators, RunningBot
 
 pytestmark = pytest.mark.e2e
@@ -46,13 +47,15 @@ async def test_card_photo_is_answered_with_its_fields_and_saved_to_notion(
     driver: WebhookDriver, emulators: Emulators, user_id: str
 ) -> None:
     card = load_truth_file("tw_sales_manager")["cards"][0]
+    clean = normalised_truth("tw_sales_manager")[0]
 
     result = await driver.send_image(user_id, photo("tw_sales_manager"))
 
     assert result.status == 200
     delivery, text = await answer_of(driver, user_id)
     assert delivery["channel"] == "reply"
-    for expected in (card["name"], card["company"], card["phones"][0]["number"]):
+    for expected in (card["name"], card["company"], clean.phones[0].national):
+        assert expected
         assert expected in text
     pages = await wait_for_pages(emulators, card["name"], 1)
     assert len(pages) == 1
@@ -61,12 +64,13 @@ async def test_card_photo_is_answered_with_its_fields_and_saved_to_notion(
     assert values["職稱"] == card["title"]
     assert values["部門"] == card["department"]
     assert values["Email"] == card["emails"][0]
-    assert values["地址"] == card["address"]
+    assert values["地址"] == clean.address
     assert values["取得聯繫來源"] == "名片交換"
     assert values["決策影響力"] == "中"
-    for phone in card["phones"]:
-        where = values["聯繫注意事項"] if phone["type"] == "fax" else values["電話"]
-        assert phone["number"] in where
+    for phone in clean.phones:  # stored as E.164, the extension kept apart
+        where = values["聯繫注意事項"] if phone.kind is PhoneKind.FAX else values["電話"]
+        assert phone.number.startswith("+886")
+        assert phone.stored() in where
 
 
 async def test_two_cards_in_one_photo_give_a_carousel_and_two_pages(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from namecard.cards.model import Extraction
+from namecard.cards.normalise import normalise_cards
 from namecard.errors import NoExtractorConfigured
 
 
@@ -29,3 +31,22 @@ class UnconfiguredExtractor:
 
     async def aclose(self) -> None:
         return None
+
+
+class NormalisingExtractor:
+    """Wraps any reader so every card it returns is normalised the same way (phones in E.164,
+    Taiwan addresses, e-mails, …), whichever reader produced it."""
+
+    def __init__(self, inner: Extractor, *, region: str) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._region = region
+
+    async def extract(self, image: bytes, mime_type: str) -> Extraction:
+        extraction = await self.inner.extract(image, mime_type)
+        return replace(
+            extraction, cards=tuple(normalise_cards(extraction.cards, region=self._region))
+        )
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

@@ -8,25 +8,41 @@ HIGH = "高"
 MEDIUM = "中"
 LOW = "低"
 
-# Checked in order: the first group whose pattern matches the title decides.
+# Chinese (traditional and simplified) and Japanese title stems, then whole English words.
+_ASSISTANT_STEMS = r"(助理|秘書|祕書|特助)\s*$"
+_ASSISTANT_WORDS = "assistant to|executive assistant|personal assistant|secretary"
+_MIDDLE_OVERRIDES = "product owner|partner manager|assistant vice president|avp"
+_HIGH_STEMS = (
+    r"董事|[總总][經经]理|[執执]行[長长]|[總总]裁|副[總总]|[協协]理|[創创][辦办]人|[創创]始人|"
+    r"[負负][責责]人|合[夥伙]人|[總总][監监]|[處处][長长]|社長|取締役|執行役員|会長"
+)
+_HIGH_WORDS = (
+    r"ceo|cto|cfo|coo|cio|cmo|gm|svp|evp|vp|vice president|president|co-?founder|founder|"
+    r"owner|partner|chairman|chairwoman|chairperson|general manager|managing director|"
+    r"director|head of|chief [a-z ]*officer"
+)
+_MEDIUM_STEMS = (
+    r"[經经]理|副理|主任|主管|[課课][長长]|[組组][長长]|部[長长]|襄理|店[長长]|[廠厂][長长]"
+)
+_MEDIUM_WORDS = "manager|supervisor|lead|leader|principal|head"
+
+
+def _words(words: str) -> str:
+    """English words matched whole, also when CJK text touches them (資深VP)."""
+    return rf"(?<![a-z])(?:{words})(?![a-z])"
+
+
+def _pattern(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+# Checked in order: the first pattern that matches decides. Assistants and secretaries of an
+# executive come first so that 總經理特助 is not read as 總經理.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        HIGH,
-        re.compile(
-            r"董事長|總經理|執行長|總裁|副總|協理|創辦人|負責人|合夥人|總監|處長|"
-            r"\b(ceo|cto|cfo|coo|cio|cmo|president|founder|owner|partner|chairman|"
-            r"vice president|vp|general manager|director|head of)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        MEDIUM,
-        re.compile(
-            r"經理|主任|主管|課長|組長|部長|襄理|副理|店長|廠長|"
-            r"\b(manager|supervisor|lead|leader|principal)\b",
-            re.IGNORECASE,
-        ),
-    ),
+    (LOW, _pattern(_ASSISTANT_STEMS, _words(_ASSISTANT_WORDS), r"assistant\s*$")),
+    (MEDIUM, _pattern(_words(_MIDDLE_OVERRIDES))),
+    (HIGH, _pattern(_HIGH_STEMS, _words(_HIGH_WORDS))),
+    (MEDIUM, _pattern(_MEDIUM_STEMS, _words(_MEDIUM_WORDS))),
 )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import Any
 
 
 class PhoneKind(StrEnum):
@@ -15,12 +16,24 @@ class PhoneKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Phone:
+    """`number` is E.164 ("+886223456789") once normalised, else as read; `national` is the
+    national format for display ("02 2345 6789"), when the number could be parsed."""
+
     number: str
     kind: PhoneKind = PhoneKind.OTHER
     extension: str | None = None
+    national: str | None = None
 
     def display(self) -> str:
-        return f"{self.number} #{self.extension}" if self.extension else self.number
+        """For people: the national format and the extension, "02 2345 6789 #123"."""
+        return self._with_extension(self.national or self.number)
+
+    def stored(self) -> str:
+        """For stores: the E.164 number and the extension, "+886223456789 #123"."""
+        return self._with_extension(self.number)
+
+    def _with_extension(self, number: str) -> str:
+        return f"{number} #{self.extension}" if self.extension else number
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +67,22 @@ class Card:
 
     def phones_of(self, kind: PhoneKind) -> tuple[Phone, ...]:
         return tuple(p for p in self.phones if p.kind is kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready fields, with the card model's names (phones carry their `type`)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["phones"] = [
+            {
+                "type": str(p.kind),
+                "number": p.number,
+                "extension": p.extension,
+                "national": p.national,
+            }
+            for p in self.phones
+        ]
+        data["emails"] = list(self.emails)
+        data["uncertain_fields"] = list(self.uncertain_fields)
+        return data
 
 
 @dataclass(frozen=True, slots=True)

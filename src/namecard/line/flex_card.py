@@ -159,7 +159,7 @@ def _rows(card: Card, marks: frozenset[str], fit: _Fit) -> list[_Row]:
     limit = fit.chars
     rows: list[_Row] = []
     for phone in card.phones[: fit.phones]:
-        if number := texts.clean(phone.number):
+        if number := texts.clean(phone.national or phone.number):
             ext = texts.clean(phone.extension)
             value = texts.clip(number, limit)
             if ext:

@@ -105,7 +105,7 @@ def _targets(schema: Mapping[str, str]) -> dict[str, str]:
 
 
 def _wanted_values(card: Card) -> list[_Wanted]:
-    phones = PHONE_SEPARATOR.join(p.display() for p in card.phones if p.kind is not PhoneKind.FAX)
+    phones = PHONE_SEPARATOR.join(p.stored() for p in card.phones if p.kind is not PhoneKind.FAX)
     candidates = (
         (PROPERTY_NAME, card.name or card.company or UNNAMED_CARD, card.name is not None),
         (PROPERTY_COMPANY, card.company, True),
@@ -123,7 +123,7 @@ def _wanted_values(card: Card) -> list[_Wanted]:
 def _card_notes(card: Card) -> list[str]:
     """The card's own notes, then every value no other property holds."""
     parts = [card.notes] if card.notes else []
-    parts += [f"傳真: {phone.display()}" for phone in card.phones_of(PhoneKind.FAX)]
+    parts += [f"傳真: {phone.stored()}" for phone in card.phones_of(PhoneKind.FAX)]
     parts += [f"其他 Email: {email}" for email in card.emails[1:]]
     labelled = (("網站", card.website), ("LINE ID", card.line_id), ("統一編號", card.tax_id))
     parts += [f"{label}: {value}" for label, value in labelled if value]

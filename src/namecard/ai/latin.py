@@ -1,0 +1,54 @@
+"""Put back the spaces OCR drops in Latin text ("SanFrancisco" -> "San Francisco")."""
+
+from __future__ import annotations
+
+import re
+
+# Words whose inner capital is part of the spelling, not a dropped space.
+_KEEP_WORDS = frozenset(
+    (
+        "LinkedIn", "YouTube", "PayPal", "iPhone", "iPad", "GitHub", "WhatsApp", "WeChat",
+        "FedEx", "JavaScript", "PowerPoint", "eBay", "McKinsey", "PhD", "DevOps", "FinTech",
+    )
+)  # fmt: skip
+# Tokens left alone entirely: e-mail addresses, web addresses, handles.
+_UNTOUCHABLE = re.compile(r"@|://|^www\.|\.(?:com|net|org|io|co|tw|cn|jp|hk)\b", re.IGNORECASE)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# Acronym before a capitalised word: "ABCCompany" -> "ABC Company".
+_ACRONYM = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z]{2,})")
+_LETTERS_DIGITS = re.compile(r"(?<=[A-Za-z]{2})(?=\d)")
+# Digits before a word, except ordinals and floor/unit marks (1st, 12F, B1, 3rd, 12A).
+_DIGITS_LETTERS = re.compile(r"(?<=\d)(?=[A-Za-z]{2,})(?!(?:st|nd|rd|th)\b)")
+# A comma before a letter, or before digits that are not a thousands group ("12,60" but "1,000").
+_AFTER_COMMA = re.compile(r",(?=[A-Za-z]|\d(?!\d\d(?:\D|$)))")
+# A period ending an abbreviation before a word or a number: "St.Louis", "No.68", "E.Rd.".
+_AFTER_PERIOD = re.compile(r"(?<=[A-Za-z]{2})\.(?=[A-Z][a-z]|\d)|(?<=\b[A-Z])\.(?=[A-Z][a-z])")
+_AMPERSAND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")
+# A British postcode printed without its space: "EC2V8AU" -> "EC2V 8AU".
+_UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})(,?)$")
+_MC_PREFIX = re.compile(r"\bMc ")
+
+
+def _space_part(part: str) -> str:
+    if _UK_POSTCODE.match(part):
+        return _UK_POSTCODE.sub(r"\1 \2\3", part)
+    part = _LETTERS_DIGITS.sub(" ", part)
+    return _DIGITS_LETTERS.sub(" ", part)
+
+
+def _space_word(token: str) -> str:
+    if token in _KEEP_WORDS or _UNTOUCHABLE.search(token):
+        return token
+    token = _AMPERSAND.sub(" & ", token)
+    token = _AFTER_COMMA.sub(", ", token)
+    token = _AFTER_PERIOD.sub(". ", token)
+    token = _CAMEL.sub(" ", token)
+    token = _ACRONYM.sub(" ", token)
+    token = " ".join(_space_part(part) for part in token.split())
+    return _MC_PREFIX.sub("Mc", token)
+
+
+def respace_latin(text: str) -> str:
+    """Re-inserts the spaces the OCR dropped between Latin words, numbers and after punctuation;
+    e-mail and web addresses are kept untouched."""
+    return " ".join(_space_word(token) for token in text.split())

@@ -1,0 +1,250 @@
+"""Assemble one card from its OCR lines: place every piece of text in a field or in the notes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from namecard.ai import ocr_fields as rules
+from namecard.ai.ocr_layout import Line, join_words
+from namecard.ai.script import keep_card_script
+from namecard.cards.model import Card
+
+# Layout tolerances, in text heights.
+_BELOW_GAP = 1.0
+_COMPANY_PART_GAP = 0.8
+_COMPANY_PART_HEIGHTS = (0.6, 1.6)
+_NAME_HEIGHT_TIE = 0.85
+# A line read with a lower score makes its field uncertain; each uncertain field costs confidence.
+_LOW_SCORE = 0.8
+_UNCERTAIN_PENALTY = 0.95
+_ADDRESS_PARTS = 3
+# A department without a marker word: a few words, no taller than the title above it.
+_UNIT_WORDS = 4
+_UNIT_CHARS = 30
+_UNIT_HEIGHT = 1.2
+# A Chinese name box this much wider (in characters) than its text probably lost a character.
+_MISSING_CHAR_SLACK = 0.6
+_NOTE_SEPARATOR = "\n"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _below(upper: Line, lower: Line, max_gap: float) -> bool:
+    """Whether `lower` sits right under `upper`, starting within its horizontal span."""
+    height = max(upper.height, lower.height)
+    gap = lower.y0 - upper.y1
+    return -0.3 * height <= gap <= max_gap * height and upper.x0 - height <= lower.x0 < upper.x1
+
+
+def _join_address(address: str, part: str) -> str:
+    if _CJK.search(address[-1:]) and _CJK.search(part[:1]):
+        return address + part
+    return f"{address} {part}" if address.endswith(",") else f"{address}, {part}"
+
+
+def _continue_address(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
+    """Appends the lines that carry on a multi-line address below it."""
+    while draft.address_lines and len(draft.address_lines) < _ADDRESS_PARTS:
+        last, address = draft.address_lines[-1], draft.values["address"]
+        part = next((t for t in texts if t.alone and _below(last, t.line, _BELOW_GAP)), None)
+        if part is None or rules.is_company(part.text) or rules.is_title(part.text):
+            return
+        if not (rules.is_address(part.text) or not rules.address_complete(address)):
+            return
+        draft.values["address"] = _join_address(address, part.text)
+        draft.sources["address"].append(part.line.score)
+        draft.address_lines.append(part.line)
+        texts.remove(part)
+
+
+def _role(text: str) -> str:
+    compact = text.strip()
+    if len(compact) <= 1 or rules.is_label_word(compact):
+        return "drop"
+    for role, test in (
+        ("company", rules.is_company),
+        ("address", rules.is_address),
+        ("title", rules.is_title),
+        ("department", rules.is_department),
+        ("name", rules.name_like),
+    ):
+        if test(compact):
+            return role
+    return "other"
+
+
+def _first(texts: list[rules.TextPiece], role: str) -> rules.TextPiece | None:
+    return next((t for t in texts if t.role == role), None)
+
+
+def _lost_character(text: str, line: Line) -> bool:
+    """A Chinese name whose box is wider than its characters: the OCR probably dropped one."""
+    return bool(_CJK.search(text)) and (line.x1 - line.x0) / line.height > (
+        len(text) + _MISSING_CHAR_SLACK
+    )
+
+
+def _place_name(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
+    """The tallest name-like line (the top one among near-equals); the name in the other script
+    goes to the notes."""
+    names = [t for t in texts if t.role == "name"]
+    if not names:
+        return
+    tallest = max(t.line.height for t in names)
+    near = [t for t in names if t.line.height >= _NAME_HEIGHT_TIE * tallest]
+    chosen = min(near, key=lambda t: (t.line.y0, t.line.x0))
+    cjk = bool(_CJK.search(chosen.text))
+    value = chosen.text.replace(" ", "") if cjk else chosen.text
+    draft.put("name", value, chosen.line)
+    chosen.role = "used"
+    if len(near) > 1 or _lost_character(value, chosen.line):
+        draft.guessed.add("name")
+    others = [t for t in names if t is not chosen and bool(_CJK.search(t.text)) != cjk]
+    if others:
+        second = max(others, key=lambda t: t.line.height)
+        draft.notes.append(f"{'英文名' if cjk else '中文名'}: {second.text}")
+        second.role = "used"
+
+
+def _on_top_of(upper: Line, lower: Line) -> bool:
+    """Whether `upper` is the first line of a name that `lower` finishes."""
+    low, high = _COMPANY_PART_HEIGHTS
+    gap = lower.y0 - upper.y1
+    overlap = min(upper.x1, lower.x1) - max(upper.x0, lower.x0)
+    ratio = upper.height / lower.height
+    return (
+        -0.3 * lower.height <= gap <= _COMPANY_PART_GAP * lower.height
+        and overlap > 0
+        and low <= ratio <= high
+    )
+
+
+def _place_company(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
+    firm = _first(texts, "company")
+    if firm is None:
+        return
+    value = firm.text
+    head = next(
+        (t for t in texts if t.role == "other" and t.alone and _on_top_of(t.line, firm.line)), None
+    )
+    if head is not None and not any(c.isdigit() for c in head.text):
+        value = join_words(head.text, firm.text)
+        head.role = "used"
+    draft.put("company", value, firm.line)
+    firm.role = "used"
+
+
+def _place_title(draft: rules.Draft, texts: list[rules.TextPiece]) -> Line | None:
+    title = _first(texts, "title")
+    if title is None:
+        return None
+    title.role = "used"
+    if title.repaired:
+        draft.guessed.add("title")
+    split = rules.DEPT_THEN_TITLE.match(title.text.replace(" ", ""))
+    if split and rules.is_title(split.group(2)) and "department" not in draft.values:
+        draft.put("department", split.group(1), title.line)
+        draft.put("title", split.group(2), title.line)
+    else:
+        draft.put("title", title.text, title.line)
+    return title.line
+
+
+def _unit_like(text: rules.TextPiece, title: Line) -> bool:
+    words = text.text.split()
+    return (
+        text.role in ("other", "name")
+        and text.alone
+        and not any(c.isdigit() or c in "@:/" for c in text.text)
+        and len(words) <= _UNIT_WORDS
+        and len(text.text) <= _UNIT_CHARS
+        and text.line.height <= _UNIT_HEIGHT * title.height
+        and _below(title, text.line, _BELOW_GAP)
+    )
+
+
+def _place_unit_under_title(
+    draft: rules.Draft, texts: list[rules.TextPiece], title: Line | None
+) -> None:
+    """A department printed without a marker word ("APAC Sales") sits right under the title."""
+    if title is None or "department" in draft.values:
+        return
+    unit = next((t for t in texts if _unit_like(t, title)), None)
+    if unit is not None:
+        unit.role = "used"
+        draft.put("department", unit.text, unit.line)
+        draft.guessed.add("department")
+
+
+def _place_single(draft: rules.Draft, texts: list[rules.TextPiece], role: str) -> None:
+    found = _first(texts, role)
+    if found is not None and role not in draft.values:
+        found.role = "used"
+        if draft.put(role, found.text, found.line) and role == "address":
+            draft.address_lines.append(found.line)
+
+
+def _is_noise(text: rules.TextPiece, known: str) -> bool:
+    """Logo marks (letters of the company or name), stray labels and short low-score specks."""
+    compact = text.text.replace(" ", "")
+    if text.role == "drop" or all(c in known for c in compact):
+        return True
+    return len(compact) <= 2 and text.line.score < _LOW_SCORE
+
+
+def _collect_notes(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
+    known = draft.values.get("company", "") + draft.values.get("name", "")
+    for text in texts:
+        if text.role != "used" and not _is_noise(text, known):
+            draft.notes.append(text.text)
+
+
+def _uncertain(draft: rules.Draft) -> list[str]:
+    low = {name for name, scores in draft.sources.items() if min(scores) < _LOW_SCORE}
+    present = set(draft.values)
+    present.update(name for name in ("phones", "emails") if getattr(draft, name))
+    return sorted((low | draft.guessed) & present)
+
+
+def _build(draft: rules.Draft) -> Card:
+    uncertain = _uncertain(draft)
+    scores = [s for values in draft.sources.values() for s in values]
+    confidence = sum(scores) / len(scores) * _UNCERTAIN_PENALTY ** len(uncertain) if scores else 0.0
+    values = draft.values
+    return Card(
+        name=values.get("name"),
+        company=values.get("company"),
+        department=values.get("department"),
+        title=values.get("title"),
+        phones=tuple(draft.phones),
+        emails=tuple(dict.fromkeys(draft.emails)),
+        address=values.get("address"),
+        website=values.get("website"),
+        line_id=values.get("line_id"),
+        tax_id=values.get("tax_id"),
+        notes=_NOTE_SEPARATOR.join(dict.fromkeys(draft.notes)) or None,
+        confidence=round(confidence, 2),
+        uncertain_fields=tuple(uncertain),
+    )
+
+
+def read_card(lines: Sequence[Line]) -> Card:
+    """The raw card printed on these lines (phones as read, typed, extensions apart)."""
+    texts = keep_card_script([line.text for line in lines])
+    draft = rules.Draft()
+    free = [
+        t
+        for line, text in zip(lines, texts, strict=True)
+        for t in rules.read_line(draft, line, text)
+    ]
+    for text in free:
+        text.role = _role(text.text)
+    _place_single(draft, free, "address")
+    _continue_address(draft, free)
+    _place_name(draft, free)
+    _place_company(draft, free)
+    title = _place_title(draft, free)
+    _place_single(draft, free, "department")
+    _place_unit_under_title(draft, free, title)
+    _collect_notes(draft, free)
+    return _build(draft)

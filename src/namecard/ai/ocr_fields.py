@@ -1,0 +1,351 @@
+"""OCR text lines of one card to its raw fields: labels, contacts, address, company, title, name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from namecard.ai.latin import respace_latin
+from namecard.ai.ocr_layout import Line, TextBox
+from namecard.cards.model import Phone, PhoneKind
+
+
+class Kind(StrEnum):
+    MOBILE = "mobile"
+    OFFICE = "office"
+    FAX = "fax"
+    EMAIL = "email"
+    WEB = "web"
+    ADDRESS = "address"
+    LINE = "line"
+    TAX = "tax"
+    OTHER = "other"  # a label we know but keep in notes (WeChat, Skype...)
+
+
+_LABELS: dict[Kind, tuple[str, ...]] = {
+    Kind.MOBILE: ("手機", "手机", "行動電話", "行动电话", "行動", "行动", "携帯", "携带", "携帶",
+                  "手樓", "手楼", "Mobile", "Mob", "Cell"),  # 手樓: 機 misread on blurred cards
+    Kind.OFFICE: ("公司電話", "電話", "电话", "總機", "总机", "專線", "直撥", "公司", "TEL",
+                  "Telephone", "Phone", "Office", "Direct"),
+    Kind.FAX: ("傳真", "传真", "傅真", "Fax"),
+    Kind.EMAIL: ("電子郵件", "電郵", "郵箱", "邮箱", "信箱", "E-mail", "Email", "Mail"),
+    Kind.WEB: ("網址", "网址", "網站", "网站", "官網", "官网", "Website", "Web", "URL"),
+    Kind.ADDRESS: ("公司地址", "地址", "住址", "Address", "Addr", "Add"),
+    Kind.LINE: ("LINE ID", "Line ID", "LINE"),
+    Kind.TAX: ("統一編號", "統一编號", "統一编号", "统一编号", "統編", "统编",
+               "Tax ID", "VAT No", "VAT"),
+    Kind.OTHER: ("微信", "WeChat", "Skype", "WhatsApp", "Telegram"),
+}  # fmt: skip
+_LETTER_LABELS = {"m": Kind.MOBILE, "t": Kind.OFFICE, "o": Kind.OFFICE, "f": Kind.FAX,
+                  "e": Kind.EMAIL, "w": Kind.WEB, "a": Kind.ADDRESS}  # fmt: skip
+_LABEL_KIND = {w.lower(): kind for kind, words in _LABELS.items() for w in words}
+_WORDS = sorted(_LABEL_KIND, key=len, reverse=True)
+_LABEL_RE = re.compile(
+    r"(?<![A-Za-z])(?:(?P<word>" + "|".join(re.escape(w) for w in _WORDS) + r")"
+    r"|(?<![0-9])(?P<letter>[MTFO](?=\s*[:：.]?\s*[+(]?\d)|[EWA](?=\s*[:：])))"
+    r"\s*[:：.]?\s*",
+    re.IGNORECASE,
+)
+# What a label's value must start with, so that a word inside a name is not taken for a label.
+_VALUE_START = {
+    Kind.MOBILE: r"[+(0-9]", Kind.OFFICE: r"[+(0-9]", Kind.FAX: r"[+(0-9]",
+    Kind.EMAIL: r"[A-Za-z0-9]", Kind.WEB: r"[A-Za-z0-9]", Kind.LINE: r"[A-Za-z0-9@]",
+    Kind.TAX: r"[0-9]", Kind.ADDRESS: r"\S", Kind.OTHER: r"\S",
+}  # fmt: skip
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_TLDS = "com|net|org|edu|gov|io|co|tw|cn|jp|hk|sg|us|uk|de|me|biz|info|design|app|dev|ai|tv|asia"
+URL_RE = re.compile(
+    r"(?<![\w@.])(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
+    re.IGNORECASE,
+)
+PHONE_RE = re.compile(
+    r"(?<![A-Za-z0-9@.\-])(?P<number>\+?\(?\d[\d\s\-().]{5,}\d)"
+    r"(?:\s*(?:分機|分机|轉|转|ext\.?|extn\.?|x|#)\s*(?P<ext>\d{1,6}))?",
+    re.IGNORECASE,
+)
+_PHONE_DIGITS = (7, 15)
+_PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
+# Mobile numbers by shape: Taiwan 09, Japan 070/080/090, mainland China 13x-19x; with the
+# country code when the number starts with "+", in national form otherwise.
+_MOBILE_INTERNATIONAL = re.compile(r"8869\d{8}|81[789]0\d{8}|861[3-9]\d{9}")
+_MOBILE_NATIONAL = re.compile(r"09\d{8}|0[789]0\d{8}|1[3-9]\d{9}")
+_LANDLINE_TW = re.compile(r"0[2-8]\d{6,9}")
+TAX_ID_DIGITS = 8
+_TAX_WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
+
+_COMPANY_RE = re.compile(
+    r"(?:股份有限公司|有限公司|公司|事務所|事务所|集團|集团|工作室|協會|协会|基金會|學會|銀行|醫院|診所"
+    r"|茶行|商行|洋行|車行|企業社|實業社|商店|書店|書局|藥局|餐廳|飯店|旅行社|出版社|合作社|商號"
+    r"|株式会社|有限会社|Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|LLC|L\.L\.C\."
+    r"|GmbH|PLC|Pte\.?\s*Ltd\.?|Company|Group|Studio)\s*$|^株式会社",
+    re.IGNORECASE,
+)
+_TITLE_CJK = re.compile(
+    r"董事長|董事长|總經理|总经理|執行長|执行长|總裁|总裁|總監|总监|經理|经理|副理|協理|协理|襄理|副總|副总"
+    r"|主任|專員|专员|助理|秘書|秘书|顧問|顾问|工程師|工程师|設計師|设计师|建築師|建筑师|律師|律师|會計師"
+    r"|医师|醫師|藥師|教授|講師|研究員|主管|負責人|负责人|創辦人|创始人|合夥人|合伙人|代表|店長|廠長|厂长"
+    r"|財務長|财务长|技術長|營運長|組長|组长|課長|處長|部長|部长|院長|所長|社長|校長|董事|特助|主席|會長"
+    r"|分析師|架構師|規劃師|管理師|技師|經紀人|主編|編輯|記者|攝影師|護理師|老師|總幹事|秘書長"
+)
+_TITLE_LATIN = re.compile(
+    r"\b(?:Manager|Director|Engineer|Executive|Designer|President|VP|CEO|CTO|CFO|COO|CMO|CIO"
+    r"|Founder|Co-Founder|Owner|Partner|Principal|Consultant|Specialist|Officer|Lead|Head|Architect"
+    r"|Attorney|Lawyer|Counsel|Analyst|Developer|Programmer|Representative|Assistant|Associate"
+    r"|Coordinator|Supervisor|Chairman|Chairwoman|Administrator|Accountant|Advisor|Adviser|Agent"
+    r"|Producer|Editor|Professor|Researcher|Scientist|Technician|Secretary|Strategist|Planner"
+    r"|Chief|GM)\b",
+    re.IGNORECASE,
+)
+_DEPT_RE = re.compile(
+    r"(?:部|處|处|課|课|組|组|室|中心|事業群|事业群)$|\b(?:Department|Dept\.?|Division|Div\.)(?:\s|$)",
+    re.IGNORECASE,
+)
+DEPT_THEN_TITLE = re.compile(r"^(.{2,10}?(?:部|處|处|課|课|組|组|中心))\s*(.+)$")
+_ADDRESS_CJK = re.compile(
+    r"(?:市|縣|县|省).*(?:區|区|鄉|乡|鎮|镇|路|街|段|號|号|巷|弄|樓|楼)|(?:路|街|大道).*(?:號|号)"
+    r"|^\d{3,6}\s*\S{1,3}(?:市|縣|县)|^〒|(?:都|道|府|県).*(?:区|市|町|村|丁目)"
+)
+_ADDRESS_LATIN = re.compile(
+    r"\d.*\b(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Way|Lane|Ln|Dr|Drive"
+    r"|Suite|Ste|Floor|Fl|Plaza|Building|Bldg|Sec|Section|Alley|Highway|Hwy|Parkway|Pkwy|Court|Ct)\b"
+    r"|\b[A-Z]{2}\s?\d{5}(?:-\d{4})?\b|\b(?:Taipei|Taichung|Kaohsiung|Hsinchu|Taiwan|R\.O\.C\.)\b",
+    re.IGNORECASE,
+)
+_ADDRESS_DONE = re.compile(r"(?:號|号|樓|楼|室|F|\d{5}(?:-\d{4})?|Taiwan|USA|R\.O\.C\.)\s*$")
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'’-]*\.?(?:\s+[A-Z][A-Za-z'’-]*\.?){1,2}")
+
+
+def tax_id_valid(digits: str) -> bool:
+    """The Taiwan unified business number checksum (the 2023 rule: divisible by 5)."""
+    if len(digits) != TAX_ID_DIGITS or not digits.isdigit():
+        return False
+    total = sum(sum(divmod(int(d) * w, 10)) for d, w in zip(digits, _TAX_WEIGHTS, strict=True))
+    return total % 5 == 0 or (digits[6] == "7" and (total + 1) % 5 == 0)
+
+
+def split_labels(text: str) -> list[tuple[Kind | None, str, str]]:
+    """The line cut at its labels: (kind of the label or None, the label as printed, value)."""
+    pieces: list[tuple[Kind | None, str, str]] = []
+    kind: Kind | None = None
+    label, start = "", 0
+    for match in _LABEL_RE.finditer(text):
+        found = _label_kind(match)
+        rest = text[match.end() :].lstrip()
+        if (rest and not re.match(_VALUE_START[found], rest)) or (not rest and match.start()):
+            continue
+        pieces.append((kind, label, text[start : match.start()]))
+        kind, label, start = found, match.group(0).strip(" :：."), match.end()
+    pieces.append((kind, label, text[start:]))
+    cleaned = [(k, lab, v.strip(" :：|/-")) for k, lab, v in pieces]
+    return [(k, lab, v) for k, lab, v in cleaned if k is not None or v]
+
+
+def _label_kind(match: re.Match[str]) -> Kind:
+    if match.group("letter"):
+        return _LETTER_LABELS[match.group("letter").lower()]
+    return _LABEL_KIND[match.group("word").lower()]
+
+
+def phone_kind(number: str, label: Kind | None) -> tuple[PhoneKind, bool]:
+    """The phone's type from its label, else from its shape; True when it was guessed."""
+    if label in (Kind.MOBILE, Kind.OFFICE, Kind.FAX):
+        return PhoneKind(label.value), False
+    digits = re.sub(r"\D", "", number)
+    shapes = _MOBILE_INTERNATIONAL if number.lstrip("(").startswith("+") else _MOBILE_NATIONAL
+    if shapes.fullmatch(digits):
+        return PhoneKind.MOBILE, False
+    if _LANDLINE_TW.fullmatch(digits):
+        return PhoneKind.OFFICE, True
+    return PhoneKind.OTHER, True
+
+
+def find_phones(text: str, label: Kind | None) -> tuple[list[tuple[Phone, bool]], str]:
+    """Phone numbers in the text (number as printed, extension apart) and the text without them."""
+    found: list[tuple[Phone, bool]] = []
+
+    def take(match: re.Match[str]) -> str:
+        number = match.group("number").strip(" -.")
+        digits = sum(c.isdigit() for c in number)
+        if not _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1]:
+            return match.group(0)
+        kind, guessed = phone_kind(number, label)
+        found.append((Phone(number, kind, extension=match.group("ext")), guessed))
+        return " "
+
+    rest = PHONE_RE.sub(take, text)
+    return found, rest
+
+
+def is_company(text: str) -> bool:
+    return bool(_COMPANY_RE.search(text))
+
+
+def is_address(text: str) -> bool:
+    return bool(_ADDRESS_CJK.search(text) or _ADDRESS_LATIN.search(text))
+
+
+def address_complete(text: str) -> bool:
+    """Whether an address already ends the way addresses end (a number, floor or postcode)."""
+    return bool(_ADDRESS_DONE.search(text))
+
+
+def is_title(text: str) -> bool:
+    if any(c.isdigit() for c in text) or "@" in text:
+        return False
+    return bool(_TITLE_CJK.search(text) or _TITLE_LATIN.search(text))
+
+
+def is_department(text: str) -> bool:
+    return len(text) <= 30 and not any(c.isdigit() for c in text) and bool(_DEPT_RE.search(text))
+
+
+def is_label_word(text: str) -> bool:
+    return text.strip(" :：.").lower() in _LABEL_KIND
+
+
+def name_like(text: str) -> bool:
+    """Two to four Chinese characters, or two or three capitalised Latin words."""
+    compact = text.replace(" ", "")
+    if _CJK_NAME.fullmatch(compact):
+        return True
+    return bool(_LATIN_NAME.fullmatch(text.strip())) and not _TITLE_LATIN.search(text)
+
+
+def person_name_like(text: str) -> bool:
+    """Name-like and nothing else: not a company, title, department, address or label."""
+    return name_like(text) and not any(
+        test(text) for test in (is_company, is_title, is_department, is_address, is_label_word)
+    )
+
+
+def looks_like_card(boxes: Sequence[TextBox]) -> bool:
+    """Whether some boxes can stand alone as a card: a person's name and a way to reach them
+    (a column of a card holding only the company and its address does not)."""
+    texts = [b.text.strip() for b in boxes]
+    contact = any(EMAIL_RE.search(t) or find_phones(t, None)[0] for t in texts)
+    return len(boxes) >= 3 and contact and any(person_name_like(t) for t in texts)
+
+
+def repair_title(text: str) -> str | None:
+    """The model's character set lacks 監, so 總監 reads as a title ending in a bare 總; the
+    repaired title, or None when there is nothing to repair."""
+    if text.endswith("總") and not text.endswith("副總") and len(text) >= len("設計總"):
+        return text + "監"
+    return None
+
+
+@dataclass(slots=True)
+class TextPiece:
+    """Unlabelled text of a line, once its contacts are taken out; `alone` if nothing else was."""
+
+    line: Line
+    text: str
+    alone: bool
+    role: str = "other"
+    repaired: bool = False
+
+
+@dataclass(slots=True)
+class Draft:
+    """A card being assembled; `sources` holds, per field, the scores of the lines it came from."""
+
+    phones: list[Phone] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    sources: dict[str, list[float]] = field(default_factory=dict)
+    guessed: set[str] = field(default_factory=set)
+    address_lines: list[Line] = field(default_factory=list)
+
+    def put(self, name: str, value: str, line: Line) -> bool:
+        """Sets a single-valued field once; a second value goes to the notes."""
+        value = value.strip()
+        if not value:
+            return False
+        if name in self.values:
+            self.notes.append(value)
+            return False
+        self.values[name] = value
+        self.sources.setdefault(name, []).append(line.score)
+        return True
+
+    def add_phone(self, phone: Phone, guessed: bool, line: Line) -> None:
+        if any(p.number == phone.number for p in self.phones):
+            return
+        self.phones.append(phone)
+        self.sources.setdefault("phones", []).append(line.score)
+        if guessed:
+            self.guessed.add("phones")
+
+
+def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> str:
+    """Takes e-mails, web addresses, a tax ID and phones out of the text; returns what is left."""
+    for email in EMAIL_RE.findall(text):
+        draft.emails.append(email)
+        draft.sources.setdefault("emails", []).append(line.score)
+    text = EMAIL_RE.sub(" ", text)
+    for url in URL_RE.findall(text):
+        draft.put("website", url, line)
+    text = URL_RE.sub(" ", text)
+    compact = re.sub(r"\s", "", text)
+    if tax_id_valid(compact) and label is None:
+        draft.put("tax_id", compact, line)
+        return ""
+    phones, text = find_phones(text, label)
+    for phone, guessed in phones:
+        draft.add_phone(phone, guessed, line)
+    return text.strip(" :：|/,;-")
+
+
+def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line) -> str:
+    """Places a labelled value; returns any text of it that is not that field."""
+    if kind in _PHONE_KINDS:
+        return _take_contacts(draft, line, value, kind)
+    if kind is Kind.EMAIL:
+        return _take_contacts(draft, line, value, None)
+    if kind is Kind.ADDRESS:
+        if draft.put("address", respace_latin(value), line):
+            draft.address_lines.append(line)
+        return ""
+    if kind is Kind.TAX:
+        digits = re.sub(r"\D", "", value)
+        if len(digits) == TAX_ID_DIGITS and draft.put("tax_id", digits, line):
+            if not tax_id_valid(digits):
+                draft.guessed.add("tax_id")
+            return ""
+        return value
+    token = value.split()[0] if value.split() else ""
+    if kind is Kind.WEB:
+        draft.put("website", token, line)
+    elif kind is Kind.LINE:
+        draft.put("line_id", token, line)
+    else:
+        draft.notes.append(f"{label}: {value}")
+    return ""
+
+
+def read_line(draft: Draft, line: Line, text: str) -> list[TextPiece]:
+    """Puts the labelled values and contacts of a line in the draft; returns the other text."""
+    pieces = split_labels(text)
+    left: list[str] = []
+    for kind, label, value in pieces:
+        if kind is None:
+            rest = _take_contacts(draft, line, value, None)
+        else:
+            rest = _take_labelled(draft, kind, label, value, line)
+        if rest:
+            left.append(rest)
+    alone = len(pieces) == len(left) == 1 and pieces[0][0] is None and left[0] == pieces[0][2]
+    return [_free_text(line, respace_latin(piece), alone) for piece in left]
+
+
+def _free_text(line: Line, text: str, alone: bool) -> TextPiece:
+    repaired = repair_title(text)
+    if repaired is not None and is_title(repaired):
+        return TextPiece(line, repaired, alone, repaired=True)
+    return TextPiece(line, text, alone)

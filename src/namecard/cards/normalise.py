@@ -1,0 +1,156 @@
+"""Normalise a whole card: every field cleaned, duplicates removed, leftovers kept in notes."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from namecard.cards.address import normalise_address
+from namecard.cards.contact import (
+    normalise_email,
+    normalise_line_id,
+    normalise_tax_id,
+    normalise_url,
+)
+from namecard.cards.model import Card, Phone, PhoneKind
+from namecard.cards.phones import DEFAULT_REGION, normalise_phone
+
+logger = logging.getLogger(__name__)
+
+NOTES_SEPARATOR = "; "
+# Labels of the notes entries for values that could not be placed in their field.
+NOTE_PHONE = "電話?"
+NOTE_EMAIL = "Email?"
+NOTE_WEBSITE = "網址?"
+NOTE_LINE_ID = "LINE ID?"
+NOTE_TAX_ID = "統一編號?"
+
+_DIGIT = re.compile(r"\d")
+
+
+def _text(value: str | None) -> str | None:
+    """Trimmed, whitespace collapsed to single spaces; empty becomes None."""
+    if value is None:
+        return None
+    return " ".join(str(value).split()) or None
+
+
+class _Notes:
+    """The card's notes plus entries for values that found no field; nothing is dropped."""
+
+    def __init__(self, existing: str | None) -> None:
+        self._entries: list[str] = [existing] if existing else []
+
+    def add(self, label: str, value: str) -> None:
+        entry = f"{label}: {value}"
+        if not any(entry in existing for existing in self._entries):
+            self._entries.append(entry)
+
+    def text(self) -> str | None:
+        return NOTES_SEPARATOR.join(self._entries) or None
+
+
+def _field(
+    value: str | None, clean: Callable[[str], str | None], notes: _Notes, label: str
+) -> str | None:
+    raw = _text(value)
+    if raw is None:
+        return None
+    cleaned = clean(raw)
+    if cleaned is None:
+        notes.add(label, raw)
+    return cleaned
+
+
+def _merge_phone(phones: dict[tuple[str, str | None], Phone], phone: Phone) -> None:
+    """Keep the first of two equal numbers, taking the later kind if the first had none."""
+    key = (phone.number, phone.extension)
+    kept = phones.get(key)
+    if kept is None:
+        phones[key] = phone
+    elif kept.kind is PhoneKind.OTHER and phone.kind is not PhoneKind.OTHER:
+        phones[key] = replace(kept, kind=phone.kind)
+
+
+def _kind(value: str) -> PhoneKind:
+    try:
+        return PhoneKind(value)
+    except ValueError:  # an extractor's unknown kind string
+        return PhoneKind.OTHER
+
+
+def _phones(raw: Iterable[Phone], region: str, notes: _Notes) -> tuple[Phone, ...]:
+    phones: dict[tuple[str, str | None], Phone] = {}
+    for phone in raw:
+        text = _text(phone.number)
+        if text is None:
+            continue
+        if not _DIGIT.search(text):
+            notes.add(NOTE_PHONE, text)
+            continue
+        kind = _kind(phone.kind)
+        _merge_phone(phones, normalise_phone(text, kind, region=region, extension=phone.extension))
+    return tuple(phones.values())
+
+
+def _emails(raw: Iterable[str], notes: _Notes) -> tuple[str, ...]:
+    emails: dict[str, str] = {}
+    for value in raw:
+        email = _field(value, normalise_email, notes, NOTE_EMAIL)
+        if email is not None:
+            emails.setdefault(email.lower(), email)
+    return tuple(emails.values())
+
+
+def _address(value: str | None) -> str | None:
+    text = _text(value)
+    return _text(normalise_address(text)) if text else None
+
+
+def _confidence(value: float) -> float:
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return 0.0
+    return min(max(float(value), 0.0), 1.0)
+
+
+def _normalise(card: Card, region: str) -> Card:
+    notes = _Notes(_text(card.notes))
+    phones = _phones(card.phones, region, notes)
+    emails = _emails(card.emails, notes)
+    website = _field(card.website, normalise_url, notes, NOTE_WEBSITE)
+    line_id = _field(card.line_id, normalise_line_id, notes, NOTE_LINE_ID)
+    tax_id = _field(card.tax_id, normalise_tax_id, notes, NOTE_TAX_ID)
+    return Card(
+        name=_text(card.name),
+        company=_text(card.company),
+        department=_text(card.department),
+        title=_text(card.title),
+        phones=phones,
+        emails=emails,
+        address=_address(card.address),
+        website=website,
+        line_id=line_id,
+        tax_id=tax_id,
+        notes=notes.text(),
+        confidence=_confidence(card.confidence),
+        uncertain_fields=tuple(dict.fromkeys(f for f in card.uncertain_fields if f)),
+    )
+
+
+def normalise_card(card: Card, *, region: str = DEFAULT_REGION) -> Card:
+    """The card with every field cleaned (phones E.164 with national display, e-mails, website,
+    LINE ID, 統一編號, Taiwan address, whitespace); values that fit no field go to `notes`.
+    Pure and idempotent; on an unexpected failure the card is returned unchanged."""
+    try:
+        return _normalise(card, region)
+    except Exception:  # a malformed card must never stop a reply; keep it as read
+        logger.exception("card normalisation failed; keeping the card as read")
+        return card
+
+
+def normalise_cards(cards: Iterable[Card], *, region: str = DEFAULT_REGION) -> tuple[Card, ...]:
+    """normalise_card for each card, order kept."""
+    return tuple(normalise_card(card, region=region) for card in cards)

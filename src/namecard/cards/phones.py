@@ -1,0 +1,112 @@
+"""Phone numbers: extension split, OCR clean-up, E.164 storage and national display."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from namecard.cards.model import Phone, PhoneKind
+
+DEFAULT_REGION = "TW"
+MAX_EXTENSION_DIGITS = 6
+
+# An extension marker and its digits at the end of the text ("分機 123", "ext. 204", "#5678").
+_EXTENSION = re.compile(
+    r"[\s,;(（]*(?:分機|分机|轉|转|ext(?:ension)?|x|#)\s*[.:：#]?\s*"
+    rf"(\d{{1,{MAX_EXTENSION_DIGITS}}})\s*[)）]?\s*$",
+    re.IGNORECASE,
+)
+# Letters OCR reads in place of digits; only replaced next to a digit.
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+_OCR_CONFUSION = re.compile(r"(?<=\d)[OoIl|]|[OoIl|](?=\d)")
+_KEPT_AS_READ = re.compile(r"[^\d+\-() ]")
+_TW_MOBILE = re.compile(r"^09\d{8}$")
+_MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE})
+_FIXED_TYPES = frozenset({PhoneNumberType.FIXED_LINE})
+
+
+def split_extension(text: str) -> tuple[str, str | None]:
+    """("02-2345-6789 分機 123") -> ("02-2345-6789", "123"); text without an extension is kept."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    match = _EXTENSION.search(text)
+    if match is None or not re.search(r"\d", text[: match.start()]):
+        return text, None
+    return text[: match.start()].strip(), match.group(1)
+
+
+def _fix_ocr(text: str) -> str:
+    """Replace O/o, I/l, | with 0 and 1 where they touch a digit, until nothing changes."""
+    for _ in range(len(text)):
+        fixed = _OCR_CONFUSION.sub(lambda m: m.group().translate(_OCR_DIGITS), text)
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
+def _as_read(text: str) -> str:
+    """Only digits, +, dashes, parentheses and single spaces survive."""
+    kept = _KEPT_AS_READ.sub(" ", text.replace("（", "(").replace("）", ")"))
+    return " ".join(kept.split())
+
+
+def _parse(candidate: str, region: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        parsed = phonenumbers.parse(candidate, region)
+    except NumberParseException:
+        return None
+    return parsed if phonenumbers.is_valid_number(parsed) else None
+
+
+def _infer_kind(kind: PhoneKind, parsed: phonenumbers.PhoneNumber | None, digits: str) -> PhoneKind:
+    if kind is not PhoneKind.OTHER:
+        return kind
+    if parsed is None:
+        return PhoneKind.MOBILE if _TW_MOBILE.match(digits) else PhoneKind.OTHER
+    number_type = phonenumbers.number_type(parsed)
+    if number_type in _MOBILE_TYPES:
+        return PhoneKind.MOBILE
+    if number_type in _FIXED_TYPES:
+        return PhoneKind.OFFICE
+    return PhoneKind.OTHER
+
+
+def _clean_extension(extension: str | None) -> str | None:
+    if extension is None:
+        return None
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", extension) if ch.isdigit())
+    return digits or None
+
+
+def normalise_phone(
+    text: str,
+    kind: PhoneKind = PhoneKind.OTHER,
+    *,
+    region: str = DEFAULT_REGION,
+    extension: str | None = None,
+) -> Phone:
+    """E.164 `number` and national `national` when the number parses; otherwise the text as read
+    (digits, +, spaces, dashes, parentheses) with `national` None. Labels ("Tel:", "手機") and
+    other letters are dropped after OCR fixes, so vanity letters never become digits. An explicit
+    `extension` wins over one found in the text."""
+    number_text, found = split_extension(text)
+    candidate = _as_read(_fix_ocr(number_text))
+    parsed = _parse(candidate, region.upper()) if candidate else None
+    ext = _clean_extension(extension) or _clean_extension(found)
+    digits = re.sub(r"\D", "", candidate)
+    if not digits:  # nothing phone-like: keep the text itself rather than an empty number
+        return Phone(" ".join(text.split()), kind, _clean_extension(extension), None)
+    if parsed is None:
+        # An unverifiable international number is still written one way ("+447700900123"), so
+        # the same number read twice compares equal; a local one stays as read.
+        number = f"+{digits}" if candidate.startswith("+") else candidate
+        return Phone(number, _infer_kind(kind, None, digits), ext, None)
+    return Phone(
+        number=phonenumbers.format_number(parsed, PhoneNumberFormat.E164),
+        kind=_infer_kind(kind, parsed, digits),
+        extension=ext,
+        national=phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL),
+    )

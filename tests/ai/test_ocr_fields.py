@@ -1,0 +1,304 @@
+"""Field rules on synthetic OCR lines: what a user would see in each field of the card."""
+
+from __future__ import annotations
+
+import pytest
+
+from namecard.ai.latin import respace_latin
+from namecard.ai.ocr_card import read_card
+from namecard.ai.ocr_fields import looks_like_card, split_labels, tax_id_valid
+from namecard.ai.ocr_layout import TextBox, group_lines
+from namecard.cards.model import Card, Phone, PhoneKind
+
+
+def box(x: float, y: float, text: str, height: float = 30, score: float = 0.99) -> TextBox:
+    """A box as OCR returns it: Chinese characters are square, Latin ones about half as wide."""
+    width = sum(height if ord(c) > 0x2E80 else height * 0.55 for c in text)
+    points = ((x, y), (x + width, y), (x + width, y + height), (x, y + height))
+    return TextBox(points, text, score)
+
+
+def card(*boxes: TextBox) -> Card:
+    return read_card(group_lines(boxes))
+
+
+def tw_card(name_score: float = 0.99) -> Card:
+    return card(
+        box(160, 40, "台灣雲端科技股份有限公司", 38),
+        box(60, 180, "王大明", 60, name_score),
+        box(60, 256, "業務經理"),
+        box(60, 295, "業務部"),
+        box(500, 220, "手機", 25),
+        box(600, 220, "0912-345-678", 25),
+        box(500, 256, "電話", 25),
+        box(600, 256, "02-2345-6789分機123", 25),
+        box(500, 292, "傳真", 25),
+        box(600, 292, "02-2345-6790", 25),
+        box(500, 328, "E-mail", 25),
+        box(600, 328, "daming.wang@twcloud.com.tw", 25),
+        box(500, 364, "網址", 25),
+        box(600, 364, "www.twcloud.com.tw", 25),
+        box(500, 400, "地址", 25),
+        box(600, 400, "台北市信義區信義路五段7号12楼", 25),
+        box(500, 436, "統一编号", 25),
+        box(600, 436, "24536806", 25),
+    )
+
+
+def test_a_traditional_card_fills_every_field() -> None:
+    read = tw_card()
+
+    assert (read.name, read.company, read.title, read.department) == (
+        "王大明",
+        "台灣雲端科技股份有限公司",
+        "業務經理",
+        "業務部",
+    )
+    assert read.phones == (
+        Phone("0912-345-678", PhoneKind.MOBILE),
+        Phone("02-2345-6789", PhoneKind.OFFICE, extension="123"),
+        Phone("02-2345-6790", PhoneKind.FAX),
+    )
+    assert read.emails == ("daming.wang@twcloud.com.tw",)
+    assert read.website == "www.twcloud.com.tw"
+    assert read.address == "台北市信義區信義路五段7號12樓"
+    assert read.tax_id == "24536806"
+    assert read.notes is None
+    assert read.uncertain_fields == ()
+    assert read.confidence > 0.9
+
+
+def test_a_badly_read_name_is_reported_uncertain_and_lowers_confidence() -> None:
+    read = tw_card(name_score=0.6)
+
+    assert read.name == "王大明"
+    assert "name" in read.uncertain_fields
+    assert read.confidence < tw_card().confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("手機 0912-345-678", Phone("0912-345-678", PhoneKind.MOBILE)),
+        ("行動 0912 345 678", Phone("0912 345 678", PhoneKind.MOBILE)),
+        ("Mobile+1415-555-0199", Phone("+1415-555-0199", PhoneKind.MOBILE)),
+        ("Cell: +1 206-555-0183", Phone("+1 206-555-0183", PhoneKind.MOBILE)),
+        ("M 0922-876-543", Phone("0922-876-543", PhoneKind.MOBILE)),
+        ("TEL 02-2658-1000ext.8812", Phone("02-2658-1000", PhoneKind.OFFICE, "8812")),
+        ("Office +1(415)555-0132 ext. 204", Phone("+1(415)555-0132", PhoneKind.OFFICE, "204")),
+        ("電話 (03) 578-1234 #5678", Phone("(03) 578-1234", PhoneKind.OFFICE, "5678")),
+        ("公司 07-338-5566 分機 305", Phone("07-338-5566", PhoneKind.OFFICE, "305")),
+        ("T: 04-2359-8888", Phone("04-2359-8888", PhoneKind.OFFICE)),
+        ("傳真 02-2345-6790", Phone("02-2345-6790", PhoneKind.FAX)),
+        ("FAX +81-3-6812-3457", Phone("+81-3-6812-3457", PhoneKind.FAX)),
+        ("F. 02-2345-6790", Phone("02-2345-6790", PhoneKind.FAX)),
+        ("0933-765-432", Phone("0933-765-432", PhoneKind.MOBILE)),
+        ("+886 912 888 456", Phone("+886 912 888 456", PhoneKind.MOBILE)),
+        ("+8613800138000", Phone("+8613800138000", PhoneKind.MOBILE)),
+        ("02-2700-1234", Phone("02-2700-1234", PhoneKind.OFFICE)),
+        ("+1 (650) 555-0142", Phone("+1 (650) 555-0142", PhoneKind.OTHER)),
+    ],
+)
+def test_phones_are_typed_by_label_then_shape_with_the_extension_apart(
+    text: str, expected: Phone
+) -> None:
+    assert card(box(500, 200, text)).phones == (expected,)
+
+
+def test_several_labelled_phones_on_one_line_are_kept_apart() -> None:
+    read = card(box(500, 200, "T: 02-1234-5678  F: 02-1234-5679  M: 0912-000-111"))
+
+    assert [(p.number, p.kind) for p in read.phones] == [
+        ("02-1234-5678", PhoneKind.OFFICE),
+        ("02-1234-5679", PhoneKind.FAX),
+        ("0912-000-111", PhoneKind.MOBILE),
+    ]
+
+
+def test_a_phone_typed_from_its_shape_alone_is_uncertain() -> None:
+    assert "phones" in card(box(500, 200, "02-2700-1234")).uncertain_fields
+    assert "phones" not in card(box(500, 200, "電話 02-2700-1234")).uncertain_fields
+
+
+@pytest.mark.parametrize(
+    ("lines", "field", "expected"),
+    [
+        (
+            ["E-mailyating.chang@morninglight.com.tw"],
+            "emails",
+            ("yating.chang@morninglight.com.tw",),
+        ),
+        (["LINE: @yunyun.design"], "line_id", "@yunyun.design"),
+        (["Line ID jiahao_cheng"], "line_id", "jiahao_cheng"),
+        (["網址 www.yunyun.design"], "website", "www.yunyun.design"),
+        (["Web harborline.co"], "website", "harborline.co"),
+        (["brightpath.io"], "website", "brightpath.io"),
+        (["統一編號 53681270"], "tax_id", "53681270"),
+        (["統編：83529123"], "tax_id", "83529123"),
+        (["24536806"], "tax_id", "24536806"),
+        (["地址 110台北市信義區松高路11號12F"], "address", "110台北市信義區松高路11號12F"),
+        (["臺中市西屯區臺灣大道三段99號B1"], "address", "臺中市西屯區臺灣大道三段99號B1"),
+        (["401 Congress Ave, Austin, TX 78701"], "address", "401 Congress Ave, Austin, TX 78701"),
+        (["Harborline Logistics LLC"], "company", "Harborline Logistics LLC"),
+        (["Formosa Semicon Co., Ltd."], "company", "Formosa Semicon Co., Ltd."),
+        (["正義聯合法律事務所"], "company", "正義聯合法律事務所"),
+        (["林記茶行"], "company", "林記茶行"),
+        (["株式会社ひかり物産"], "company", "株式会社ひかり物産"),
+        (["Director of Business Development"], "title", "Director of Business Development"),
+        (["資深軟體工程師"], "title", "資深軟體工程師"),
+        (["財務長"], "title", "財務長"),
+        (["國際業務部"], "department", "國際業務部"),
+        (["Sales Department"], "department", "Sales Department"),
+        (["業務部經理"], "department", "業務部"),
+        (["業務部經理"], "title", "經理"),
+    ],
+)
+def test_one_line_fields(lines: list[str], field: str, expected: object) -> None:
+    read = card(*(box(100, 100 + 50 * i, text) for i, text in enumerate(lines)))
+
+    assert getattr(read, field) == expected
+
+
+def test_a_tax_id_that_fails_its_checksum_is_only_taken_with_its_label() -> None:
+    assert tax_id_valid("24536806")
+    assert not tax_id_valid("24536807")
+    assert card(box(100, 100, "24536807")).tax_id is None
+    labelled = card(box(100, 100, "統一編號 24536807"))
+    assert labelled.tax_id == "24536807"
+    assert "tax_id" in labelled.uncertain_fields
+
+
+def test_a_word_inside_a_name_is_not_a_label() -> None:
+    assert split_labels("Harborline Logistics LLC") == [(None, "", "Harborline Logistics LLC")]
+    assert split_labels("行動科技股份有限公司") == [(None, "", "行動科技股份有限公司")]
+    assert split_labels("台灣雲端科技股份有限公司") == [(None, "", "台灣雲端科技股份有限公司")]
+
+
+def test_the_name_is_the_tallest_name_like_line_and_the_other_script_goes_to_notes() -> None:
+    read = card(
+        box(60, 40, "Chih-Hao Lin", 30),
+        box(60, 80, "林志豪", 64),
+        box(60, 160, "資深軟體工程師", 30),
+    )
+
+    assert read.name == "林志豪"
+    assert read.notes == "英文名: Chih-Hao Lin"
+
+
+def test_an_english_name_and_a_two_line_company() -> None:
+    read = card(
+        box(380, 60, "Emily Chen", 68),
+        box(380, 143, "Director of Business Development", 31),
+        box(90, 304, "Brightpath", 38),
+        box(80, 350, "SolutionsInc.", 31),
+        box(380, 257, "Office +1(415)555-0132ext.204", 25),
+    )
+
+    assert (read.name, read.company) == ("Emily Chen", "Brightpath Solutions Inc.")
+
+
+def test_a_company_name_broken_over_two_lines_is_joined() -> None:
+    read = card(box(80, 308, "中部精密機械", 30), box(80, 354, "股份有限公司", 30))
+
+    assert read.company == "中部精密機械股份有限公司"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        (
+            "500HowardSt.,Suite300,",
+            "SanFrancisco,CA94105",
+            "500 Howard St., Suite 300, San Francisco, CA 94105",
+        ),
+        (
+            "地址 广东省深圳市南山区科技",
+            "园南区高新南七道18号",
+            "广东省深圳市南山区科技园南区高新南七道18号",
+        ),
+        ("地址新北市板橋區文化路", "一段188巷32號B1", "新北市板橋區文化路一段188巷32號B1"),
+    ],
+)
+def test_an_address_carried_on_the_next_line_is_joined(
+    first: str, second: str, expected: str
+) -> None:
+    read = card(box(500, 400, first, 25), box(500, 436, second, 25))
+
+    assert read.address == expected
+
+
+def test_a_complete_address_does_not_swallow_the_line_below() -> None:
+    read = card(box(500, 400, "地址 台北市信義區信義路五段7號", 25), box(500, 436, "業務經理", 25))
+
+    assert read.address == "台北市信義區信義路五段7號"
+    assert read.title == "業務經理"
+
+
+def test_logo_marks_and_stray_labels_stay_out_of_the_notes_but_other_text_does_not() -> None:
+    read = card(
+        box(60, 40, "雲", 55),
+        box(160, 40, "台灣雲端科技股份有限公司", 38),
+        box(60, 180, "王大明", 60),
+        box(500, 300, "E-mail", 25),
+        box(60, 500, "雲端備份與資料保護服務", 25),
+    )
+
+    assert read.notes == "雲端備份與資料保護服務"
+
+
+def test_a_title_cut_short_by_the_model_is_repaired_and_flagged() -> None:
+    read = card(box(60, 180, "謝明哲", 60), box(60, 250, "設計總", 40))
+
+    assert read.title == "設計總監"
+    assert "title" in read.uncertain_fields
+
+
+def test_a_department_without_a_marker_word_is_taken_from_under_the_title() -> None:
+    read = card(
+        box(70, 110, "Kevin Huang", 63),
+        box(70, 197, "Regional Sales Manager", 32),
+        box(70, 237, "APACSales", 28),
+    )
+
+    assert read.department == "APAC Sales"
+    assert "department" in read.uncertain_fields
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["李國強", "電話 02-8751-2233", "財務長"], True),
+        (["Daniel Park", "daniel.park@harborline.co", "Web harborline.co"], True),
+        (
+            ["仁心牙醫診所", "E-mail dr.chiu@renxin-dental.tw", "地址 桃園市桃園區中正路1071號"],
+            False,
+        ),
+        (["王大明", "業務經理"], False),
+    ],
+)
+def test_a_part_of_a_photo_stands_alone_as_a_card_with_a_name_and_a_contact(
+    texts: list[str], expected: bool
+) -> None:
+    boxes = [box(0, 50 * i, text) for i, text in enumerate(texts)]
+
+    assert looks_like_card(boxes) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SanFrancisco,CA94105", "San Francisco, CA 94105"),
+        ("SolutionsInc.", "Solutions Inc."),
+        ("SeniorAccountExecutive", "Senior Account Executive"),
+        ("7F,No.68,Sec.5,Zhongxiao E.Rd.", "7F, No. 68, Sec. 5, Zhongxiao E. Rd."),
+        ("25KingStreet,LondonEC2V8AU", "25 King Street, London EC2V 8AU"),
+        ("Risk&Compliance", "Risk & Compliance"),
+        ("12F, 3rd Floor, B1", "12F, 3rd Floor, B1"),
+        ("1,000 units", "1,000 units"),
+        ("McDonald LinkedIn iPhone", "McDonald LinkedIn iPhone"),
+        ("emily.chen@brightpath.io", "emily.chen@brightpath.io"),
+        ("www.BrightPath.com", "www.BrightPath.com"),
+    ],
+)
+def test_latin_spacing_dropped_by_the_ocr_is_put_back(text: str, expected: str) -> None:
+    assert respace_latin(text) == expected

@@ -1,0 +1,127 @@
+"""Layout on synthetic boxes: lines on a shared baseline, cards of one photo kept apart."""
+
+from __future__ import annotations
+
+import math
+
+from namecard.ai.ocr_fields import looks_like_card
+from namecard.ai.ocr_layout import TextBox, deskew, group_lines, split_cards
+
+
+def box(x: float, y: float, text: str, height: float = 24, width: float | None = None) -> TextBox:
+    width = width if width is not None else len(text) * height * 0.7
+    return TextBox(((x, y), (x + width, y), (x + width, y + height), (x, y + height)), text, 0.99)
+
+
+def texts(boxes: list[TextBox]) -> set[str]:
+    return {b.text for b in boxes}
+
+
+def left_card(dx: float = 0, dy: float = 0) -> list[TextBox]:
+    return [
+        box(130 + dx, 340 + dy, "綠川能源股份有限公司", 30),
+        box(75 + dx, 433 + dy, "李國強", 50),
+        box(76 + dx, 490 + dy, "財務長"),
+        box(350 + dx, 465 + dy, "電話", 20),
+        box(395 + dx, 465 + dy, "02-8751-2233", 20, 105),
+        box(350 + dx, 490 + dy, "手機", 20),
+        box(395 + dx, 490 + dy, "0920-111-333", 20, 105),
+    ]
+
+
+def right_card() -> list[TextBox]:
+    return [
+        box(957, 369, "Daniel Park", 40, 206),
+        box(952, 417, "Senior Account Executive", 28, 214),
+        box(774, 507, "Harborline", 28, 93),
+        box(948, 495, "Office +1 (206) 555-0147", 20, 180),
+        box(948, 542, "Email daniel.park@harborline.co", 20, 236),
+    ]
+
+
+def test_two_cards_side_by_side_are_split_left_to_right() -> None:
+    cards = split_cards(right_card() + left_card(), looks_like_card)
+
+    assert [texts(c) for c in cards] == [texts(left_card()), texts(right_card())]
+
+
+def test_cards_in_a_grid_are_read_in_rows() -> None:
+    top_left, top_right = left_card(), left_card(dx=800)
+    bottom_left = left_card(dy=400)
+
+    cards = split_cards(bottom_left + top_right + top_left, looks_like_card)
+
+    assert [min(b.y0 for b in c) < 700 for c in cards] == [True, True, False]
+    assert min(b.x0 for b in cards[0]) < min(b.x0 for b in cards[1])
+
+
+def test_a_card_with_its_company_in_a_far_column_stays_one_card() -> None:
+    name_column = [
+        box(60, 51, "邱冠廷", 67),
+        box(57, 132, "院長", 36),
+        box(58, 322, "電話03-335-2468", 27),
+        box(58, 395, "手機0937-864-209", 27),
+    ]
+    company_column = [
+        box(810, 148, "仁心牙醫診所", 35),
+        box(499, 338, "E-mail dr.chiu@renxin-dental.tw", 21),
+        box(499, 373, "地址 330桃園市桃園區中正路1071號2樓", 24),
+    ]
+
+    assert len(split_cards(name_column + company_column, looks_like_card)) == 1
+
+
+def test_a_label_and_its_value_share_a_line_but_the_name_column_does_not() -> None:
+    lines = group_lines(
+        [
+            box(508, 218, "手機", 28),
+            box(609, 220, "0912-345-678", 25, 156),
+            box(62, 200, "王大明", 63),
+            box(60, 256, "業務經理", 31),
+            box(508, 256, "電話", 27),
+            box(609, 257, "02-2345-6789", 24, 258),
+        ]
+    )
+
+    assert [line.text for line in lines] == [
+        "王大明",
+        "手機 0912-345-678",
+        "電話 02-2345-6789",
+        "業務經理",
+    ]
+
+
+def test_a_logo_character_is_not_glued_to_the_company_name() -> None:
+    lines = group_lines([box(64, 39, "雲", 53, 51), box(164, 47, "台灣雲端科技股份有限公司", 38)])
+
+    assert [line.text for line in lines] == ["雲", "台灣雲端科技股份有限公司"]
+
+
+def test_a_spaced_out_name_is_one_line() -> None:
+    lines = group_lines(
+        [box(60, 100, "王", 60, 60), box(150, 100, "大", 60, 60), box(240, 100, "明", 60, 60)]
+    )
+
+    assert [line.text for line in lines] == ["王大明"]
+
+
+def test_a_tilted_card_is_straightened_before_its_lines_are_built() -> None:
+    angle = math.radians(12)
+
+    def tilted(x: float, y: float, text: str, width: float) -> TextBox:
+        cos, sin = math.cos(angle), math.sin(angle)
+        corners = [(x, y), (x + width, y), (x + width, y + 24), (x, y + 24)]
+        turned = [(px * cos - py * sin, px * sin + py * cos) for px, py in corners]
+        return TextBox((turned[0], turned[1], turned[2], turned[3]), text, 0.99)
+
+    boxes = [
+        tilted(500, 200, "E-mail", 60),
+        tilted(580, 200, "kq.lee@greenriver-energy.com.tw", 300),
+        tilted(500, 236, "地址", 40),
+        tilted(580, 236, "台北市內湖區堤頂大道二段89號", 300),
+    ]
+
+    assert [line.text for line in group_lines(deskew(boxes))] == [
+        "E-mail kq.lee@greenriver-energy.com.tw",
+        "地址台北市內湖區堤頂大道二段89號",
+    ]

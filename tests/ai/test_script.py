@@ -1,0 +1,87 @@
+"""A card keeps its own script: OCR's simplified forms are undone only on traditional cards."""
+
+from __future__ import annotations
+
+import pytest
+
+from namecard.ai.script import (
+    SIMPLIFIED_TO_TRADITIONAL,
+    is_traditional,
+    keep_card_script,
+    to_traditional,
+)
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("台北市信義區信義路五段7号12楼", "台北市信義區信義路五段7號12樓"),
+        ("統一编号", "統一編號"),
+        ("吴建宏", "吳建宏"),
+        ("桃園市中壢區中华路一段200號", "桃園市中壢區中華路一段200號"),
+        ("台北市内湖區堤顶大道二段89號", "台北市內湖區堤頂大道二段89號"),
+        ("新竹市东區光復路二段101号", "新竹市東區光復路二段101號"),
+        ("資深软體工程師", "資深軟體工程師"),
+        ("好日子餐飮股份有限公司", "好日子餐飲股份有限公司"),
+    ],
+)
+def test_simplified_forms_on_a_traditional_card_are_corrected(read: str, printed: str) -> None:
+    assert to_traditional(read) == printed
+
+
+def test_characters_shared_by_both_scripts_are_left_alone() -> None:
+    kept = "台灣雲端科技股份有限公司 王大明 余 范 后里 周杰倫"
+
+    assert to_traditional(kept) == kept
+
+
+def test_the_table_only_maps_simplified_only_characters() -> None:
+    assert not set(SIMPLIFIED_TO_TRADITIONAL) & set(SIMPLIFIED_TO_TRADITIONAL.values())
+
+
+TRADITIONAL_CARD = [
+    "台灣雲端科技股份有限公司",
+    "王大明",
+    "業務經理",
+    "手機 0912-345-678",
+    "地址台北市信義區信義路五段7号12楼",
+    "統一编号 24536806",
+]
+SIMPLIFIED_CARD = [
+    "深圳市前海数据技术有限公司",
+    "张伟",
+    "产品总监",
+    "手机+8613800138000",
+    "地址广东省深圳市南山区科技",
+]
+
+
+def test_a_traditional_card_is_corrected_even_when_the_ocr_mixed_in_simplified_forms() -> None:
+    assert is_traditional(TRADITIONAL_CARD)
+    assert keep_card_script(TRADITIONAL_CARD)[-2:] == [
+        "地址台北市信義區信義路五段7號12樓",
+        "統一編號 24536806",
+    ]
+
+
+def test_a_simplified_card_is_not_converted() -> None:
+    assert not is_traditional(SIMPLIFIED_CARD)
+    assert keep_card_script(SIMPLIFIED_CARD) == SIMPLIFIED_CARD
+
+
+def test_a_simplified_card_with_one_stray_traditional_form_stays_simplified() -> None:
+    texts = [*SIMPLIFIED_CARD, "产品部 華"]
+
+    assert keep_card_script(texts) == texts
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["株式会社さくらテクノロジー", "営業本部 部長", "東京都千代田区丸の内1-9-2"],
+        ["山田太郎", "〒100-0005 東京都千代田区", "携帯 090-2345-6789"],
+        ["Emily Chen", "Director of Business Development"],
+    ],
+)
+def test_japanese_and_latin_cards_are_never_converted(texts: list[str]) -> None:
+    assert keep_card_script(texts) == texts

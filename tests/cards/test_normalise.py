@@ -1,0 +1,164 @@
+"""normalise_card: every field cleaned, duplicates removed, nothing lost, pure and idempotent."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from namecard.cards.contact import normalise_email
+from namecard.cards.model import Card, Phone, PhoneKind
+from namecard.cards.normalise import normalise_card, normalise_cards
+
+FIELD_ALPHABET = "王小明 台北市信義區路5段7號12FB1 0912-345-678０２＠@©.com#分機ext:：\n\t,;OoIl"
+TEXT = st.one_of(st.none(), st.text(alphabet=FIELD_ALPHABET, max_size=30), st.text(max_size=30))
+PHONES = st.builds(
+    Phone,
+    number=st.one_of(st.text(alphabet=FIELD_ALPHABET, max_size=25), st.text(max_size=25)),
+    kind=st.sampled_from(PhoneKind),
+    extension=st.one_of(st.none(), st.text(alphabet="0123456789 #分機", max_size=6)),
+)
+CARDS = st.builds(
+    Card,
+    name=TEXT,
+    company=TEXT,
+    department=TEXT,
+    title=TEXT,
+    phones=st.lists(PHONES, max_size=4).map(tuple),
+    emails=st.lists(st.text(alphabet=FIELD_ALPHABET, max_size=25), max_size=3).map(tuple),
+    address=TEXT,
+    website=TEXT,
+    line_id=TEXT,
+    tax_id=TEXT,
+    notes=TEXT,
+    confidence=st.floats(allow_nan=True, allow_infinity=True),
+    uncertain_fields=st.lists(st.sampled_from(["name", "phones", ""]), max_size=3).map(tuple),
+)
+
+RAW = Card(
+    name="  王 小明 ",
+    company="鼎盛國際貿易\n股份有限公司",
+    department="",
+    title=" 業務經理 ",
+    phones=(
+        Phone("0922-876-543", PhoneKind.MOBILE),
+        Phone("02-2658-1000 ext. 8812", PhoneKind.OFFICE),
+        Phone("02-2658-1001", PhoneKind.FAX),
+        Phone("+886 922 876 543"),
+        Phone("請見背面"),
+    ),
+    emails=("Sales@Dingsheng-Trade.com.tw ", "sales@dingsheng-trade.com.tw", "not-an-email"),
+    address="臺北市 內湖區 瑞光路513巷22號5F",
+    website="網址：www.dingsheng-trade.com.tw",
+    line_id="LINE ID: jiahao_cheng",
+    tax_id="統一編號：83529123",
+    notes="英文名:  Jia-Hao   Cheng",
+    confidence=0.9,
+)
+
+
+def test_a_raw_card_comes_out_clean() -> None:
+    assert normalise_card(RAW) == Card(
+        name="王 小明",
+        company="鼎盛國際貿易 股份有限公司",
+        department=None,
+        title="業務經理",
+        phones=(
+            Phone("+886922876543", PhoneKind.MOBILE, None, "0922 876 543"),
+            Phone("+886226581000", PhoneKind.OFFICE, "8812", "02 2658 1000"),
+            Phone("+886226581001", PhoneKind.FAX, None, "02 2658 1001"),
+        ),
+        emails=("Sales@dingsheng-trade.com.tw",),
+        address="臺北市內湖區瑞光路513巷22號5樓",
+        website="www.dingsheng-trade.com.tw",
+        line_id="jiahao_cheng",
+        tax_id="83529123",
+        notes="英文名: Jia-Hao Cheng; 電話?: 請見背面; Email?: not-an-email",
+        confidence=0.9,
+    )
+
+
+@pytest.mark.parametrize(
+    ("card", "notes"),
+    [
+        (Card(tax_id="12345678"), "統一編號?: 12345678"),
+        (Card(website="見背面"), "網址?: 見背面"),
+        (Card(line_id="請 加 好友"), "LINE ID?: 請 加 好友"),
+        (Card(emails=("john at", "x")), "Email?: john at; Email?: x"),
+        (Card(phones=(Phone("TBD"),)), "電話?: TBD"),
+        (Card(notes="old note", tax_id="1234"), "old note; 統一編號?: 1234"),
+        (Card(emails=("bad", "bad")), "Email?: bad"),
+    ],
+)
+def test_values_that_fit_no_field_go_to_notes(card: Card, notes: str) -> None:
+    assert normalise_card(card).notes == notes
+
+
+def test_unparseable_phone_is_kept_not_dropped() -> None:
+    card = normalise_card(Card(phones=(Phone("415-555-0132"), Phone("12345", PhoneKind.FAX))))
+    assert card.phones == (Phone("415-555-0132"), Phone("12345", PhoneKind.FAX))
+
+
+def test_duplicate_phones_merge_keeping_the_known_kind() -> None:
+    card = normalise_card(
+        Card(phones=(Phone("0800-000-123"), Phone("0800 000 123", PhoneKind.OFFICE)))
+    )
+    assert card.phones == (Phone("+886800000123", PhoneKind.OFFICE, None, "080 000 0123"),)
+
+
+def test_same_number_with_different_extensions_stays_twice() -> None:
+    card = normalise_card(Card(phones=(Phone("02-2345-6789 #1"), Phone("02-2345-6789 #2"))))
+    assert [p.extension for p in card.phones] == ["1", "2"]
+
+
+def test_region_reaches_the_phone_parser() -> None:
+    card = normalise_card(Card(phones=(Phone("(415) 555-0132"),)), region="US")
+    assert card.phones[0].number == "+14155550132"
+
+
+def test_unknown_phone_kind_string_is_inferred_like_other() -> None:
+    odd = Phone("02-2345-6789", "pager")  # type: ignore[arg-type]
+    assert normalise_card(Card(phones=(odd,))).phones[0].kind is PhoneKind.OFFICE
+
+
+@pytest.mark.parametrize(
+    ("confidence", "expected"),
+    [(0.5, 0.5), (1.5, 1.0), (-1.0, 0.0), (math.nan, 0.0), (math.inf, 0.0)],
+)
+def test_confidence_is_kept_between_zero_and_one(confidence: float, expected: float) -> None:
+    assert normalise_card(Card(confidence=confidence)).confidence == expected
+
+
+def test_empty_card_stays_empty() -> None:
+    assert normalise_card(Card()) == Card()
+
+
+def test_normalise_cards_keeps_order() -> None:
+    cards = normalise_cards([Card(name=" A "), Card(name="B  ")])
+    assert [c.name for c in cards] == ["A", "B"]
+
+
+@settings(max_examples=300)
+@given(CARDS)
+def test_never_raises_and_is_idempotent(card: Card) -> None:
+    once = normalise_card(card)
+    assert normalise_card(once) == once
+
+
+@given(CARDS)
+def test_nothing_is_lost(card: Card) -> None:
+    once = normalise_card(card)
+    for field in ("website", "line_id", "tax_id"):
+        raw = " ".join((getattr(card, field) or "").split())
+        if raw and getattr(once, field) is None:
+            assert raw in (once.notes or "")
+    for raw_email in card.emails:
+        raw = " ".join(raw_email.split())
+        email = normalise_email(raw) if raw else None
+        if email is not None:
+            assert email.lower() in {e.lower() for e in once.emails}
+        elif raw:
+            assert raw in (once.notes or "")
+    assert len(once.phones) <= len(card.phones)
