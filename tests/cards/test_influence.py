@@ -44,6 +44,11 @@ from namecard.cards.influence import HIGH, LOW, MEDIUM, decision_influence
         "Head of Design",
         "Partner",
         "資深VP",
+        "財務長",
+        "技術長",
+        "營運長",
+        "行銷長",
+        "资讯长",
     ],
 )
 def test_executives_are_high(title: str) -> None:

@@ -14,7 +14,10 @@ _ASSISTANT_WORDS = "assistant to|executive assistant|personal assistant|secretar
 _MIDDLE_OVERRIDES = "product owner|partner manager|assistant vice president|avp"
 _HIGH_STEMS = (
     r"董事|[總总][經经]理|[執执]行[長长]|[總总]裁|副[總总]|[協协]理|[創创][辦办]人|[創创]始人|"
-    r"[負负][責责]人|合[夥伙]人|[總总][監监]|[處处][長长]|社長|取締役|執行役員|会長"
+    r"[負负][責责]人|合[夥伙]人|[總总][監监]|[處处][長长]|社長|取締役|執行役員|会長|"
+    # the C-level "…長" titles of Taiwan: 財務長 (CFO), 技術長 (CTO), 營運長 (COO), …
+    r"(?:[財财]務|技[術术]|[營营][運运]|行[銷销]|[資资][訊讯]|法務|策略|人[資资]|研[發发]|"
+    r"[產产]品|[數数]據|[資资]安)[長长]"
 )
 _HIGH_WORDS = (
     r"ceo|cto|cfo|coo|cio|cmo|gm|svp|evp|vp|vice president|president|co-?founder|founder|"
