@@ -28,8 +28,8 @@ test: install
 	exit $$rc
 
 lint: install
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check --no-cache src tests
+	$(VENV)/bin/ruff format --no-cache --check src tests
 	$(VENV)/bin/mypy
 
 format: install

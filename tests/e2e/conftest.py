@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from namecard.cards.normalise import normalise_cards
 
 from namecard.cards.model import Card, Phone, PhoneKind
+from namecard.cards.normalise import normalise_cards
 from namecard.sim.driver import WebhookDriver
 from tests.harness import (
     CHANNEL_SECRET,
