@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -80,6 +81,8 @@ def bot_environment(emulators: Emulators, *, port: int, data_dir: Path, redis_ur
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
+        # A namespace of its own in the shared Redis, so no earlier run's cache answers.
+        env["REDIS_KEY_PREFIX"] = f"e2e-{uuid.uuid4().hex[:12]}:"
     env.update(extra or {})
     return env
 

@@ -12,7 +12,7 @@ from typing import Any
 from namecard.ai.base import Extractor
 from namecard.ai.images import sniff_image
 from namecard.errors import ContentRejected, NamecardError
-from namecard.services import build_extractor
+from namecard.readers import build_extractor
 from namecard.settings import Settings
 
 # (field, label) in the order a person reads a card; phones go between the two groups

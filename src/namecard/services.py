@@ -15,16 +15,18 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from namecard.ai.base import Extractor, NormalisingExtractor, UnconfiguredExtractor
+from namecard.ai.base import Extractor
+from namecard.cache.tiered import TieredCache
 from namecard.errors import ConfigError
 from namecard.line.client import LineClient
 from namecard.metrics import payloads
 from namecard.metrics.prometheus import build_registry
 from namecard.metrics.stats import Metrics
-from namecard.pipeline.dedupe import EventDedupe, MemoryDedupe, RedisDedupe
+from namecard.pipeline.dedupe import DEDUPE_KEY_PREFIX, EventDedupe, MemoryDedupe, RedisDedupe
 from namecard.pipeline.handler import JobHandler, PipelineConfig
 from namecard.pipeline.queue import MemoryJobQueue
 from namecard.pipeline.workers import WorkerPool
+from namecard.readers import build_extractor, build_result_cache
 from namecard.settings import Mode, Settings
 from namecard.store.base import ContactStore
 
@@ -33,6 +35,7 @@ logger = logging.getLogger(__name__)
 DEV_SECRET_FILE = "dev_channel_secret"  # noqa: S105 - a file name, not a secret
 DEV_ACCESS_TOKEN = "namecard-simulator-token"  # noqa: S105 - only the embedded simulator accepts it
 SIMULATOR_PREFIX = "/sim/line"
+REDIS_SOCKET_TIMEOUT = 2.0
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Services:
     secret: SecretStr
     workers: WorkerPool | None = None
     handler: JobHandler | None = None
+    cache: TieredCache | None = None
     accepting: bool = True
     store_problem: str | None = None
     process: psutil.Process = field(default_factory=psutil.Process)
@@ -66,6 +70,7 @@ class Services:
             queue_depth=self.queue.depth,
             queue_capacity=self.queue.capacity,
             extras={
+                "cache_stats": self.cache.stats() if self.cache is not None else {},
                 "modes": self.settings.describe_modes(),
                 "process": payloads.process_stats(self.process),
                 "problems": self.problems(),
@@ -93,13 +98,17 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     metrics = Metrics()
     line, secret = _line_client(settings)
     stack.push_async_callback(line.aclose)
-    extractor = build_extractor(settings)
+    redis = _redis(settings, stack)
+    cache = build_result_cache(settings, redis)
+    stack.push_async_callback(cache.aclose)
+    extractor = build_extractor(settings, cache=cache, metrics=metrics)
     stack.push_async_callback(extractor.aclose)
-    store = _store(settings)
+    store = _store(settings, redis)
     stack.push_async_callback(store.aclose)
-    dedupe = await _dedupe(settings, stack)
+    dedupe = _dedupe(settings, redis)
     queue = MemoryJobQueue(settings.queue_size)
     services = Services(settings, metrics, queue, dedupe, line, extractor, store, secret)
+    services.cache = cache
     services.prometheus_registry = build_registry(metrics, lambda: queue.depth)
     await _start_store(services)
     handler = JobHandler(
@@ -112,7 +121,6 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
             reply_save_budget_seconds=settings.reply_save_budget_seconds,
             max_image_bytes=settings.max_image_bytes,
         ),
-        ai_slots=asyncio.Semaphore(settings.max_concurrent_ai),
     )
     services.handler = handler
     services.workers = WorkerPool(queue, handler, settings.max_concurrent)
@@ -148,33 +156,9 @@ def _line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
     return client, dev_channel_secret(settings.data_dir)
 
 
-def build_extractor(settings: Settings) -> Extractor:
-    """The configured card reader, wrapped so its cards come out normalised."""
-    return NormalisingExtractor(_reader(settings), region=settings.phone_region)
-
-
-def _reader(settings: Settings) -> Extractor:
-    if settings.reader_name == "gemini":
-        from namecard.ai.gemini import GeminiExtractor
-
-        return GeminiExtractor(
-            api_key=settings.gemini_keys[0],
-            model=settings.gemini_model,
-            base_url=settings.gemini_base_url,
-            api_version=settings.gemini_api_version,
-            timeout_seconds=settings.gemini_timeout_seconds,
-            max_image_side=settings.gemini_max_image_side,
-        )
-    if settings.reader_name == "offline":
-        from namecard.ai.offline import OfflineExtractor
-
-        return OfflineExtractor()
-    logger.warning("no card reader: photos will be answered with 'no card reader configured'")
-    return UnconfiguredExtractor()
-
-
-def _store(settings: Settings) -> ContactStore:
+def _store(settings: Settings, redis: Redis | None) -> ContactStore:
     if settings.store_mode is Mode.REAL:
+        from namecard.store.card_pages import RedisCardPages
         from namecard.store.notion import NotionStore
 
         assert settings.notion_api_key and settings.notion_database_id
@@ -185,18 +169,27 @@ def _store(settings: Settings) -> ContactStore:
             timeout_seconds=settings.notion_timeout_seconds,
             rate_per_second=settings.notion_rate_per_second,
             burst=settings.notion_burst,
+            pages=RedisCardPages(redis, key_prefix=settings.redis_key_prefix) if redis else None,
         )
     from namecard.store.local import LocalContactStore
 
     return LocalContactStore(settings.data_dir)
 
 
-async def _dedupe(settings: Settings, stack: AsyncExitStack) -> EventDedupe:
+def _redis(settings: Settings, stack: AsyncExitStack) -> Redis | None:
+    """One connection pool for everything shared through Redis; None without REDIS_URL."""
     if settings.redis_url is None:
-        return MemoryDedupe(settings.dedupe_ttl_seconds)
-    redis: Redis = Redis.from_url(settings.redis_url, socket_timeout=2.0)
+        return None
+    redis: Redis = Redis.from_url(settings.redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT)
     stack.push_async_callback(redis.aclose)
-    return RedisDedupe(redis, settings.dedupe_ttl_seconds)
+    return redis
+
+
+def _dedupe(settings: Settings, redis: Redis | None) -> EventDedupe:
+    if redis is None:
+        return MemoryDedupe(settings.dedupe_ttl_seconds)
+    prefix = settings.redis_key_prefix + DEDUPE_KEY_PREFIX
+    return RedisDedupe(redis, settings.dedupe_ttl_seconds, prefix=prefix)
 
 
 async def _start_store(services: Services) -> None:

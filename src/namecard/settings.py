@@ -88,9 +88,15 @@ class Settings(BaseSettings):
     dedupe_ttl_seconds: int = Field(24 * 3600, ge=60)
     drain_seconds: float = Field(25.0, ge=0)
 
-    # Cache (used by the cache issue; the guide's names and defaults)
+    # Result cache (the guide's names and defaults)
     cache_memory_mb: int = Field(200, ge=0)
+    cache_memory_entries: int = Field(100, ge=0)
+    cache_memory_ttl_seconds: int = Field(3600, ge=1)
+    cache_redis_ttl_seconds: int = Field(24 * 3600, ge=1)
     cache_disk_mb: int = Field(1000, ge=0)
+    cache_disk_ttl_seconds: int = Field(7 * 24 * 3600, ge=1)
+    cache_empty_ttl_seconds: int = Field(600, ge=0)
+    redis_key_prefix: str = ""  # prepended to every Redis key, to share one Redis between apps
 
     @classmethod
     def settings_customise_sources(

@@ -126,6 +126,9 @@ async def test_stats_has_the_fields_operators_query(client: Client) -> None:
                   "total_errors"):  # fmt: skip
         assert field in stats["ai_processor_stats"]
     assert "requests" in stats["webhook_stats"]
+    tiers = stats["cache_stats"]["tiers"]
+    assert set(tiers) == {"memory", "disk"}  # no REDIS_URL here: no Redis tier
+    assert {"hits", "misses", "errors", "entries", "bytes"} <= set(tiers["disk"])
     assert "secret" not in json.dumps(stats).lower()
 
 

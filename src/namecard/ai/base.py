@@ -15,6 +15,7 @@ class Extractor(Protocol):
     TransientError when a retry may help; an empty `cards` tuple means "no card in this photo"."""
 
     name: str
+    version: str  # changes whenever the same photo could be read differently (cache keys use it)
 
     async def extract(self, image: bytes, mime_type: str) -> Extraction: ...
 
@@ -25,6 +26,7 @@ class UnconfiguredExtractor:
     """Stands in when no reader is configured: every photo gets a clear, friendly refusal."""
 
     name = "none"
+    version = "none"
 
     async def extract(self, image: bytes, mime_type: str) -> Extraction:
         raise NoExtractorConfigured("no Gemini key and no offline reader")
@@ -40,6 +42,7 @@ class NormalisingExtractor:
     def __init__(self, inner: Extractor, *, region: str) -> None:
         self.inner = inner
         self.name = inner.name
+        self.version = inner.version
         self._region = region
 
     async def extract(self, image: bytes, mime_type: str) -> Extraction:

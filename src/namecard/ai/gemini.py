@@ -14,7 +14,7 @@ from google.genai import errors, types
 from pydantic import SecretStr, ValidationError
 
 from namecard.ai.images import prepare_for_model
-from namecard.ai.prompt import SYSTEM_INSTRUCTION, USER_PROMPT
+from namecard.ai.prompt import PROMPT_VERSION, SYSTEM_INSTRUCTION, USER_PROMPT
 from namecard.ai.schema import ExtractionOut, to_cards
 from namecard.cards.model import Extraction
 from namecard.errors import ConfigError, ExtractionFailed, TransientError
@@ -104,6 +104,7 @@ class GeminiExtractor:
         max_image_side: int,
     ) -> None:
         self.model = model
+        self.version = f"{model}.{PROMPT_VERSION}"
         self._key_hint = api_key.get_secret_value()[-4:]
         self._max_image_side = max_image_side
         http_options = types.HttpOptions(

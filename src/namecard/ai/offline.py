@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 SOURCE = "offline"
 MODEL = "rapidocr-onnxruntime/PP-OCRv4"
+READER_VERSION = "fields-1"  # bump when the field rules change, so cached readings expire
 _FLIPPED = "180"
 
 _engine: Any = None
@@ -121,6 +122,7 @@ class OfflineExtractor:
     (and with it /callback and /health) stays free while a photo is read."""
 
     name = SOURCE
+    version = f"{MODEL}.{READER_VERSION}"
 
     def __init__(self, *, max_side: int = MAX_SIDE) -> None:
         self._max_side = max_side

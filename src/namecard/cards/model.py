@@ -92,6 +92,7 @@ class Extraction:
     cards: tuple[Card, ...]
     source: str
     model: str | None = None
+    cache_tier: str | None = None  # the cache tier that answered, None when freshly read
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,9 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from linebot.v3.messaging import Message
 
@@ -44,6 +45,7 @@ class _Outcome:
     label: str = "failed"
     cards: int = 0
     success: bool = False
+    cache_hit: bool = False
     saves: list[asyncio.Task[SavedContact]] = field(default_factory=list)
 
 
@@ -58,15 +60,13 @@ class JobHandler:
         store: ContactStore,
         metrics: Metrics,
         config: PipelineConfig,
-        ai_slots: asyncio.Semaphore,
     ) -> None:
         self.line = line
         self.extractor = extractor
         self.store = store
         self.metrics = metrics
         self.config = config
-        self.ai_slots = ai_slots
-        self._finishing: set[asyncio.Task[None]] = set()
+        self._background: set[asyncio.Task[None]] = set()
 
     async def __call__(self, job: Job) -> None:
         if job.kind is JobKind.CARD_PHOTO:
@@ -102,15 +102,18 @@ class JobHandler:
             reply_seconds = loop.time() - started
             if any(not task.done() for task in outcome.saves):
                 # Saves outlived the reply: finish them without holding this worker.
-                task = asyncio.create_task(self._finish_saves(job, outcome, reply_seconds))
-                self._finishing.add(task)
-                task.add_done_callback(self._finishing.discard)
+                self._in_background(self._finish_saves(job, outcome, reply_seconds))
             else:
                 self._record(job, outcome, reply_seconds)
 
     def _record(self, job: Job, outcome: _Outcome, reply_seconds: float) -> None:
         record = JobRecord(
-            time.time(), reply_seconds, outcome.success, outcome.cards, False, outcome.label
+            time.time(),
+            reply_seconds,
+            outcome.success,
+            outcome.cards,
+            outcome.cache_hit,
+            outcome.label,
         )
         self.metrics.job_finished(record)
         logger.info(
@@ -128,19 +131,26 @@ class JobHandler:
                 await self._tell_failure(job, StoreError.user_message, purpose="save-failed")
         self._record(job, outcome, reply_seconds)
 
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
     async def drain(self, timeout: float) -> None:
         """Wait (up to `timeout`) for saves that outlived their replies."""
-        if self._finishing:
-            await asyncio.wait(set(self._finishing), timeout=timeout)
+        if self._background:
+            await asyncio.wait(set(self._background), timeout=timeout)
 
     async def _read_and_answer(self, job: Job, deadline: float, outcome: _Outcome) -> None:
         if job.user_id and job.chat_id == job.user_id:
-            await self.line.show_loading(job.user_id, LOADING_SECONDS)
+            # Cosmetic and best effort: never wait for it before reading the photo.
+            self._in_background(self.line.show_loading(job.user_id, LOADING_SECONDS))
         image, mime_type = await self._download(job, deadline)
         fingerprint = hashlib.sha256(image).hexdigest()
         extraction = await self._extract(image, mime_type, deadline)
         del image  # the photo is not needed past this point and is never stored
         outcome.cards = len(extraction.cards)
+        outcome.cache_hit = extraction.cache_tier is not None
         if not extraction.cards:
             outcome.label, outcome.success = "no_card", True
             await self._deliver(job, messages.no_card_messages())
@@ -164,19 +174,15 @@ class JobHandler:
         return image, mime_type
 
     async def _extract(self, image: bytes, mime_type: str, deadline: float) -> Extraction:
-        async with self.ai_slots:
-            self.metrics.incr("ai_calls")
-            try:
-                extraction = await retry_transient(
-                    lambda: self.extractor.extract(image, mime_type),
-                    policy=self.config.retry,
-                    deadline=deadline,
-                    what=f"extract ({self.extractor.name})",
-                )
-            except NamecardError:
-                self.metrics.incr("ai_errors")
-                raise
+        extraction = await retry_transient(
+            lambda: self.extractor.extract(image, mime_type),
+            policy=self.config.retry,
+            deadline=deadline,
+            what=f"extract ({self.extractor.name})",
+        )
         self.metrics.incr("cards_read", len(extraction.cards))
+        if extraction.cache_tier is not None:
+            self.metrics.incr(f"cache_hits_{extraction.cache_tier}")
         return extraction
 
     async def _save_and_reply(

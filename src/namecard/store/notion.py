@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import httpx
@@ -13,6 +16,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.errors import ConfigError, NamecardError, StoreError, TransientError
+from namecard.store.card_pages import CardPages, MemoryCardPages
 from namecard.store.notion_mapping import build_properties, missing_properties
 from namecard.store.rate_limit import TokenBucket
 
@@ -75,8 +79,11 @@ class NotionStore:
         max_retries: int = SDK_MAX_RETRIES,
         rate_per_second: float = DEFAULT_RATE_PER_SECOND,
         burst: int = DEFAULT_BURST,
+        pages: CardPages | None = None,
     ) -> None:
         self._database_id = database_id
+        self._pages: CardPages = pages or MemoryCardPages()
+        self._card_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._limiter = TokenBucket(rate_per_second, burst)
         self._client = AsyncClient(
             auth=api_key.get_secret_value(),
@@ -111,17 +118,45 @@ class NotionStore:
     async def save(self, card: Card, ref: CardRef, *, user_hash: str) -> SavedContact:
         if self._data_source_id is None:
             raise RuntimeError("NotionStore.start() must be awaited before save()")
+        async with self._card_lock(ref.card_id):
+            return await self._save_once(card, ref, user_hash)
+
+    @asynccontextmanager
+    async def _card_lock(self, card_id: str) -> AsyncIterator[None]:
+        """One save per card at a time in this process; the entry goes with its last user."""
+        lock, users = self._card_locks.get(card_id, (asyncio.Lock(), 0))
+        self._card_locks[card_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._card_locks[card_id]
+            if users == 1:
+                del self._card_locks[card_id]
+            else:
+                self._card_locks[card_id] = (lock, users - 1)
+
+    async def _save_once(self, card: Card, ref: CardRef, user_hash: str) -> SavedContact:
+        """The same card saved concurrently (one photo sent by several users) waits here for
+        the first save and then finds its page instead of creating a second one."""
+        known = await self._pages.get(ref.card_id)
+        if known is not None:
+            logger.info("card %s of user %s already in Notion page %s", ref.card_id, user_hash,
+                        known.contact_id)  # fmt: skip
+            return SavedContact(known.contact_id, known.url, created=False)
         try:
             page = await self._create_page(card, ref)
         except _SchemaMismatch:
             # Someone may have edited the database since start: re-read it and retry once.
-            known = self._schema
+            schema = self._schema
             await self._load_schema()
-            if self._schema == known:
+            if self._schema == schema:
                 raise
             page = await self._create_page(card, ref)
         logger.info("card %s of user %s saved to Notion page %s", ref.card_id, user_hash, page.id)
-        return SavedContact(contact_id=page.id, url=page.url, created=True)
+        saved = SavedContact(contact_id=page.id, url=page.url, created=True)
+        await self._pages.remember(ref.card_id, saved)
+        return saved
 
     async def aclose(self) -> None:
         await self._client.aclose()
