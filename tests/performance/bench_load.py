@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import mimetypes
 import os
@@ -52,6 +53,7 @@ LATENCY_FLOOR = LINE_LATENCY + LINE_LATENCY + GEMINI_LATENCY + NOTION_LATENCY + 
 class UserRun:
     user_id: str
     photo: Path
+    data: bytes
     sent_at: float = 0.0
     webhook_seconds: float = 0.0
     webhook_status: int = 0
@@ -94,25 +96,45 @@ def card_photos() -> list[Path]:
     return photos
 
 
-async def send_all(driver: WebhookDriver, runs: list[UserRun]) -> None:
-    """Every user's photo is uploaded to LINE first; then all webhooks are posted at the same
-    moment, and photo-to-reply is measured from the webhook, as LINE would deliver it."""
-    start = asyncio.Event()
+def distinct_photos(count: int, emulators: Emulators) -> list[tuple[Path, bytes]]:
+    """`count` different photos (no two alike, so the result cache cannot help): the fixtures,
+    each copy made unique by bytes after the image's end, which decoders ignore. The Gemini
+    emulator learns the truth of every copy."""
+    photos = card_photos()
+    made = []
+    for n in range(count):
+        path = photos[n % len(photos)]
+        original = path.read_bytes()
+        data = original + f"copy-{n}".encode() if n >= len(photos) else original
+        emulators.gemini.truth[hashlib.sha256(data).hexdigest()] = emulators.gemini.truth[
+            hashlib.sha256(original).hexdigest()
+        ]
+        made.append((path, data))
+    return made
 
-    async def one(run: UserRun) -> None:
+
+async def send_all(driver: WebhookDriver, runs: list[UserRun], *, interval: float = 0.0) -> None:
+    """Every user's photo is uploaded to LINE first; then the webhooks are posted, all at the
+    same moment (interval 0) or one every `interval` seconds, and photo-to-reply is measured
+    from the webhook, as LINE would deliver it."""
+
+    async def prepare(run: UserRun) -> dict[str, Any]:
         mime_type = mimetypes.guess_type(run.photo.name)[0] or "image/jpeg"
-        message_id = await driver.upload_content(run.photo.read_bytes(), mime_type)
+        message_id = await driver.upload_content(run.data, mime_type)
         token = await driver.reply_token(run.user_id)
-        event = driver.build_image_event(run.user_id, message_id, token)
-        await start.wait()
+        event: dict[str, Any] = driver.build_image_event(run.user_id, message_id, token)
+        return event
+
+    async def post(index: int, run: UserRun, event: dict[str, Any]) -> None:
+        await asyncio.sleep(index * interval)
         run.sent_at = time.time()
         result = await driver.post([event])
         run.webhook_seconds, run.webhook_status = result.elapsed, result.status
 
-    tasks = [asyncio.create_task(one(run)) for run in runs]
-    await asyncio.sleep(1.0)  # every sender is ready: release them at the same moment
-    start.set()
-    await asyncio.gather(*tasks)
+    events = await asyncio.gather(*(prepare(run) for run in runs))
+    await asyncio.gather(
+        *(post(n, run, event) for n, (run, event) in enumerate(zip(runs, events, strict=True)))
+    )
 
 
 def collect_replies(emulators: Emulators, runs: list[UserRun]) -> None:
@@ -158,8 +180,6 @@ def report(runs: list[UserRun], emulators: Emulators, peak_rss: int, wall: float
 
 
 async def run_benchmark(users: int, redis_url: str | None, extra: dict[str, str]) -> dict[str, Any]:
-    photos = card_photos()
-    runs = [UserRun("U" + uuid.uuid4().hex, photos[n % len(photos)]) for n in range(users)]
     with (
         TemporaryDirectory() as tmp,
         running_emulators(
@@ -167,6 +187,10 @@ async def run_benchmark(users: int, redis_url: str | None, extra: dict[str, str]
             notion_latency=NOTION_LATENCY, notion_rate_limit=NOTION_RATE,
         ) as emulators,
     ):  # fmt: skip
+        runs = [
+            UserRun("U" + uuid.uuid4().hex, path, data)
+            for path, data in distinct_photos(users, emulators)
+        ]
         env = bot_environment(
             emulators, port=new_port(), data_dir=Path(tmp) / "data", redis_url=redis_url,
             extra={"LOG_LEVEL": "WARNING", **extra},
