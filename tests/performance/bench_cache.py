@@ -34,7 +34,9 @@ PHOTOS = 20
 PACE_SECONDS = 0.2
 
 
-async def run_cache_scenario(redis_url: str | None, extra: dict[str, str]) -> dict[str, Any]:
+async def run_cache_scenario(
+    redis_url: str | None, extra: dict[str, str], *, interval: float = PACE_SECONDS
+) -> dict[str, Any]:
     photos = card_photos()[:PHOTOS]
     rounds: list[list[UserRun]] = [
         [UserRun("U" + uuid.uuid4().hex, photo, photo.read_bytes()) for photo in photos]
@@ -56,11 +58,11 @@ async def run_cache_scenario(redis_url: str | None, extra: dict[str, str]) -> di
                 async with WebhookDriver(
                     f"{bot.url}/callback", CHANNEL_SECRET, emulators.line_url
                 ) as driver:
-                    await send_all(driver, runs, interval=PACE_SECONDS)
+                    await send_all(driver, runs, interval=interval)
                 await asyncio.to_thread(collect_replies, emulators, runs)
                 await wait_until_idle(bot.url)
         gemini_calls = emulators.gemini.generate_count
-    return report(rounds, gemini_calls)
+    return {"interval_seconds": interval, **report(rounds, gemini_calls)}
 
 
 def report(rounds: list[list[UserRun]], gemini_calls: int) -> dict[str, Any]:

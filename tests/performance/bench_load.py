@@ -217,6 +217,10 @@ def main() -> None:
         help="a bot setting for this run, e.g. --set MAX_CONCURRENT_AI=50",
     )  # fmt: skip
     parser.add_argument("--no-cache-scenario", action="store_true", help="skip the cache scenario")
+    parser.add_argument(
+        "--cache-interval", type=float, default=0.2,
+        help="seconds between the cache scenario's photos (0: all at once)",
+    )  # fmt: skip
     args = parser.parse_args()
     extra = dict(item.split("=", 1) for item in args.set)
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
@@ -225,7 +229,9 @@ def main() -> None:
     if not args.no_cache_scenario:
         from tests.performance.bench_cache import run_cache_scenario
 
-        result["cache_scenario"] = asyncio.run(run_cache_scenario(args.redis_url, extra))
+        result["cache_scenario"] = asyncio.run(
+            run_cache_scenario(args.redis_url, extra, interval=args.cache_interval)
+        )
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
