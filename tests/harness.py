@@ -23,6 +23,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "cards"
 CHANNEL_SECRET = "e2e-channel-secret-0123456789abcdef"
 ACCESS_TOKEN = "e2e-channel-access-token"
 GEMINI_KEY = "e2e-gemini-key-AbCd"
+# Three keys of three "projects" the Gemini emulator accepts (GEMINI_KEY first).
+GEMINI_KEYS = (GEMINI_KEY, "e2e-gemini-key-two-EfGh", "e2e-gemini-key-three-IjKl")
 NOTION_TOKEN = "e2e-notion-token"
 
 
@@ -43,7 +45,7 @@ def running_emulators(*, gemini_latency: float = 0.0, line_latency: float = 0.0,
                       notion_latency: float = 0.0, notion_rate_limit: float | None = None,
                       ) -> Iterator[Emulators]:  # fmt: skip
     line = LineSimulator(access_tokens={ACCESS_TOKEN}, latency=line_latency)
-    gemini = GeminiEmulator(load_truth(FIXTURES), api_keys={GEMINI_KEY}, latency=gemini_latency)
+    gemini = GeminiEmulator(load_truth(FIXTURES), api_keys=set(GEMINI_KEYS), latency=gemini_latency)
     notion = NotionEmulator(
         tokens={NOTION_TOKEN}, rate_limit_per_second=notion_rate_limit, latency=notion_latency
     )

@@ -49,6 +49,17 @@ class NoExtractorConfigured(ExtractionFailed):
     )
 
 
+class QuotaExhausted(NamecardError):
+    """No Gemini key can be used now; `available_at` (epoch seconds) is when the first returns,
+    None when every key is disabled."""
+
+    user_message = "名片辨識服務今日的額度已用完，你的名片會在額度恢復後處理。"
+
+    def __init__(self, detail: str, *, available_at: float | None) -> None:
+        super().__init__(detail)
+        self.available_at = available_at
+
+
 class StoreError(NamecardError):
     """The contact could not be saved."""
 

@@ -1,14 +1,19 @@
-"""Assembles the card reader: the configured reader, bounded, cached and normalised."""
+"""Assembles the card reader: configured, bounded, cached, with its fallback, normalised."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+from dataclasses import dataclass
 
+from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from namecard.ai.base import Extractor, NormalisingExtractor, UnconfiguredExtractor
 from namecard.ai.caching import CachingExtractor, LimitedExtractor
+from namecard.ai.fallback import FallbackExtractor
+from namecard.ai.key_pool import KeyPool, KeyPoolProtocol
 from namecard.cache.base import ResultCache
 from namecard.cache.disk import DiskCache
 from namecard.cache.memory import MemoryCache
@@ -23,20 +28,48 @@ MB = 1024 * 1024
 CACHE_DIRECTORY = "cache"
 
 
-def build_extractor(
+@dataclass(frozen=True)
+class Readers:
+    extractor: Extractor
+    key_pool: KeyPoolProtocol | None = None
+
+
+def build_readers(
     settings: Settings,
     *,
     cache: TieredCache | None = None,
     metrics: Metrics | None = None,
-) -> Extractor:
-    """Normalised(Cached(Limited(reader))): a cache hit never waits for an AI slot, and every
-    card comes out normalised whichever reader (or cache entry) produced it."""
-    reader = _reader(settings)
-    if metrics is not None:
-        reader = LimitedExtractor(reader, asyncio.Semaphore(settings.max_concurrent_ai), metrics)
-    if cache is not None:
-        reader = CachingExtractor(reader, cache, empty_ttl=settings.cache_empty_ttl_seconds)
-    return NormalisingExtractor(reader, region=settings.phone_region)
+    redis: Redis | None = None,
+) -> Readers:
+    """Normalised(Fallback(Cached(Limited(gemini)), Cached(offline))): a cache hit never waits
+    for an AI slot, each reader caches under its own version, and every card comes out
+    normalised whichever reader (or cache entry) produced it."""
+    metrics = metrics or Metrics()
+    slots = asyncio.Semaphore(settings.max_concurrent_ai)
+    if settings.reader_name != "gemini":
+        only: Extractor = (
+            _offline(settings) if settings.reader_name == "offline" else UnconfiguredExtractor()
+        )
+        limited = LimitedExtractor(only, slots, metrics)
+        return Readers(_normalised(settings, _cached(settings, limited, cache)))
+    keys = {key_id(key): key for key in settings.gemini_keys}
+    pool = _key_pool(settings, keys, redis)
+    gemini = _gemini(settings, keys, pool)
+    reader: Extractor = _cached(settings, LimitedExtractor(gemini, slots, metrics), cache)
+    if settings.offline_reader:
+        reader = FallbackExtractor(reader, _cached(settings, _offline(settings), cache), metrics)
+    return Readers(_normalised(settings, reader), pool)
+
+
+def key_id(key: SecretStr) -> str:
+    """A stable, one-way id for a key: state shared in Redis follows the key itself, not its
+    position in the list (a new key in a revoked key's slot starts fresh)."""
+    return "k" + hashlib.sha256(key.get_secret_value().encode()).hexdigest()[:12]
+
+
+def build_extractor(settings: Settings) -> Extractor:
+    """The configured reader alone (no cache, no shared state): for `namecard scan`."""
+    return build_readers(settings).extractor
 
 
 def build_result_cache(settings: Settings, redis: Redis | None) -> TieredCache:
@@ -69,21 +102,51 @@ def build_result_cache(settings: Settings, redis: Redis | None) -> TieredCache:
     return TieredCache(tiers)
 
 
-def _reader(settings: Settings) -> Extractor:
-    if settings.reader_name == "gemini":
-        from namecard.ai.gemini import GeminiExtractor
+def _normalised(settings: Settings, reader: Extractor) -> Extractor:
+    return NormalisingExtractor(reader, region=settings.phone_region)
 
-        return GeminiExtractor(
-            api_key=settings.gemini_keys[0],
-            model=settings.gemini_model,
-            base_url=settings.gemini_base_url,
-            api_version=settings.gemini_api_version,
-            timeout_seconds=settings.gemini_timeout_seconds,
-            max_image_side=settings.gemini_max_image_side,
-        )
-    if settings.reader_name == "offline":
-        from namecard.ai.offline import OfflineExtractor
 
-        return OfflineExtractor()
-    logger.warning("no card reader: photos will be answered with 'no card reader configured'")
-    return UnconfiguredExtractor()
+def _cached(settings: Settings, reader: Extractor, cache: TieredCache | None) -> Extractor:
+    if cache is None:
+        return reader
+    return CachingExtractor(reader, cache, empty_ttl=settings.cache_empty_ttl_seconds)
+
+
+def _key_pool(
+    settings: Settings, keys: dict[str, SecretStr], redis: Redis | None
+) -> KeyPoolProtocol:
+    from namecard.ai.gemini import key_labels
+
+    labels = key_labels(keys)
+    if redis is None:
+        return KeyPool(list(keys), labels=labels, rpm=settings.gemini_rpm, rpd=settings.gemini_rpd)
+    from namecard.ai.key_pool_redis import RedisKeyPool
+
+    return RedisKeyPool(
+        redis,
+        list(keys),
+        labels=labels,
+        rpm=settings.gemini_rpm,
+        rpd=settings.gemini_rpd,
+        key_prefix=settings.redis_key_prefix,
+    )
+
+
+def _gemini(settings: Settings, keys: dict[str, SecretStr], pool: KeyPoolProtocol) -> Extractor:
+    from namecard.ai.gemini import GeminiExtractor
+
+    return GeminiExtractor(
+        keys=keys,
+        pool=pool,
+        model=settings.gemini_model,
+        base_url=settings.gemini_base_url,
+        api_version=settings.gemini_api_version,
+        timeout_seconds=settings.gemini_timeout_seconds,
+        max_image_side=settings.gemini_max_image_side,
+    )
+
+
+def _offline(settings: Settings) -> Extractor:
+    from namecard.ai.offline import OfflineExtractor
+
+    return OfflineExtractor()

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from namecard.ai.base import Extractor
+from namecard.ai.key_pool import KeyPoolProtocol
 from namecard.cache.tiered import TieredCache
 from namecard.errors import ConfigError
 from namecard.line.client import LineClient
@@ -26,7 +27,7 @@ from namecard.pipeline.dedupe import DEDUPE_KEY_PREFIX, EventDedupe, MemoryDedup
 from namecard.pipeline.handler import JobHandler, PipelineConfig
 from namecard.pipeline.queue import MemoryJobQueue
 from namecard.pipeline.workers import WorkerPool
-from namecard.readers import build_extractor, build_result_cache
+from namecard.readers import build_readers, build_result_cache
 from namecard.settings import Mode, Settings
 from namecard.store.base import ContactStore
 
@@ -53,6 +54,7 @@ class Services:
     workers: WorkerPool | None = None
     handler: JobHandler | None = None
     cache: TieredCache | None = None
+    key_pool: KeyPoolProtocol | None = None
     accepting: bool = True
     store_problem: str | None = None
     process: psutil.Process = field(default_factory=psutil.Process)
@@ -64,8 +66,8 @@ class Services:
     def problems(self) -> list[str]:
         return [self.store_problem] if self.store_problem else []
 
-    def stats(self) -> dict[str, Any]:
-        return payloads.stats_payload(
+    async def stats(self) -> dict[str, Any]:
+        payload = payloads.stats_payload(
             self.metrics,
             queue_depth=self.queue.depth,
             queue_capacity=self.queue.capacity,
@@ -76,6 +78,9 @@ class Services:
                 "problems": self.problems(),
             },
         )
+        quota = await self.key_pool.snapshot() if self.key_pool is not None else {}
+        payload["ai_processor_stats"]["api_quota_status"] = quota
+        return payload
 
 
 def dev_channel_secret(data_dir: Path) -> SecretStr:
@@ -101,7 +106,8 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     redis = _redis(settings, stack)
     cache = build_result_cache(settings, redis)
     stack.push_async_callback(cache.aclose)
-    extractor = build_extractor(settings, cache=cache, metrics=metrics)
+    readers = build_readers(settings, cache=cache, metrics=metrics, redis=redis)
+    extractor = readers.extractor
     stack.push_async_callback(extractor.aclose)
     store = _store(settings, redis)
     stack.push_async_callback(store.aclose)
@@ -109,6 +115,7 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     queue = MemoryJobQueue(settings.queue_size)
     services = Services(settings, metrics, queue, dedupe, line, extractor, store, secret)
     services.cache = cache
+    services.key_pool = readers.key_pool
     services.prometheus_registry = build_registry(metrics, lambda: queue.depth)
     await _start_store(services)
     handler = JobHandler(
@@ -121,6 +128,7 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
             reply_save_budget_seconds=settings.reply_save_budget_seconds,
             max_image_bytes=settings.max_image_bytes,
         ),
+        requeue=queue.put_later,
     )
     services.handler = handler
     services.workers = WorkerPool(queue, handler, settings.max_concurrent)

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     google_api_key: SecretStr | None = None
     google_api_key_fallback: SecretStr | None = None
     google_api_keys_numbered: tuple[SecretStr, ...] = ()
+    google_api_keys: SecretStr | None = None  # comma-separated, for platforms with few variables
+    gemini_rpm: int | None = Field(None, ge=1)
+    gemini_rpd: int | None = Field(None, ge=1)
     gemini_model: str = "gemini-3.8-flash"
     gemini_base_url: str = DEFAULT_GEMINI_API
     gemini_api_version: str = "v1beta"
@@ -165,14 +168,22 @@ class Settings(BaseSettings):
 
     @property
     def gemini_keys(self) -> tuple[SecretStr, ...]:
-        """GOOGLE_API_KEY, GOOGLE_API_KEY_FALLBACK, GOOGLE_API_KEY_1..N: de-duplicated, in order."""
-        seen: dict[str, SecretStr] = {}
-        for key in (
+        """GOOGLE_API_KEY, GOOGLE_API_KEY_FALLBACK, GOOGLE_API_KEY_1..N, then the comma-separated
+        GOOGLE_API_KEYS: de-duplicated, in that order."""
+        listed = (
+            [SecretStr(k.strip()) for k in self.google_api_keys.get_secret_value().split(",")]
+            if self.google_api_keys
+            else []
+        )
+        candidates = (
             self.google_api_key,
             self.google_api_key_fallback,
             *self.google_api_keys_numbered,
-        ):
-            if key and key.get_secret_value() not in seen:
+            *listed,
+        )
+        seen: dict[str, SecretStr] = {}
+        for key in candidates:
+            if key and key.get_secret_value() and key.get_secret_value() not in seen:
                 seen[key.get_secret_value()] = key
         return tuple(seen.values())
 

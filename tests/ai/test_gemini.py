@@ -5,18 +5,27 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 from pydantic import SecretStr
 
-from namecard.ai.gemini import GeminiExtractor, RateLimited
+from namecard.ai.gemini import GeminiExtractor
 from namecard.ai.images import prepare_for_model
 from namecard.ai.schema import CardOut, ExtractionOut, PhoneOut, to_cards
 from namecard.cards.model import PhoneKind
-from namecard.errors import ConfigError, ExtractionFailed, NamecardError, TransientError
+from namecard.errors import (
+    ConfigError,
+    ExtractionFailed,
+    NamecardError,
+    QuotaExhausted,
+    TransientError,
+)
 from namecard.sim.gemini import GeminiEmulator, GeminiFault
 from namecard.sim.server import EmulatorServer, free_port
 
@@ -88,7 +97,7 @@ def make_extractor(
     server_url: str, *, key: str = KEY, model: str = MODEL, timeout: float = 10.0
 ) -> GeminiExtractor:
     return GeminiExtractor(
-        api_key=SecretStr(key),
+        keys={"k1": SecretStr(key)},
         model=model,
         base_url=server_url,
         api_version="v1beta",
@@ -174,12 +183,12 @@ def assert_user_safe(error: NamecardError) -> None:
 @pytest.mark.parametrize(
     ("fault", "expected"),
     [
-        (GeminiFault.RATE_LIMITED, RateLimited),
-        (GeminiFault.RATE_LIMITED_DAILY, RateLimited),
+        (GeminiFault.RATE_LIMITED, QuotaExhausted),  # the only key rests
+        (GeminiFault.RATE_LIMITED_DAILY, QuotaExhausted),
         (GeminiFault.SERVER_ERROR, TransientError),
         (GeminiFault.UNAVAILABLE, TransientError),
         (GeminiFault.DEADLINE, TransientError),
-        (GeminiFault.PERMISSION_DENIED, ConfigError),
+        (GeminiFault.PERMISSION_DENIED, QuotaExhausted),  # the only key is disabled
         (GeminiFault.PROMPT_BLOCKED, ExtractionFailed),
         (GeminiFault.SAFETY, ExtractionFailed),
         (GeminiFault.TRUNCATED, ExtractionFailed),
@@ -202,19 +211,54 @@ async def test_each_fault_becomes_the_right_error(
     assert len(emulator.calls) == 1  # the SDK does not retry behind the pipeline's back
 
 
-async def test_rate_limit_tells_the_key_pool_how_long_to_wait(
+async def test_a_rate_limited_key_rests_for_the_delay_gemini_gave(
     emulator: GeminiEmulator, extractor: GeminiExtractor
 ) -> None:
     emulator.script(GeminiFault.RATE_LIMITED)
+    before = time.time()
+
+    with pytest.raises(QuotaExhausted) as caught:
+        await extractor.extract(PHOTO, "image/png")
+
+    assert caught.value.available_at == pytest.approx(before + 2.0, abs=1.0)
+
+
+async def test_a_daily_quota_rests_the_key_until_pacific_midnight(
+    emulator: GeminiEmulator, extractor: GeminiExtractor
+) -> None:
     emulator.script(GeminiFault.RATE_LIMITED_DAILY)
 
-    with pytest.raises(RateLimited) as per_minute:
-        await extractor.extract(PHOTO, "image/png")
-    with pytest.raises(RateLimited) as per_day:
+    with pytest.raises(QuotaExhausted) as caught:
         await extractor.extract(PHOTO, "image/png")
 
-    assert (per_minute.value.retry_after, per_minute.value.daily) == (2.0, False)
-    assert per_day.value.daily
+    assert caught.value.available_at is not None
+    resumes = datetime.fromtimestamp(caught.value.available_at, ZoneInfo("America/Los_Angeles"))
+    assert (resumes.hour, resumes.minute) == (0, 0)
+    assert caught.value.available_at > time.time() + 2
+
+
+async def test_a_429_moves_the_same_request_to_the_next_key(
+    emulator: GeminiEmulator, server: EmulatorServer
+) -> None:
+    keys = {f"k{n}": SecretStr(f"{KEY}-{n}") for n in (1, 2, 3)}
+    emulator.api_keys = frozenset(key.get_secret_value() for key in keys.values())
+    reader = GeminiExtractor(
+        keys=keys, model=MODEL, base_url=server.url, api_version="v1beta",
+        timeout_seconds=10.0, max_image_side=MAX_SIDE,
+    )  # fmt: skip
+    emulator.script(GeminiFault.RATE_LIMITED)
+    try:
+        extraction = await reader.extract(PHOTO, "image/png")
+        snapshot = await reader.pool.snapshot()
+    finally:
+        await reader.aclose()
+
+    assert len(extraction.cards) == 2
+    first, second = emulator.calls[-2:]
+    assert (first.status, second.status) == (429, 200)
+    assert first.key_suffix != second.key_suffix
+    states = {entry["key"]: entry["state"] for entry in snapshot["keys"]}
+    assert states[f"…{first.key_suffix}"] == "cooling"
 
 
 async def test_extraction_recovers_after_a_fault(
@@ -226,17 +270,23 @@ async def test_extraction_recovers_after_a_fault(
     assert len((await extractor.extract(PHOTO, "image/png")).cards) == 2
 
 
-async def test_wrong_key_is_a_config_error_that_hides_the_key(server: EmulatorServer) -> None:
+async def test_wrong_key_is_disabled_and_shown_by_its_last_four_characters(
+    server: EmulatorServer,
+) -> None:
     wrong = "AIzaSy-wrong-secret-key-ZZ9k"
     reader = make_extractor(server.url, key=wrong)
     try:
-        with pytest.raises(ConfigError) as caught:
+        with pytest.raises(QuotaExhausted) as caught:
             await reader.extract(PHOTO, "image/png")
+        snapshot = await reader.pool.snapshot()
     finally:
         await reader.aclose()
 
-    assert wrong not in str(caught.value)
-    assert wrong[-4:] in str(caught.value)
+    assert caught.value.available_at is None  # no key will come back by itself
+    (key,) = snapshot["keys"]
+    assert (key["key"], key["state"]) == ("…ZZ9k", "disabled")
+    assert "API_KEY_INVALID" in key["disabled_reason"]
+    assert wrong not in str(snapshot)
     assert_user_safe(caught.value)
 
 

@@ -53,7 +53,7 @@ async def stats() -> tuple[Response, int]:
     services = get_services()
     if services is None:
         return jsonify(status="starting"), 503
-    return jsonify(services.stats()), 200
+    return jsonify(await services.stats()), 200
 
 
 @blueprint.get("/performance-report")

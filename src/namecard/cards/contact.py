@@ -30,7 +30,11 @@ _SEVENTH_DIGIT_SPECIAL = 7
 def _clean(text: str, label: re.Pattern[str]) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     text = label.sub("", text, count=1)
-    return text.strip(_EDGE_PUNCTUATION + " ").lstrip(_LEADING_PUNCTUATION + " ")
+    while True:  # until stable, so "(.0" and ".0" clean to the same thing (idempotence)
+        trimmed = text.strip(_EDGE_PUNCTUATION + " ").lstrip(_LEADING_PUNCTUATION + " ")
+        if trimmed == text:
+            return text
+        text = trimmed
 
 
 def _fix_at_sign(text: str) -> str:

@@ -43,6 +43,8 @@ def stats_payload(
             "ai_calls": c["ai_calls"],
             "ai_errors": c["ai_errors"],
             "cards_read": c["cards_read"],
+            "offline_fallbacks": c["offline_fallbacks"],
+            "jobs_deferred": c["jobs_deferred"],
         },
         "webhook_stats": {
             "requests": c["webhook_requests"],

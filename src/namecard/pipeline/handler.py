@@ -6,16 +6,18 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from linebot.v3.messaging import Message
 
 from namecard.ai.base import Extractor
 from namecard.ai.images import sniff_image
 from namecard.cards.model import Card, CardRef, Extraction, SavedContact
-from namecard.errors import ContentRejected, NamecardError, StoreError
+from namecard.errors import ConfigError, ContentRejected, NamecardError, QuotaExhausted, StoreError
 from namecard.line import messages
 from namecard.line.client import LineClient
 from namecard.metrics.stats import JobRecord, Metrics
@@ -29,6 +31,10 @@ LOADING_SECONDS = 20
 LATE_ANSWER_SECONDS = 10.0  # time allowed to tell the user about a failure after the deadline
 TIMEOUT_SENTENCE = "這張名片處理太久了，請稍後再傳一次。"
 UNEXPECTED_SENTENCE = "處理這張照片時發生未預期的問題，請稍後再試一次。"
+FALLBACK_SENTENCE = "這張名片由離線辨識讀取（雲端辨識額度暫時用完），部分欄位可能需要確認。"
+DEFERRED_SENTENCE = "名片辨識服務的額度暫時用完了，我會在 {when} 左右讀取這張名片並回覆你。"
+USER_TIMEZONE = ZoneInfo("Asia/Taipei")  # the users' clock, for "I will answer around HH:MM"
+MIN_DEFER_SECONDS = 1.0
 EXTERNAL_PHOTO_SENTENCE = "請直接在聊天室傳送名片照片（不要分享連結），我就能幫你讀取。"
 
 
@@ -60,12 +66,14 @@ class JobHandler:
         store: ContactStore,
         metrics: Metrics,
         config: PipelineConfig,
+        requeue: Callable[[Job, float], None] | None = None,
     ) -> None:
         self.line = line
         self.extractor = extractor
         self.store = store
         self.metrics = metrics
         self.config = config
+        self._requeue = requeue
         self._background: set[asyncio.Task[None]] = set()
 
     async def __call__(self, job: Job) -> None:
@@ -90,6 +98,8 @@ class JobHandler:
         except TimeoutError:
             outcome.label = "timeout"
             await self._tell_failure(job, TIMEOUT_SENTENCE)
+        except QuotaExhausted as exc:
+            outcome.label, outcome.success = "deferred", await self._defer(job, exc)
         except NamecardError as exc:
             outcome.label = type(exc).__name__
             logger.warning("job %s user %s: %s", job.event_id, job.user_hash, exc)
@@ -157,6 +167,20 @@ class JobHandler:
             return
         await self._save_and_reply(job, extraction, fingerprint, deadline, outcome)
 
+    async def _defer(self, job: Job, exc: QuotaExhausted) -> bool:
+        """No Gemini key now and no offline reader: keep the job until a key returns."""
+        if exc.available_at is None or self._requeue is None:
+            await self._tell_failure(job, ConfigError.user_message)
+            return False
+        delay = max(MIN_DEFER_SECONDS, exc.available_at - time.time())
+        if job.deferrals == 0:
+            when = datetime.fromtimestamp(time.time() + delay, USER_TIMEZONE).strftime("%H:%M")
+            await self._tell_failure(job, DEFERRED_SENTENCE.format(when=when), purpose="deferred")
+        self._requeue(replace(job, reply_token=None, deferrals=job.deferrals + 1), delay)
+        self.metrics.incr("jobs_deferred")
+        logger.info("job %s waits %.0fs for a Gemini key", job.event_id, delay)
+        return True
+
     async def _download(self, job: Job, deadline: float) -> tuple[bytes, str]:
         if not job.message_id:
             raise ContentRejected("image event without a message id")
@@ -196,12 +220,12 @@ class JobHandler:
         budget = self.config.reply_save_budget_seconds
         _, pending = await asyncio.wait(outcome.saves, timeout=budget)
         saved = [_result_or_none(task) for task in outcome.saves]
-        await self._deliver(
-            job,
-            messages.card_messages(
-                cards, saved, store_name=self.store.name, pending_save=bool(pending)
-            ),
+        outgoing = messages.card_messages(
+            cards, saved, store_name=self.store.name, pending_save=bool(pending)
         )
+        if extraction.source != self.extractor.name:  # a fallback reader answered
+            outgoing.append(messages.text_message(FALLBACK_SENTENCE))
+        await self._deliver(job, outgoing)
         if pending:
             outcome.label = "saving"  # settled by _finish_saves once the saves are done
             return

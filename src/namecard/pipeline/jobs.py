@@ -29,6 +29,7 @@ class Job:
     message_id: str | None = None
     received_at: float = field(default_factory=time.time)
     is_redelivery: bool = False
+    deferrals: int = 0  # times this job waited for a Gemini key to come back
 
     @property
     def user_hash(self) -> str:

@@ -167,6 +167,7 @@ class GeminiEmulator:
         self.retired_models = frozenset(retired_models)
         self._lock = threading.Lock()
         self._faults: deque[GeminiFault] = deque()
+        self._throttled: dict[str, float] = {}  # key → epoch seconds until which it answers 429
         self._calls: list[GeminiCall] = []
 
     # Test controls (called from the test's thread) ------------------------------------------
@@ -174,6 +175,17 @@ class GeminiEmulator:
         """The next `times` generate requests (after auth) answer with `fault`."""
         with self._lock:
             self._faults.extend([fault] * times)
+
+    def throttle(self, key: str, seconds: float) -> None:
+        """Requests with `key` answer 429 (RetryInfo = the time left) for the next `seconds`,
+        like a project out of its per-minute quota; other keys are unaffected."""
+        with self._lock:
+            self._throttled[key] = time.time() + seconds
+
+    def _throttled_for(self, key: str | None) -> float:
+        with self._lock:
+            until = self._throttled.get(key or "", 0.0)
+        return max(0.0, until - time.time())
 
     @property
     def calls(self) -> list[GeminiCall]:
@@ -239,6 +251,9 @@ class GeminiEmulator:
             return None, 404, model_not_found_body(model, api_version)
         if body is None:
             return None, 400, error_body(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
+        if (left := self._throttled_for(key)) > 0:
+            throttled = rate_limited_body(model, daily=False, retry_delay=left)
+            return GeminiFault.RATE_LIMITED, 429, throttled
         fault = self._next_fault()
         if fault in (GeminiFault.RATE_LIMITED, GeminiFault.RATE_LIMITED_DAILY):
             daily = fault is GeminiFault.RATE_LIMITED_DAILY

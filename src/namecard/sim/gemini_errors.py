@@ -28,7 +28,9 @@ def key_invalid_body() -> dict[str, Any]:
     return error_body(400, "INVALID_ARGUMENT", _KEY_INVALID, info, localized)
 
 
-def rate_limited_body(model: str, *, daily: bool) -> dict[str, Any]:
+def rate_limited_body(
+    model: str, *, daily: bool, retry_delay: float = RETRY_DELAY_SECONDS
+) -> dict[str, Any]:
     period, limit = ("Day", 250) if daily else ("Minute", 10)
     metric = "generativelanguage.googleapis.com/generate_content_free_tier_requests"
     message = (
@@ -36,7 +38,7 @@ def rate_limited_body(model: str, *, daily: bool) -> dict[str, Any]:
         f"information on this error, head to: {_RATE_DOC}. To monitor your current usage, head "
         "to: https://ai.dev/usage?tab=rate-limit. \n"
         f"* Quota exceeded for metric: {metric}, limit: {limit}, model: {model}\n"
-        f"Please retry in {RETRY_DELAY_SECONDS:.1f}s."
+        f"Please retry in {retry_delay:.1f}s."
     )
     violation = {
         "quotaMetric": metric,
@@ -50,7 +52,7 @@ def rate_limited_body(model: str, *, daily: bool) -> dict[str, Any]:
         message,
         {"@type": _TYPE + "QuotaFailure", "violations": [violation]},
         {"@type": _TYPE + "Help", "links": [{"description": "Learn more", "url": _RATE_DOC}]},
-        {"@type": _TYPE + "RetryInfo", "retryDelay": f"{RETRY_DELAY_SECONDS}s"},
+        {"@type": _TYPE + "RetryInfo", "retryDelay": f"{round(retry_delay, 3):g}s"},
     )
 
 
