@@ -29,10 +29,12 @@ import httpx
 import psutil
 
 from namecard.metrics.stats import percentile
+from namecard.pipeline.handler import FALLBACK_SENTENCE
 from namecard.sim.driver import WebhookDriver
 from tests.harness import (
     CHANNEL_SECRET,
     FIXTURES,
+    GEMINI_KEYS,
     Emulators,
     bot_environment,
     new_port,
@@ -59,6 +61,7 @@ class UserRun:
     webhook_status: int = 0
     reply_seconds: float | None = None
     got_card: bool = False
+    read_offline: bool = False
 
 
 class PeakRss:
@@ -143,6 +146,9 @@ def collect_replies(emulators: Emulators, runs: list[UserRun]) -> None:
         if deliveries:
             run.reply_seconds = deliveries[0].at - run.sent_at
             run.got_card = deliveries[0].messages[0].get("type") == "flex"
+            run.read_offline = any(
+                m.get("text") == FALLBACK_SENTENCE for m in deliveries[0].messages
+            )
 
 
 async def wait_until_idle(url: str) -> None:
@@ -172,14 +178,18 @@ def report(runs: list[UserRun], emulators: Emulators, peak_rss: int, wall: float
         "photo_to_reply_floor_seconds": round(LATENCY_FLOOR, 3),
         "replies": len(replies),
         "successes": sum(r.got_card for r in runs),
+        "user_visible_failures": sum(not r.got_card or r.read_offline for r in runs),
         "gemini_calls": emulators.gemini.generate_count,
+        "gemini_429s": sum(call.status == 429 for call in emulators.gemini.calls),
         "notion_pages": len(emulators.notion.pages(emulators.data_source_id)),
         "server_peak_rss_mb": round(peak_rss / 1024 / 1024, 1),
         "wall_seconds": round(wall, 2),
     }  # fmt: skip
 
 
-async def run_benchmark(users: int, redis_url: str | None, extra: dict[str, str]) -> dict[str, Any]:
+async def run_benchmark(
+    users: int, redis_url: str | None, extra: dict[str, str], *, throttle_one_key: bool = False
+) -> dict[str, Any]:
     with (
         TemporaryDirectory() as tmp,
         running_emulators(
@@ -191,6 +201,9 @@ async def run_benchmark(users: int, redis_url: str | None, extra: dict[str, str]
             UserRun("U" + uuid.uuid4().hex, path, data)
             for path, data in distinct_photos(users, emulators)
         ]
+        if throttle_one_key:  # three keys, the second answering 429 for the whole run
+            extra = {**extra, "GOOGLE_API_KEYS": ",".join(GEMINI_KEYS[1:])}
+            emulators.gemini.throttle(GEMINI_KEYS[1], 3600)
         env = bot_environment(
             emulators, port=new_port(), data_dir=Path(tmp) / "data", redis_url=redis_url,
             extra={"LOG_LEVEL": "WARNING", **extra},
@@ -218,14 +231,21 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--no-cache-scenario", action="store_true", help="skip the cache scenario")
     parser.add_argument(
+        "--throttle-one-key", action="store_true",
+        help="three Gemini keys, one answering 429 for the whole run",
+    )  # fmt: skip
+    parser.add_argument(
         "--cache-interval", type=float, default=0.2,
         help="seconds between the cache scenario's photos (0: all at once)",
     )  # fmt: skip
     args = parser.parse_args()
     extra = dict(item.split("=", 1) for item in args.set)
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
-    result = asyncio.run(run_benchmark(args.users, args.redis_url, extra))
+    result = asyncio.run(
+        run_benchmark(args.users, args.redis_url, extra, throttle_one_key=args.throttle_one_key)
+    )
     result["settings"] = extra
+    result["one_of_three_keys_throttled"] = args.throttle_one_key
     if not args.no_cache_scenario:
         from tests.performance.bench_cache import run_cache_scenario
 
