@@ -15,15 +15,12 @@ from tempfile import TemporaryDirectory
 from typing import Any
 
 from namecard.sim.driver import WebhookDriver
-from tests.harness import CHANNEL_SECRET, bot_environment, new_port, running_bot, running_emulators
+from tests.harness import CHANNEL_SECRET, bot_environment, new_port, running_bot
 from tests.performance.bench_load import (
-    GEMINI_LATENCY,
-    LINE_LATENCY,
-    NOTION_LATENCY,
-    NOTION_RATE,
     UserRun,
     card_photos,
     collect_replies,
+    production_like_emulators,
     send_all,
     summary,
     wait_until_idle,
@@ -42,13 +39,7 @@ async def run_cache_scenario(
         [UserRun("U" + uuid.uuid4().hex, photo, photo.read_bytes()) for photo in photos]
         for _ in range(2)
     ]
-    with (
-        TemporaryDirectory() as tmp,
-        running_emulators(
-            line_latency=LINE_LATENCY, gemini_latency=GEMINI_LATENCY,
-            notion_latency=NOTION_LATENCY, notion_rate_limit=NOTION_RATE,
-        ) as emulators,
-    ):  # fmt: skip
+    with TemporaryDirectory() as tmp, production_like_emulators() as emulators:
         env = bot_environment(
             emulators, port=new_port(), data_dir=Path(tmp) / "data", redis_url=redis_url,
             extra={"LOG_LEVEL": "WARNING", **extra},

@@ -20,6 +20,7 @@ import os
 import threading
 import time
 import uuid
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -97,6 +98,14 @@ def card_photos() -> list[Path]:
         if truth["cards"]:
             photos.append(FIXTURES / truth["file"])
     return photos
+
+
+def production_like_emulators() -> AbstractContextManager[Emulators]:
+    """The emulators with the latencies and the Notion rate limit of the real services."""
+    return running_emulators(
+        line_latency=LINE_LATENCY, gemini_latency=GEMINI_LATENCY,
+        notion_latency=NOTION_LATENCY, notion_rate_limit=NOTION_RATE,
+    )  # fmt: skip
 
 
 def distinct_photos(count: int, emulators: Emulators) -> list[tuple[Path, bytes]]:
@@ -190,13 +199,7 @@ def report(runs: list[UserRun], emulators: Emulators, peak_rss: int, wall: float
 async def run_benchmark(
     users: int, redis_url: str | None, extra: dict[str, str], *, throttle_one_key: bool = False
 ) -> dict[str, Any]:
-    with (
-        TemporaryDirectory() as tmp,
-        running_emulators(
-            line_latency=LINE_LATENCY, gemini_latency=GEMINI_LATENCY,
-            notion_latency=NOTION_LATENCY, notion_rate_limit=NOTION_RATE,
-        ) as emulators,
-    ):  # fmt: skip
+    with TemporaryDirectory() as tmp, production_like_emulators() as emulators:
         runs = [
             UserRun("U" + uuid.uuid4().hex, path, data)
             for path, data in distinct_photos(users, emulators)

@@ -20,7 +20,7 @@ _MIME_BY_FORMAT = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp
 _BACKGROUND = (255, 255, 255)
 # Decoding a JPEG at 1/8 scale still reads its whole data stream, so truncation shows, cheaply.
 _JPEG_DRAFT_SCALE = 8
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)
 
 
 def _too_large(image: Image.Image) -> bool:
@@ -45,12 +45,13 @@ def sniff_image(data: bytes) -> str | None:
             image.verify()
         if mime_type == "image/jpeg":
             _check_jpeg_complete(data)
-    except _DECODE_ERRORS:
+    except DECODE_ERRORS:
         return None
     return mime_type
 
 
-def _flatten(image: Image.Image) -> Image.Image:
+def flatten(image: Image.Image) -> Image.Image:
+    """RGB, with any transparency laid on white (what a scanner would see)."""
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, _BACKGROUND)
@@ -74,10 +75,10 @@ def prepare_for_model(data: bytes, mime_type: str, max_side: int) -> tuple[bytes
             if max(image.size) <= max_side:
                 return data, mime_type
             upright = ImageOps.exif_transpose(image)
-            resized = _flatten(upright).resize(
+            resized = flatten(upright).resize(
                 _scaled_size(upright.size, max_side), Image.Resampling.LANCZOS
             )
-    except _DECODE_ERRORS as exc:
+    except DECODE_ERRORS as exc:
         raise ContentRejected("image cannot be decoded") from exc
     out = io.BytesIO()
     resized.save(out, format="JPEG", quality=JPEG_QUALITY)

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageOps
 
-from namecard.ai.images import MAX_IMAGE_PIXELS
+from namecard.ai.images import DECODE_ERRORS, MAX_IMAGE_PIXELS, flatten
 from namecard.ai.ocr_layout import Point, TextBox
 from namecard.errors import ContentRejected
 
@@ -22,8 +22,6 @@ Pixels = npt.NDArray[np.uint8]
 # Card text stays 15+ px high at this size even when a card fills only half of the photo, while
 # the detector's work (which grows with the pixel count) stays well under a second on 2 cores.
 MAX_SIDE = 1600
-_BACKGROUND = (255, 255, 255)
-_DECODE_ERRORS = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)
 # The recogniser turns crops at least this much taller than wide by 90° before reading them.
 TALL_RATIO = 1.5
 # A page turn is chosen when the boxes that vote for it carry most of the text.
@@ -40,15 +38,6 @@ class OrientedBox:
     flipped: bool
 
 
-def _flatten(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, _BACKGROUND)
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image if image.mode == "RGB" else image.convert("RGB")
-
-
 def load_for_ocr(data: bytes, max_side: int = MAX_SIDE) -> Pixels:
     """The photo as an upright BGR array whose longest side is at most `max_side`."""
     try:
@@ -56,8 +45,8 @@ def load_for_ocr(data: bytes, max_side: int = MAX_SIDE) -> Pixels:
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise ContentRejected(f"image of {image.width}x{image.height} px is too large")
             image.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced scale, cheaply
-            upright = _flatten(ImageOps.exif_transpose(image))
-    except _DECODE_ERRORS as exc:
+            upright = flatten(ImageOps.exif_transpose(image))
+    except DECODE_ERRORS as exc:
         raise ContentRejected("image cannot be decoded") from exc
     if max(upright.size) > max_side:
         upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
