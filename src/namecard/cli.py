@@ -1,8 +1,9 @@
-"""The `namecard` command: serve, send, scan, export, doctor."""
+"""The `namecard` command: serve, send, scan, export, doctor, notion-init."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
 
@@ -26,9 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("photos", nargs="+", metavar="PHOTO", help="card photos (JPEG, PNG, WebP)")
     scan.add_argument("--json", action="store_true", help="one JSON document instead of a table")
     export = commands.add_parser("export", help="print the local contact book")
-    export.add_argument("--format", choices=["csv"], default="csv")
+    export.add_argument("--format", choices=["csv", "vcf"], default="csv")
     export.add_argument("--output", help="write to this file instead of standard output")
     commands.add_parser("doctor", help="print the mode of each dependency (never a secret)")
+    commands.add_parser(
+        "notion-init", help="add the properties the bot writes to the Notion database"
+    )
     return parser
 
 
@@ -61,6 +65,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from namecard.cli_export import export
 
         return export(settings, args.format, args.output)
+    if args.command == "notion-init":
+        from namecard.cli_notion_init import notion_init
+
+        return asyncio.run(notion_init(settings))
     return doctor(settings)
 
 

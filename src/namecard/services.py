@@ -168,6 +168,7 @@ def _store(settings: Settings, redis: Redis | None) -> ContactStore:
     if settings.store_mode is Mode.REAL:
         from namecard.store.card_pages import RedisCardPages
         from namecard.store.notion import NotionStore
+        from namecard.store.rate_limit_redis import NOTION_RATE_KEY, RedisTokenBucket
 
         assert settings.notion_api_key and settings.notion_database_id
         return NotionStore(
@@ -178,6 +179,14 @@ def _store(settings: Settings, redis: Redis | None) -> ContactStore:
             rate_per_second=settings.notion_rate_per_second,
             burst=settings.notion_burst,
             pages=RedisCardPages(redis, key_prefix=settings.redis_key_prefix) if redis else None,
+            limiter=RedisTokenBucket(
+                redis,
+                rate=settings.notion_rate_per_second,
+                burst=settings.notion_burst,
+                key=settings.redis_key_prefix + NOTION_RATE_KEY,
+            )
+            if redis
+            else None,
         )
     from namecard.store.local import LocalContactStore
 

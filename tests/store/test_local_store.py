@@ -1,4 +1,4 @@
-"""The local SQLite contact book: saving, idempotency, listing, CSV export, persistence."""
+"""The local SQLite contact book: saving, idempotency, listing, CSV/vCard export, persistence."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from namecard.cards.model import Card, CardRef, Phone, PhoneKind
+from namecard.cli import main
 from namecard.store.local import DB_FILENAME, LocalContactStore
 
 CARD = Card(
@@ -133,3 +134,40 @@ async def test_export_works_without_start_on_an_empty_book(tmp_path: Path) -> No
     await store.aclose()
 
     assert (count, rows) == (0, [])
+
+
+async def test_vcard_export_has_one_card_per_person_with_every_phone_and_email(
+    store: LocalContactStore,
+) -> None:
+    await store.save(CARD, REF, user_hash="user-1")
+    other = Card(name="Emily Chen", emails=("emily@example.com",), phones=(Phone("+14155550132"),))
+    await store.save(other, CardRef(image_sha256="cd" * 32), user_hash="user-2")
+    out = io.StringIO()
+
+    count = store.export_vcf(out)
+
+    text = out.getvalue().replace("\r\n ", "")  # unfold
+    first, second = text.split("END:VCARD\r\n")[:2]
+    assert count == 2 and text.count("BEGIN:VCARD") == 2
+    assert "FN:王小明" in first and "FN:Emily Chen" in second
+    assert "TEL;TYPE=CELL:0912-345-678\r\n" in first
+    assert "TEL;TYPE=WORK:02-2345-6789;ext=123\r\n" in first
+    assert "EMAIL;TYPE=INTERNET:ming@example.com.tw\r\n" in first
+    assert "EMAIL;TYPE=INTERNET:sales@example.com.tw\r\n" in first
+    assert "EMAIL;TYPE=INTERNET:emily@example.com\r\n" in second
+    assert f"UID:{REF.card_id}\r\n" in first
+
+
+async def test_export_command_writes_a_vcf_file_without_bom(
+    store: LocalContactStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.save(CARD, REF, user_hash="user-1")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    target = tmp_path / "contacts.vcf"
+
+    assert main(["export", "--format", "vcf", "--output", str(target)]) == 0
+
+    raw = target.read_bytes()
+    assert raw.startswith(b"BEGIN:VCARD\r\n")
+    assert raw.endswith(b"END:VCARD\r\n")
+    assert "FN:王小明".encode() in raw

@@ -99,7 +99,8 @@ class JobHandler:
             outcome.label = "timeout"
             await self._tell_failure(job, TIMEOUT_SENTENCE)
         except QuotaExhausted as exc:
-            outcome.label, outcome.success = "deferred", await self._defer(job, exc)
+            outcome.success = await self._defer(job, exc)
+            outcome.label = "deferred" if outcome.success else "no_key"
         except NamecardError as exc:
             outcome.label = type(exc).__name__
             logger.warning("job %s user %s: %s", job.event_id, job.user_hash, exc)

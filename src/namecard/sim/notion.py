@@ -36,6 +36,7 @@ from namecard.sim.notion_properties import (
     property_config,
     validate_properties,
 )
+from namecard.sim.notion_schema_update import reshape_page, update_schema
 
 __all__ = [
     "API_VERSION",
@@ -175,8 +176,8 @@ class NotionEmulator:
             return list(self._calls)
 
     def fail_next(self, endpoint: str, status: int, code: str, times: int = 1) -> None:
-        """The next `times` requests to `endpoint` (create, query, retrieve = any GET, update)
-        answer `status`/`code` instead of being processed."""
+        """The next `times` requests to `endpoint` (create, query, retrieve = any GET,
+        update = any PATCH) answer `status`/`code` instead of being processed."""
         if endpoint not in ENDPOINTS:
             raise ValueError(f"endpoint must be one of {ENDPOINTS}")
         with self._lock:
@@ -194,6 +195,7 @@ class NotionEmulator:
         routes: tuple[tuple[str, str, str, Callable[..., JsonDict]], ...] = (
             ("/v1/databases/<database_id>", "GET", "retrieve", self._get_database),
             ("/v1/data_sources/<data_source_id>", "GET", "retrieve", self._get_data_source),
+            ("/v1/data_sources/<data_source_id>", "PATCH", "update", self._update_data_source),
             ("/v1/data_sources/<data_source_id>/query", "POST", "query", self._query),
             ("/v1/pages", "POST", "create", self._create_page),
             ("/v1/pages/<page_id>", "GET", "retrieve", self._get_page),
@@ -292,6 +294,16 @@ class NotionEmulator:
 
     def _get_data_source(self, _: JsonDict, data_source_id: str) -> JsonDict:
         return data_source_object(self._data_source(data_source_id))
+
+    def _update_data_source(self, body: JsonDict, data_source_id: str) -> JsonDict:
+        """Schema changes only (`properties`); existing pages follow the new schema."""
+        source = self._data_source(data_source_id)
+        if "properties" in body:
+            update_schema(source.properties, body["properties"])
+            for page in self._pages.values():
+                if page["parent"]["data_source_id"] == source.id:
+                    page["properties"] = reshape_page(source.properties, page["properties"])
+        return data_source_object(source)
 
     def _query(self, body: JsonDict, data_source_id: str) -> JsonDict:
         source = self._data_source(data_source_id)

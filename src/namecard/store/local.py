@@ -1,4 +1,4 @@
-"""The local contact book: contacts in a SQLite file under the data directory, exportable as CSV."""
+"""The local contact book: contacts in SQLite under the data directory; CSV and vCard export."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any, TextIO, TypeVar
 
 from namecard.cards.influence import decision_influence
 from namecard.cards.model import Card, CardRef, SavedContact
+from namecard.cards.vcard import to_vcard
 from namecard.errors import StoreError, TransientError
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,15 @@ class LocalContactStore:
         writer.writerow([header for _, header in CSV_COLUMNS])
         for row in rows:
             writer.writerow([_csv_cell(column, row[column]) for column, _ in CSV_COLUMNS])
+        return len(rows)
+
+    def export_vcf(self, out: TextIO) -> int:
+        """Writes one vCard 3.0 per contact to `out` (every phone and e-mail); returns the count.
+
+        Synchronous (for the CLI). The cards end lines with CRLF: open a file with `newline=""`."""
+        rows = self._locked(_select_all)
+        for row in rows:
+            out.write(to_vcard(row))
         return len(rows)
 
     async def aclose(self) -> None:

@@ -18,7 +18,7 @@ from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.errors import ConfigError, NamecardError, StoreError, TransientError
 from namecard.store.card_pages import CardPages, MemoryCardPages
 from namecard.store.notion_mapping import build_properties, missing_properties
-from namecard.store.rate_limit import TokenBucket
+from namecard.store.rate_limit import RateLimiter, TokenBucket
 
 logger = logging.getLogger(__name__)
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -80,11 +80,12 @@ class NotionStore:
         rate_per_second: float = DEFAULT_RATE_PER_SECOND,
         burst: int = DEFAULT_BURST,
         pages: CardPages | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._database_id = database_id
         self._pages: CardPages = pages or MemoryCardPages()
         self._card_locks: dict[str, tuple[asyncio.Lock, int]] = {}
-        self._limiter = TokenBucket(rate_per_second, burst)
+        self._limiter: RateLimiter = limiter or TokenBucket(rate_per_second, burst)
         self._client = AsyncClient(
             auth=api_key.get_secret_value(),
             base_url=base_url.rstrip("/"),
