@@ -94,6 +94,18 @@ async def redis_client(redis_url: str) -> AsyncIterator[Redis]:
 
 
 @pytest.fixture
+async def other_client(
+    redis_url: str, redis_client: Redis, key_prefix: str
+) -> AsyncIterator[Redis]:
+    """A second Redis connection, as a second worker process has; removes the test's keys after."""
+    client: Redis = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+    async for name in redis_client.scan_iter(match=key_prefix + "*"):
+        await redis_client.delete(name)
+
+
+@pytest.fixture
 def key_prefix() -> str:
     """A namespace of its own for each test in the shared Redis."""
     return f"namecard-test:{uuid.uuid4().hex}:"

@@ -9,6 +9,7 @@ import pytest
 
 from namecard.ai.key_pool import KeyPool, KeyState, Lease, NoKey
 from namecard.ai.quota_clock import next_pacific_midnight, pacific_day
+from tests.clock import ManualClock
 
 KEYS = ("k1", "k2", "k3")
 LABELS = {"k1": "…AAAA", "k2": "…BBBB", "k3": "…CCCC"}
@@ -26,12 +27,9 @@ def utc(text: str) -> float:
 NOON = utc("2025-06-10T19:00:00")
 
 
-class Clock:
+class Clock(ManualClock):
     def __init__(self, now: float = NOON) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+        super().__init__(now)
 
     def advance(self, seconds: float) -> None:
         self.now += seconds

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -15,6 +14,7 @@ from redis.asyncio import Redis
 from namecard.ai.key_pool import KeyPool, KeyPoolProtocol, Lease, NoKey
 from namecard.ai.key_pool_redis import RedisKeyPool
 from namecard.sim.server import free_port
+from tests.clock import ManualClock
 
 KEYS = ("k1", "k2", "k3")
 LABELS = {"k1": "…AAAA", "k2": "…BBBB", "k3": "…CCCC"}
@@ -22,29 +22,14 @@ NOON = datetime(2025, 6, 10, 19, 0, tzinfo=UTC).timestamp()  # 12:00 in Los Ange
 MIDNIGHT = datetime(2025, 6, 11, 7, 0, tzinfo=UTC).timestamp()
 
 
-class Clock:
+class Clock(ManualClock):
     def __init__(self, now: float = NOON) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+        super().__init__(now)
 
 
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@pytest.fixture
-async def other_client(
-    redis_url: str, redis_client: Redis, key_prefix: str
-) -> AsyncIterator[Redis]:
-    """A second connection, as a second worker process has; removes the test's keys after."""
-    client: Redis = Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
-    async for name in redis_client.scan_iter(match=key_prefix + "*"):
-        await redis_client.delete(name)
 
 
 def shared_pools(

@@ -16,17 +16,15 @@ from typing import Any
 import pytest
 
 from namecard.cache.disk import DiskCache
+from tests.clock import ManualClock
 
 MB = 1024 * 1024
 VALUE = {"v": {"cards": [{"name": "王小明", "company": "台灣科技"}]}, "exp": 1.0}
 
 
-class Clock:
+class Clock(ManualClock):
     def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+        super().__init__(1_700_000_000.0)
 
 
 def file_of(directory: Path, key: str) -> Path:

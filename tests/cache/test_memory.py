@@ -7,16 +7,14 @@ from typing import Any
 import pytest
 
 from namecard.cache.memory import MemoryCache, encode_compact
+from tests.clock import ManualClock
 
 MB = 1024 * 1024
 
 
-class Clock:
+class Clock(ManualClock):
     def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+        super().__init__(1000.0)
 
 
 def value(n: int, padding: int = 0) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from namecard.cache.keys import cache_key
 from namecard.cache.memory import MemoryCache
 from namecard.cache.redis_tier import RedisCache
 from namecard.cache.tiered import TieredCache
+from tests.clock import ManualClock
 
 MB = 1024 * 1024
 DAY = 86400.0
@@ -26,12 +27,9 @@ KEY = cache_key("gemini.v1", hashlib.sha256(b"photo").hexdigest())
 RESULT = {"cards": [{"name": "王小明", "company": "台灣科技"}], "source": "gemini"}
 
 
-class Clock:
+class Clock(ManualClock):
     def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+        super().__init__(now)
 
 
 @dataclass

@@ -6,14 +6,12 @@ import pytest
 from redis.asyncio import Redis
 
 from namecard.pipeline.dedupe import MemoryDedupe, RedisDedupe
+from tests.clock import ManualClock
 
 
-class Clock:
+class Clock(ManualClock):
     def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+        super().__init__(1000.0)
 
 
 async def test_memory_claims_once_until_the_ttl_passes() -> None:

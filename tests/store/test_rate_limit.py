@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 
 from namecard.store.rate_limit import TokenBucket
+from tests.clock import ManualClock
 
 
-class Clock:
+class Clock(ManualClock):
     def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+        super().__init__(0.0)
 
 
 def test_a_burst_goes_at_once_then_callers_queue_at_the_rate() -> None:

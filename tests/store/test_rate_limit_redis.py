@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 from pydantic import SecretStr
@@ -18,34 +18,20 @@ from namecard.sim.server import EmulatorServer, free_port
 from namecard.store.notion import NotionStore
 from namecard.store.rate_limit import RateLimiter, TokenBucket
 from namecard.store.rate_limit_redis import NOTION_RATE_KEY, RedisTokenBucket
+from tests.clock import ManualClock
 
 START = 1_750_000_000.0  # a wall-clock time; the buckets only see the injected clock
 TOKEN = "secret_notion_token_123"
 
 
-class Clock:
+class Clock(ManualClock):
     def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+        super().__init__(now)
 
 
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@pytest.fixture
-async def other_client(
-    redis_url: str, redis_client: Redis, key_prefix: str
-) -> AsyncIterator[Redis]:
-    """A second connection, as a second worker process has; removes the test's keys after."""
-    client: Redis = Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
-    async for name in redis_client.scan_iter(match=key_prefix + "*"):
-        await redis_client.delete(name)
 
 
 def shared_buckets(
