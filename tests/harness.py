@@ -50,6 +50,7 @@ def running_emulators(*, gemini_latency: float = 0.0, line_latency: float = 0.0,
         tokens={NOTION_TOKEN}, rate_limit_per_second=notion_rate_limit, latency=notion_latency
     )
     database_id, data_source_id = notion.contact_database()
+    notion.set_property(data_source_id, "Card ID", "rich_text")  # as `namecard notion-init` does
     with ExitStack() as stack:
         line_url, gemini_url, notion_url = (
             stack.enter_context(EmulatorServer(sim.create_app())).url

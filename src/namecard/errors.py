@@ -21,7 +21,10 @@ class ConfigError(NamecardError):
 
 
 class TransientError(NamecardError):
-    """A dependency failed in a way that may succeed if retried (timeout, 5xx, 429)."""
+    """A dependency failed in a way that may succeed if retried (timeout, 5xx, 429);
+    `retry_after` is the wait the dependency asked for (Retry-After), when it said."""
+
+    retry_after: float | None = None
 
 
 class PermanentError(NamecardError):

@@ -127,6 +127,7 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
             job_deadline_seconds=settings.job_deadline_seconds,
             reply_save_budget_seconds=settings.reply_save_budget_seconds,
             max_image_bytes=settings.max_image_bytes,
+            save_deadline_seconds=settings.save_deadline_seconds,
         ),
         requeue=queue.put_later,
     )

@@ -86,6 +86,7 @@ class Settings(BaseSettings):
     queue_size: int = Field(1000, ge=1)
     job_deadline_seconds: float = Field(55.0, gt=0)
     reply_save_budget_seconds: float = Field(2.0, ge=0)
+    save_deadline_seconds: float = Field(600.0, gt=0)
     max_image_mb: float = Field(10.0, gt=0)
     max_webhook_body_kb: int = Field(1024, ge=1)
     dedupe_ttl_seconds: int = Field(24 * 3600, ge=60)

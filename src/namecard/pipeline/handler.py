@@ -35,6 +35,7 @@ FALLBACK_SENTENCE = "這張名片由離線辨識讀取（雲端辨識額度暫�
 DEFERRED_SENTENCE = "名片辨識服務的額度暫時用完了，我會在 {when} 左右讀取這張名片並回覆你。"
 USER_TIMEZONE = ZoneInfo("Asia/Taipei")  # the users' clock, for "I will answer around HH:MM"
 MIN_DEFER_SECONDS = 1.0
+SAVE_RETRY = RetryPolicy(attempts=40, base_delay=1.0, max_delay=30.0)
 EXTERNAL_PHOTO_SENTENCE = "請直接在聊天室傳送名片照片（不要分享連結），我就能幫你讀取。"
 
 
@@ -44,6 +45,10 @@ class PipelineConfig:
     reply_save_budget_seconds: float
     max_image_bytes: int
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # A save outlives its job: after the reply it keeps trying (an accepted card is never
+    # dropped because Notion was down for a minute), until this long after the photo arrived.
+    save_deadline_seconds: float = 600.0
+    save_retry: RetryPolicy = field(default_factory=lambda: SAVE_RETRY)
 
 
 @dataclass(slots=True)
@@ -214,8 +219,10 @@ class JobHandler:
         self, job: Job, extraction: Extraction, fingerprint: str, deadline: float, outcome: _Outcome
     ) -> None:
         cards = extraction.cards
+        loop = asyncio.get_running_loop()
+        save_deadline = max(deadline, loop.time() + self.config.save_deadline_seconds)
         outcome.saves = [
-            asyncio.create_task(self._save(card, CardRef(fingerprint, index), job, deadline))
+            asyncio.create_task(self._save(card, CardRef(fingerprint, index), job, save_deadline))
             for index, card in enumerate(cards)
         ]
         budget = self.config.reply_save_budget_seconds
@@ -237,7 +244,7 @@ class JobHandler:
         try:
             saved = await retry_transient(
                 lambda: self.store.save(card, ref, user_hash=job.user_hash),
-                policy=self.config.retry,
+                policy=self.config.save_retry,
                 deadline=deadline,
                 what=f"save ({self.store.name})",
             )

@@ -43,7 +43,8 @@ async def retry_transient(
         try:
             return await operation()
         except TransientError as exc:
-            delay = policy.delay(attempt)
+            # The wait the service asked for (Retry-After) wins over our own backoff.
+            delay = max(policy.delay(attempt), exc.retry_after or 0.0)
             if attempt >= policy.attempts or loop.time() + delay >= deadline:
                 raise
             logger.warning(

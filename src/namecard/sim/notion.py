@@ -96,6 +96,7 @@ class NotionEmulator:
         self._pages: dict[str, JsonDict] = {}
         self._calls: list[RecordedCall] = []
         self._faults: dict[str, list[_Fault]] = {}
+        self._outages: dict[str, tuple[float, int, str]] = {}
         self._lost_creates = 0
         self._buckets: dict[str, tuple[float, float]] = {}
 
@@ -182,6 +183,13 @@ class NotionEmulator:
             raise ValueError(f"endpoint must be one of {ENDPOINTS}")
         with self._lock:
             self._faults.setdefault(endpoint, []).append(_Fault(status, code, times))
+
+    def fail_for(self, endpoint: str, seconds: float, status: int, code: str) -> None:
+        """Every request to `endpoint` answers `status`/`code` for `seconds` (an outage)."""
+        if endpoint not in ENDPOINTS:
+            raise ValueError(f"endpoint must be one of {ENDPOINTS}")
+        with self._lock:
+            self._outages[endpoint] = (time.monotonic() + seconds, status, code)
 
     def lose_next_create_response(self, times: int = 1) -> None:
         """The next `times` creates DO create the page but answer 504 gateway_timeout."""
@@ -275,6 +283,9 @@ class NotionEmulator:
         self._buckets[token] = (tokens - 1.0, now)
 
     def _take_fault(self, endpoint: str) -> None:
+        until, status, code = self._outages.get(endpoint, (0.0, 0, ""))
+        if time.monotonic() < until:
+            raise NotionApiError(status, code, f"Injected outage {status} {code}.")
         queue = self._faults.get(endpoint)
         if not queue:
             return

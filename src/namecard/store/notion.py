@@ -18,6 +18,7 @@ from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.errors import ConfigError, NamecardError, StoreError, TransientError
 from namecard.store.card_pages import CardPages, MemoryCardPages
 from namecard.store.notion_mapping import build_properties, missing_properties
+from namecard.store.notion_schema import PROPERTY_CARD_ID
 from namecard.store.rate_limit import RateLimiter, TokenBucket
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ SDK_MAX_RETRIES = 2  # the SDK retries only 429s (any method) and 500/503 on GET
 SDK_MAX_RETRY_DELAY_MS = 10_000  # a longer Retry-After is the pipeline's retry to schedule
 _SDK_LOGGER = f"{__name__}.sdk"
 _TRANSIENT_CLIENT_ERRORS = frozenset({409, 429})
+_REFUSED_UNPROCESSED = frozenset({409, 429, 529})
 _CONFIG_HINTS = {
     401: "Notion refused the integration token (401): check NOTION_API_KEY.",
     403: "the Notion integration may not use database {db} (403): give it access to the "
@@ -85,6 +87,7 @@ class NotionStore:
         self._database_id = database_id
         self._pages: CardPages = pages or MemoryCardPages()
         self._card_locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._uncertain: set[str] = set()  # cards whose create may have happened unanswered
         self._limiter: RateLimiter = limiter or TokenBucket(rate_per_second, burst)
         self._client = AsyncClient(
             auth=api_key.get_secret_value(),
@@ -140,13 +143,17 @@ class NotionStore:
     async def _save_once(self, card: Card, ref: CardRef, user_hash: str) -> SavedContact:
         """The same card saved concurrently (one photo sent by several users) waits here for
         the first save and then finds its page instead of creating a second one."""
-        known = await self._pages.get(ref.card_id)
+        known = await self._pages.get(ref.card_id) or await self._created_before(ref)
         if known is not None:
             logger.info("card %s of user %s already in Notion page %s", ref.card_id, user_hash,
                         known.contact_id)  # fmt: skip
             return SavedContact(known.contact_id, known.url, created=False)
         try:
             page = await self._create_page(card, ref)
+        except TransientError as exc:
+            if _maybe_created(exc):
+                self._uncertain.add(ref.card_id)  # it may exist: look before creating again
+            raise
         except _SchemaMismatch:
             # Someone may have edited the database since start: re-read it and retry once.
             schema = self._schema
@@ -157,7 +164,31 @@ class NotionStore:
         logger.info("card %s of user %s saved to Notion page %s", ref.card_id, user_hash, page.id)
         saved = SavedContact(contact_id=page.id, url=page.url, created=True)
         await self._pages.remember(ref.card_id, saved)
+        self._uncertain.discard(ref.card_id)
         return saved
+
+    async def _created_before(self, ref: CardRef) -> SavedContact | None:
+        """After a create whose outcome is unknown (timeout, 5xx), find the page by its Card ID
+        instead of creating a second one. Needs the database's `Card ID` property."""
+        if ref.card_id not in self._uncertain or self._schema.get(PROPERTY_CARD_ID) != "rich_text":
+            return None
+        body = await self._call(
+            self._client.data_sources.query(
+                data_source_id=str(self._data_source_id),
+                filter={"property": PROPERTY_CARD_ID, "rich_text": {"equals": ref.card_id}},
+                page_size=1,
+            ),
+            "look up the card",
+        )
+        self._uncertain.discard(ref.card_id)
+        results = body.get("results") if isinstance(body, dict) else None
+        if not results:
+            return None
+        page = _parse(_Page, results[0], "page")
+        found = SavedContact(contact_id=page.id, url=page.url, created=False)
+        await self._pages.remember(ref.card_id, found)
+        logger.info("card %s was created before its answer was lost: page %s", ref.card_id, page.id)
+        return found
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -172,6 +203,8 @@ class NotionStore:
 
     async def _create_page(self, card: Card, ref: CardRef) -> _Page:
         properties, skipped = build_properties(card, self._schema)
+        if self._schema.get(PROPERTY_CARD_ID) == "rich_text":
+            properties[PROPERTY_CARD_ID] = {"rich_text": [{"text": {"content": ref.card_id}}]}
         if skipped:
             logger.info("card %s: properties not written: %s", ref.card_id, ", ".join(skipped))
         body = await self._call(
@@ -200,14 +233,29 @@ class NotionStore:
             logger.error("%s", sentence)
             return ConfigError(sentence)
         if exc.status >= 500 or exc.status in _TRANSIENT_CLIENT_ERRORS:
-            retry_after = exc.headers.get("retry-after")
+            retry_after = _seconds(exc.headers.get("retry-after"))
             logger.warning("%s (retry after %s s)", detail, retry_after or "?")
-            suffix = f"; retry after {retry_after} s" if retry_after else ""
-            return TransientError(detail + suffix)
+            error = TransientError(detail)
+            error.retry_after = retry_after
+            return error
         logger.error("%s: %s", detail, exc)
         if exc.code == "validation_error":
             return _SchemaMismatch(f"{detail}: {exc}")
         return StoreError(f"{detail}: {exc}")
+
+
+def _maybe_created(exc: TransientError) -> bool:
+    """A timeout, a lost connection or a 5xx may hide a page Notion created anyway; a 409,
+    429 or 529 refusal did not create anything."""
+    cause = exc.__cause__
+    return not (isinstance(cause, HTTPResponseError) and cause.status in _REFUSED_UNPROCESSED)
+
+
+def _seconds(header: str | None) -> float | None:
+    try:
+        return float(header) if header else None
+    except ValueError:
+        return None
 
 
 def _parse(model: type[_Model], body: Any, what: str) -> _Model:

@@ -1,0 +1,75 @@
+"""Saves that survive Notion's bad moments: nothing lost, nothing created twice."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from namecard.sim.driver import WebhookDriver, render_delivery_text
+from tests.e2e.conftest import load_truth_file, photo
+from tests.harness import Emulators
+
+pytestmark = pytest.mark.e2e
+
+ANSWER_TIMEOUT = 30.0
+
+
+def pages_named(emulators: Emulators, name: str) -> list[dict[str, Any]]:
+    notion = emulators.notion
+    return [
+        page for page in notion.pages(emulators.data_source_id)
+        if notion.page_values(page).get("Name") == name
+    ]  # fmt: skip
+
+
+async def wait_for_page(emulators: Emulators, name: str, timeout: float) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + timeout
+    while not pages_named(emulators, name) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1.0)  # and give a second page, if any were coming, time to appear
+    return pages_named(emulators, name)
+
+
+async def test_a_create_whose_answer_was_lost_is_not_created_twice(
+    driver: WebhookDriver, emulators: Emulators, user_id: str
+) -> None:
+    name = load_truth_file("simplified_cn")["cards"][0]["name"]
+    emulators.notion.lose_next_create_response()
+
+    await driver.send_image(user_id, photo("simplified_cn"))
+
+    deliveries = await driver.wait_for_deliveries(user_id, 1, timeout=ANSWER_TIMEOUT)
+    assert name in render_delivery_text(deliveries[0])
+    pages = await wait_for_page(emulators, name, ANSWER_TIMEOUT)
+    assert len(pages) == 1
+    assert emulators.notion.page_values(pages[0])["Card ID"]
+
+
+async def test_a_notion_outage_longer_than_the_reply_ends_with_the_card_saved_once(
+    driver: WebhookDriver, emulators: Emulators, user_id: str
+) -> None:
+    name = load_truth_file("rotated_photo")["cards"][0]["name"]
+    emulators.notion.fail_for("create", 8.0, 503, "service_unavailable")
+
+    await driver.send_image(user_id, photo("rotated_photo"))
+
+    deliveries = await driver.wait_for_deliveries(user_id, 1, timeout=ANSWER_TIMEOUT)
+    assert "正在儲存" in render_delivery_text(deliveries[0])  # the reply did not wait for Notion
+    pages = await wait_for_page(emulators, name, 45.0)
+    assert len(pages) == 1
+    assert len(await driver.deliveries(user_id)) == 1  # no failure notice: it was saved
+
+
+async def test_rate_limited_creates_wait_for_retry_after_and_lose_nothing(
+    driver: WebhookDriver, emulators: Emulators, user_id: str
+) -> None:
+    name = load_truth_file("tw_two_mobiles_ming")["cards"][0]["name"]
+    emulators.notion.fail_next("create", 429, "rate_limited", times=4)
+
+    await driver.send_image(user_id, photo("tw_two_mobiles_ming"))
+
+    await driver.wait_for_deliveries(user_id, 1, timeout=ANSWER_TIMEOUT)
+    assert len(await wait_for_page(emulators, name, 45.0)) == 1
