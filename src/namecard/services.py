@@ -179,6 +179,7 @@ def _store(settings: Settings, redis: Redis | None) -> ContactStore:
             timeout_seconds=settings.notion_timeout_seconds,
             rate_per_second=settings.notion_rate_per_second,
             burst=settings.notion_burst,
+            merge_duplicates=settings.notion_duplicates == "update",
             pages=RedisCardPages(redis, key_prefix=settings.redis_key_prefix) if redis else None,
             limiter=RedisTokenBucket(
                 redis,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     notion_base_url: str = DEFAULT_NOTION_API
     notion_timeout_seconds: float = Field(20.0, gt=0)
     notion_rate_per_second: float = Field(3.0, gt=0)
+    notion_duplicates: Literal["update", "create"] = "update"  # the same person seen again
     notion_burst: int = Field(3, ge=1)
 
     # Redis

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from typing import Any
 
@@ -66,10 +67,32 @@ async def test_a_notion_outage_longer_than_the_reply_ends_with_the_card_saved_on
 async def test_rate_limited_creates_wait_for_retry_after_and_lose_nothing(
     driver: WebhookDriver, emulators: Emulators, user_id: str
 ) -> None:
-    name = load_truth_file("tw_two_mobiles_ming")["cards"][0]["name"]
+    name = load_truth_file("tw_tea_shop_kai")["cards"][0]["name"]
     emulators.notion.fail_next("create", 429, "rate_limited", times=4)
 
-    await driver.send_image(user_id, photo("tw_two_mobiles_ming"))
+    await driver.send_image(user_id, photo("tw_tea_shop_kai"))
 
     await driver.wait_for_deliveries(user_id, 1, timeout=ANSWER_TIMEOUT)
     assert len(await wait_for_page(emulators, name, 45.0)) == 1
+
+
+async def test_the_same_person_photographed_twice_updates_one_page(
+    driver: WebhookDriver, emulators: Emulators, user_id: str
+) -> None:
+    first, second = "tw_two_mobiles_ming", "photo_shaky"  # two photos of one card
+    card = load_truth_file(first)["cards"][0]
+    promoted = {**card, "title": "資深" + card["title"]}  # reprinted after a promotion
+    second_sha = hashlib.sha256(photo(second)).hexdigest()
+    emulators.gemini.truth[second_sha] = [promoted]
+
+    await driver.send_image(user_id, photo(first))
+    await driver.wait_for_deliveries(user_id, 1, timeout=ANSWER_TIMEOUT)
+    await wait_for_page(emulators, card["name"], ANSWER_TIMEOUT)
+    await driver.send_image(user_id, photo(second))
+    answers = await driver.wait_for_deliveries(user_id, 2, timeout=ANSWER_TIMEOUT)
+
+    assert "已更新" in render_delivery_text(answers[1])
+    (page,) = pages_named(emulators, card["name"])
+    values = emulators.notion.page_values(page)
+    assert values["職稱"] == promoted["title"]
+    assert f"舊職稱: {card['title']}" in values["聯繫注意事項"]

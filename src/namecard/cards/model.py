@@ -102,6 +102,7 @@ class SavedContact:
     contact_id: str
     url: str | None = None
     created: bool = True
+    updated: bool = False  # an existing contact (the same person) was updated instead
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,7 +203,8 @@ def _row(label: str, value: str, uncertain: bool) -> dict[str, Any]:
 
 def _status(entry: SavedContact | None, store_name: str, pending: bool) -> dict[str, Any]:
     if entry is not None:
-        text, color = "✓ " + texts.saved_note(store_name, created=entry.created), COLOR_OK
+        note = texts.saved_note(store_name, created=entry.created, updated=entry.updated)
+        text, color = "✓ " + note, COLOR_OK
     elif pending:
         text, color = texts.SAVING, COLOR_MUTED
     else:

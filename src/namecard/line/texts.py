@@ -33,6 +33,8 @@ SAVED_NOTION = "已存入 Notion"
 SAVED_LOCAL = "已存入本機通訊錄"
 SAVED_OTHER = "已存成聯絡人"
 ALREADY_NOTION = "Notion 裡已有這位聯絡人，沒有重複建立"
+UPDATED_NOTION = "已更新 Notion 裡的既有聯絡人（舊資料留在備註）"
+UPDATED_LOCAL = "已更新本機通訊錄裡的既有聯絡人"
 ALREADY_LOCAL = "本機通訊錄裡已有這位聯絡人，沒有重複建立"
 SAVING = "正在儲存聯絡人…"
 SAVE_FAILED = "儲存失敗，請稍後再傳一次照片"
@@ -80,8 +82,10 @@ def extension_suffix(extension: str) -> str:
     return f" 分機 {extension}"
 
 
-def saved_note(store_name: str, *, created: bool = True) -> str:
+def saved_note(store_name: str, *, created: bool = True, updated: bool = False) -> str:
     """Where the contact went: Notion, the local contact book, or already there."""
+    if updated:
+        return UPDATED_NOTION if store_name == STORE_NOTION else UPDATED_LOCAL
     if store_name == STORE_NOTION:
         return SAVED_NOTION if created else ALREADY_NOTION
     if store_name == STORE_LOCAL:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from typing import Any, TypeVar
 
 import httpx
@@ -18,6 +19,7 @@ from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.errors import ConfigError, NamecardError, StoreError, TransientError
 from namecard.store.card_pages import CardPages, MemoryCardPages
 from namecard.store.notion_mapping import build_properties, missing_properties
+from namecard.store.notion_merge import duplicate_filter, merge, plain_values
 from namecard.store.notion_schema import PROPERTY_CARD_ID
 from namecard.store.rate_limit import RateLimiter, TokenBucket
 
@@ -83,11 +85,13 @@ class NotionStore:
         burst: int = DEFAULT_BURST,
         pages: CardPages | None = None,
         limiter: RateLimiter | None = None,
+        merge_duplicates: bool = True,
     ) -> None:
         self._database_id = database_id
         self._pages: CardPages = pages or MemoryCardPages()
         self._card_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._uncertain: set[str] = set()  # cards whose create may have happened unanswered
+        self._merge_duplicates = merge_duplicates
         self._limiter: RateLimiter = limiter or TokenBucket(rate_per_second, burst)
         self._client = AsyncClient(
             auth=api_key.get_secret_value(),
@@ -148,6 +152,11 @@ class NotionStore:
             logger.info("card %s of user %s already in Notion page %s", ref.card_id, user_hash,
                         known.contact_id)  # fmt: skip
             return SavedContact(known.contact_id, known.url, created=False)
+        same_person = await self._find_same_person(card) if self._merge_duplicates else None
+        if same_person is not None:
+            saved = await self._update_same_person(same_person, card)
+            await self._pages.remember(ref.card_id, saved)
+            return saved
         try:
             page = await self._create_page(card, ref)
         except TransientError as exc:
@@ -166,6 +175,31 @@ class NotionStore:
         await self._pages.remember(ref.card_id, saved)
         self._uncertain.discard(ref.card_id)
         return saved
+
+    async def _find_same_person(self, card: Card) -> dict[str, Any] | None:
+        """A page with the card's e-mail or one of its phones: the same person seen before."""
+        query_filter = duplicate_filter(card, self._schema)
+        if query_filter is None:
+            return None
+        body = await self._call(
+            self._client.data_sources.query(
+                data_source_id=str(self._data_source_id), filter=query_filter, page_size=1
+            ),
+            "look for the same person",
+        )
+        results = body.get("results") if isinstance(body, dict) else None
+        return results[0] if results and isinstance(results[0], dict) else None
+
+    async def _update_same_person(self, page: dict[str, Any], card: Card) -> SavedContact:
+        properties, _ = build_properties(card, self._schema)
+        update = merge(plain_values(page), properties, stamp=date.today().isoformat())
+        found = _parse(_Page, page, "page")
+        if update:
+            await self._call(
+                self._client.pages.update(page_id=found.id, properties=update), "update the page"
+            )
+        logger.info("card matched page %s: %d properties updated", found.id, len(update))
+        return SavedContact(found.id, found.url, created=False, updated=bool(update))
 
     async def _created_before(self, ref: CardRef) -> SavedContact | None:
         """After a create whose outcome is unknown (timeout, 5xx), find the page by its Card ID
