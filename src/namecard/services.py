@@ -64,7 +64,9 @@ class Services:
         return self.secret.get_secret_value()
 
     def problems(self) -> list[str]:
-        return [self.store_problem] if self.store_problem else []
+        """Configuration problems an operator must fix (restarting will not)."""
+        found = (self.store_problem, getattr(self.store, "problem", None))
+        return sorted({problem for problem in found if problem})
 
     async def stats(self) -> dict[str, Any]:
         payload = payloads.stats_payload(
@@ -73,6 +75,7 @@ class Services:
             queue_capacity=self.queue.capacity,
             extras={
                 "cache_stats": self.cache.stats() if self.cache is not None else {},
+                "notion_writer": _writer_stats(self.store),
                 "modes": self.settings.describe_modes(),
                 "process": payloads.process_stats(self.process),
                 "problems": self.problems(),
@@ -81,6 +84,11 @@ class Services:
         quota = await self.key_pool.snapshot() if self.key_pool is not None else {}
         payload["ai_processor_stats"]["api_quota_status"] = quota
         return payload
+
+
+def _writer_stats(store: ContactStore) -> dict[str, Any]:
+    describe = getattr(store, "stats", None)  # only the Notion store has a writer to describe
+    return describe() if callable(describe) else {}
 
 
 def dev_channel_secret(data_dir: Path) -> SecretStr:
@@ -192,7 +200,9 @@ def _store(settings: Settings, redis: Redis | None) -> ContactStore:
         )
     from namecard.store.local import LocalContactStore
 
-    return LocalContactStore(settings.data_dir)
+    return LocalContactStore(
+        settings.data_dir, merge_duplicates=settings.notion_duplicates == "update"
+    )
 
 
 def _redis(settings: Settings, stack: AsyncExitStack) -> Redis | None:
@@ -217,5 +227,5 @@ async def _start_store(services: Services) -> None:
     try:
         await services.store.start()
     except ConfigError as exc:
-        services.store_problem = f"contact store ({services.store.name}): {exc}"
+        services.store_problem = str(exc)
         logger.error("contact store not ready: %s", exc)

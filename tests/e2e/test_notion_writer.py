@@ -7,11 +7,12 @@ import hashlib
 import time
 from typing import Any
 
+import httpx
 import pytest
 
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 from tests.e2e.conftest import load_truth_file, photo
-from tests.harness import Emulators
+from tests.harness import Emulators, RunningBot
 
 pytestmark = pytest.mark.e2e
 
@@ -49,19 +50,23 @@ async def test_a_create_whose_answer_was_lost_is_not_created_twice(
     assert emulators.notion.page_values(pages[0])["Card ID"]
 
 
-async def test_a_notion_outage_longer_than_the_reply_ends_with_the_card_saved_once(
+OUTAGE_STEMS = ("rotated_photo", "jp_bucho", "en_consultant_left")
+
+
+async def test_sixty_seconds_of_notion_503_end_with_every_card_saved_once(
     driver: WebhookDriver, emulators: Emulators, user_id: str
 ) -> None:
-    name = load_truth_file("rotated_photo")["cards"][0]["name"]
-    emulators.notion.fail_for("create", 8.0, 503, "service_unavailable")
+    emulators.notion.fail_for("create", 60.0, 503, "service_unavailable")
 
-    await driver.send_image(user_id, photo("rotated_photo"))
+    for stem in OUTAGE_STEMS:
+        await driver.send_image(user_id, photo(stem))
+    answers = await driver.wait_for_deliveries(user_id, len(OUTAGE_STEMS), timeout=ANSWER_TIMEOUT)
 
-    deliveries = await driver.wait_for_deliveries(user_id, 1, timeout=ANSWER_TIMEOUT)
-    assert "正在儲存" in render_delivery_text(deliveries[0])  # the reply did not wait for Notion
-    pages = await wait_for_page(emulators, name, 45.0)
-    assert len(pages) == 1
-    assert len(await driver.deliveries(user_id)) == 1  # no failure notice: it was saved
+    assert all("正在儲存" in render_delivery_text(a) for a in answers)  # replies did not wait
+    for stem in OUTAGE_STEMS:
+        name = load_truth_file(stem)["cards"][0]["name"]
+        assert len(await wait_for_page(emulators, name, 120.0)) == 1, name
+    assert len(await driver.deliveries(user_id)) == len(OUTAGE_STEMS)  # no failure notices
 
 
 async def test_rate_limited_creates_wait_for_retry_after_and_lose_nothing(
@@ -96,3 +101,27 @@ async def test_the_same_person_photographed_twice_updates_one_page(
     values = emulators.notion.page_values(page)
     assert values["職稱"] == promoted["title"]
     assert f"舊職稱: {card['title']}" in values["聯繫注意事項"]
+
+
+STORM_STEMS = ("en_founder_centred", "en_engineer_columns", "en_taipei_dark", "tw_columns_b1",
+               "tw_dark_centred", "tw_clinic_columns")  # fmt: skip
+
+
+async def test_a_storm_of_429s_loses_nothing_and_doubles_nothing(
+    bot: RunningBot, driver: WebhookDriver, emulators: Emulators, user_id: str
+) -> None:
+    emulators.notion.fail_every(3, 429, "rate_limited")
+    try:
+        for stem in STORM_STEMS:
+            await driver.send_image(user_id, photo(stem))
+        await driver.wait_for_deliveries(user_id, len(STORM_STEMS), timeout=ANSWER_TIMEOUT)
+        names = [load_truth_file(stem)["cards"][0]["name"] for stem in STORM_STEMS]
+        counts = [len(await wait_for_page(emulators, name, 60.0)) for name in names]
+    finally:
+        emulators.notion.fail_every(0, 0, "")
+    async with httpx.AsyncClient(base_url=bot.url) as client:
+        writer = (await client.get("/stats")).json()["notion_writer"]
+
+    assert counts == [1] * len(STORM_STEMS)
+    assert writer["retries_by_cause"].get("rate_limited", 0) > 0
+    assert writer["in_flight"] == 0

@@ -17,6 +17,7 @@ import hashlib
 import json
 import mimetypes
 import os
+import re
 import threading
 import time
 import uuid
@@ -117,12 +118,26 @@ def distinct_photos(count: int, emulators: Emulators) -> list[tuple[Path, bytes]
     for n in range(count):
         path = photos[n % len(photos)]
         original = path.read_bytes()
-        data = original + f"copy-{n}".encode() if n >= len(photos) else original
-        emulators.gemini.truth[hashlib.sha256(data).hexdigest()] = emulators.gemini.truth[
-            hashlib.sha256(original).hexdigest()
-        ]
+        cards = emulators.gemini.truth[hashlib.sha256(original).hexdigest()]
+        data = original
+        if n >= len(photos):  # another person's card: other bytes, other e-mail and mobile
+            data = original + f"copy-{n}".encode()
+            cards = [_other_person(card, n) for card in cards]
+        emulators.gemini.truth[hashlib.sha256(data).hexdigest()] = cards
         made.append((path, data))
     return made
+
+
+def _other_person(card: dict[str, Any], n: int) -> dict[str, Any]:
+    def renumbered(phone: dict[str, Any]) -> dict[str, Any]:
+        return {**phone, "number": re.sub(r"\d{3}$", f"{n:03d}", phone["number"])}
+
+    return {
+        **card,
+        "name": f"{card['name']} {n}",
+        "emails": [f"copy{n}.{email}" for email in card["emails"]],
+        "phones": [renumbered(phone) for phone in card["phones"]],
+    }
 
 
 async def send_all(driver: WebhookDriver, runs: list[UserRun], *, interval: float = 0.0) -> None:
@@ -169,6 +184,30 @@ async def wait_until_idle(url: str) -> None:
             await asyncio.sleep(0.1)
 
 
+FIRST_BURST_SECONDS = 1.0
+
+
+def notion_writer_figures(emulators: Emulators) -> dict[str, Any]:
+    """What the Notion side saw: 429s after the first burst, and the sustained create rate."""
+    calls = [c for c in emulators.notion.calls if c.endpoint in ("create", "query", "update")]
+    if not calls:
+        return {}
+    burst_end = calls[0].at + FIRST_BURST_SECONDS
+    creates = sorted(c.at for c in calls if c.endpoint == "create" and c.status == 200)
+    return {
+        "notion_429s": sum(c.status == 429 for c in calls),
+        "notion_429s_after_first_burst": sum(c.status == 429 and c.at > burst_end for c in calls),
+        # Requests (look-ups and creates) per second while saves were waiting: the budget used.
+        "notion_requests_per_second": _rate(sorted(c.at for c in calls if c.status == 200)),
+        "notion_pages_per_second": _rate(creates),
+    }
+
+
+def _rate(times: list[float]) -> float | None:
+    span = times[-1] - times[0] if len(times) > 1 else 0.0
+    return round((len(times) - 1) / span, 2) if span else None
+
+
 def summary(values: list[float]) -> dict[str, float]:
     return {f"p{int(q * 100)}": round(percentile(values, q), 3) for q in (0.5, 0.95, 0.99)}
 
@@ -191,6 +230,7 @@ def report(runs: list[UserRun], emulators: Emulators, peak_rss: int, wall: float
         "gemini_calls": emulators.gemini.generate_count,
         "gemini_429s": sum(call.status == 429 for call in emulators.gemini.calls),
         "notion_pages": len(emulators.notion.pages(emulators.data_source_id)),
+        **notion_writer_figures(emulators),
         "server_peak_rss_mb": round(peak_rss / 1024 / 1024, 1),
         "wall_seconds": round(wall, 2),
     }  # fmt: skip

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from namecard.cards.model import Card, CardRef, Phone, PhoneKind
+from namecard.cards.model import Card, CardRef, Phone, PhoneKind, SavedContact
 from namecard.cli import main
 from namecard.store.local import DB_FILENAME, LocalContactStore
 
@@ -171,3 +174,192 @@ async def test_export_command_writes_a_vcf_file_without_bom(
     assert raw.startswith(b"BEGIN:VCARD\r\n")
     assert raw.endswith(b"END:VCARD\r\n")
     assert "FN:王小明".encode() in raw
+
+
+SAME_DAY = datetime(2025, 3, 4, 4, 0, tzinfo=UTC)  # noon in Taipei, the same date everywhere
+MING = Card(
+    name="王小明",
+    company="大同科技股份有限公司",
+    title="經理",
+    phones=(Phone("+886912345678", PhoneKind.MOBILE), Phone("+886223456789", PhoneKind.OFFICE)),
+    emails=("ming@example.com.tw",),
+    notes="喜歡喝茶",
+)
+SECOND_PHOTO = CardRef(image_sha256="ef" * 32)
+
+
+@pytest.fixture
+async def merging(tmp_path: Path) -> AsyncIterator[LocalContactStore]:
+    contact_book = LocalContactStore(tmp_path, clock=lambda: SAME_DAY, merge_duplicates=True)
+    await contact_book.start()
+    yield contact_book
+    await contact_book.aclose()
+
+
+async def test_the_same_email_again_updates_the_contact_and_keeps_the_old_title(
+    merging: LocalContactStore,
+) -> None:
+    first = await merging.save(MING, REF, user_hash="user-1")
+    promoted = replace(MING, title="協理", emails=("Ming@Example.com.tw",), notes="週三方便")
+
+    again = await merging.save(promoted, SECOND_PHOTO, user_hash="user-2")
+
+    [contact] = await merging.list_contacts()
+    assert again == SavedContact(first.contact_id, url=None, created=False, updated=True)
+    assert contact["title"] == "協理"
+    assert contact["decision_influence"] == "高"
+    assert contact["emails"] == ["ming@example.com.tw"]  # a change of case is no change
+    assert contact["notes"] == "喜歡喝茶; 2025-03-04 更新（舊職稱: 經理）; 週三方便"
+
+
+async def test_the_same_card_from_another_photo_changes_nothing(
+    merging: LocalContactStore,
+) -> None:
+    first = await merging.save(MING, REF, user_hash="user-1")
+
+    again = await merging.save(MING, SECOND_PHOTO, user_hash="user-2")
+
+    [contact] = await merging.list_contacts()
+    assert again == SavedContact(first.contact_id, url=None, created=False, updated=False)
+    assert contact["notes"] == "喜歡喝茶"
+
+
+async def test_a_new_note_alone_is_appended_and_nothing_else_changes(
+    merging: LocalContactStore,
+) -> None:
+    await merging.save(MING, REF, user_hash="user-1")
+
+    again = await merging.save(replace(MING, notes="週三方便"), SECOND_PHOTO, user_hash="user-1")
+
+    [contact] = await merging.list_contacts()
+    assert (again.created, again.updated) == (False, True)
+    assert contact["notes"] == "喜歡喝茶; 週三方便"
+    assert (contact["title"], contact["decision_influence"]) == ("經理", "中")
+
+
+async def test_the_same_mobile_with_a_new_email_and_company_is_the_same_person(
+    merging: LocalContactStore,
+) -> None:
+    first = await merging.save(MING, REF, user_hash="user-1")
+    moved = Card(
+        name="王小明",
+        company="新創有限公司",
+        phones=(Phone("+886912345678", PhoneKind.MOBILE),),
+        emails=("ming@startup.tw",),
+        address="台中市西屯區",
+    )
+
+    again = await merging.save(moved, SECOND_PHOTO, user_hash="user-1")
+
+    [contact] = await merging.list_contacts()
+    assert (again.contact_id, again.created, again.updated) == (first.contact_id, False, True)
+    assert contact["company"] == "新創有限公司"
+    assert contact["emails"] == ["ming@startup.tw"]
+    assert contact["address"] == "台中市西屯區"  # filled: it was empty
+    assert contact["title"] == "經理"  # kept: the new card has none
+    assert "舊公司名稱: 大同科技股份有限公司" in contact["notes"]
+    assert "舊Email: ming@example.com.tw" in contact["notes"]
+
+
+async def test_colleagues_sharing_an_office_number_stay_two_contacts(
+    merging: LocalContactStore,
+) -> None:
+    await merging.save(MING, REF, user_hash="user-1")
+    colleague = Card(
+        name="李美華",
+        phones=(Phone("+886223456789", PhoneKind.OFFICE), Phone("+886987654321", PhoneKind.MOBILE)),
+        emails=("mei@example.com.tw",),
+    )
+
+    saved = await merging.save(colleague, SECOND_PHOTO, user_hash="user-1")
+
+    assert (saved.created, saved.updated) == (True, False)
+    assert [c["name"] for c in await merging.list_contacts()] == ["王小明", "李美華"]
+
+
+async def test_an_office_number_never_matches_a_mobile(merging: LocalContactStore) -> None:
+    await merging.save(MING, REF, user_hash="user-1")
+    office_only = Card(name="總機", phones=(Phone("+886912345678", PhoneKind.OFFICE),))
+
+    saved = await merging.save(office_only, SECOND_PHOTO, user_hash="user-1")
+
+    assert saved.created is True
+    assert len(await merging.list_contacts()) == 2
+
+
+async def test_without_merging_the_same_person_gets_a_second_contact(tmp_path: Path) -> None:
+    store = LocalContactStore(tmp_path, merge_duplicates=False)
+    await store.save(MING, REF, user_hash="user-1")
+
+    saved = await store.save(replace(MING, title="協理"), SECOND_PHOTO, user_hash="user-1")
+    contacts = await store.list_contacts()
+    await store.aclose()
+
+    assert (saved.created, saved.updated) == (True, False)
+    assert [c["title"] for c in contacts] == ["經理", "協理"]
+
+
+async def test_the_photo_that_updated_a_contact_is_idempotent_after_reopening(
+    tmp_path: Path,
+) -> None:
+    store = LocalContactStore(tmp_path, merge_duplicates=True)
+    first = await store.save(MING, REF, user_hash="user-1")
+    await store.save(replace(MING, title="協理"), SECOND_PHOTO, user_hash="user-1")
+    await store.aclose()
+
+    reopened = LocalContactStore(tmp_path, merge_duplicates=True)
+    again = await reopened.save(replace(MING, title="協理"), SECOND_PHOTO, user_hash="user-1")
+    contacts = await reopened.list_contacts()
+    await reopened.aclose()
+
+    assert again == SavedContact(first.contact_id, url=None, created=False, updated=False)
+    assert len(contacts) == 1
+    assert contacts[0]["notes"].count("更新") == 1
+
+
+async def test_exports_show_a_merged_contact_once(merging: LocalContactStore) -> None:
+    await merging.save(MING, REF, user_hash="user-1")
+    await merging.save(replace(MING, title="協理"), SECOND_PHOTO, user_hash="user-2")
+    vcf = io.StringIO()
+
+    count, rows = exported(merging)
+    vcards = merging.export_vcf(vcf)
+
+    assert count == 1 and [row["職稱"] for row in rows] == ["協理"]
+    assert "舊職稱: 經理" in rows[0]["備註"]
+    assert vcards == 1 and vcf.getvalue().count("BEGIN:VCARD") == 1
+    assert "TITLE:協理\r\n" in vcf.getvalue()
+
+
+async def test_a_contact_book_from_before_merging_keeps_working(tmp_path: Path) -> None:
+    old = sqlite3.connect(tmp_path / DB_FILENAME)
+    old.executescript(OLD_SCHEMA)
+    old.execute(
+        "INSERT INTO contacts (card_id, user_hash, created_at, name, phones, emails) "
+        "VALUES ('old-0', 'user-1', '2024-01-01T00:00:00+00:00', '王小明', '[]', ?)",
+        ('["ming@example.com.tw"]',),
+    )
+    old.commit()
+    old.close()
+    store = LocalContactStore(tmp_path, merge_duplicates=True)
+
+    saved = await store.save(MING, REF, user_hash="user-1")
+    again = await store.save(MING, REF, user_hash="user-1")
+    contacts = await store.list_contacts()
+    await store.aclose()
+
+    assert (saved.contact_id, saved.updated) == (str(contacts[0]["id"]), True)
+    assert (again.contact_id, again.updated) == (saved.contact_id, False)
+    assert len(contacts) == 1 and contacts[0]["company"] == "大同科技股份有限公司"
+
+
+OLD_SCHEMA = """
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, card_id TEXT NOT NULL UNIQUE, user_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL, name TEXT, company TEXT, department TEXT, title TEXT,
+    phones TEXT NOT NULL DEFAULT '[]', emails TEXT NOT NULL DEFAULT '[]', address TEXT,
+    website TEXT, line_id TEXT, tax_id TEXT, notes TEXT,
+    uncertain_fields TEXT NOT NULL DEFAULT '[]', confidence REAL NOT NULL DEFAULT 0,
+    decision_influence TEXT
+);
+"""

@@ -118,6 +118,25 @@ async def test_a_database_with_other_types_and_a_missing_property_still_saves(
     assert "部門" in warnings[0].getMessage()
 
 
+async def test_a_database_missing_two_properties_still_gets_the_rest(
+    emulator: NotionEmulator, make_store: StoreFactory
+) -> None:
+    database_id, data_source_id = emulator.contact_database()
+    emulator.set_property(data_source_id, "部門", None)
+    emulator.set_property(data_source_id, "地址", None)
+    store = await started(make_store, database_id)
+
+    await store.save(CARD, REF, user_hash="u1")
+
+    values = emulator.page_values(emulator.pages(data_source_id)[0])
+    assert values["Name"] == CARD.name
+    assert values["職稱"] == CARD.title
+    assert values["Email"] == CARD.emails[0]
+    assert "部門" not in values and "地址" not in values
+    assert f"部門: {CARD.department}" in values["聯繫注意事項"]
+    assert f"地址: {CARD.address}" in values["聯繫注意事項"]
+
+
 async def test_a_property_deleted_while_running_is_handled(
     emulator: NotionEmulator, make_store: StoreFactory
 ) -> None:

@@ -97,6 +97,8 @@ class NotionEmulator:
         self._calls: list[RecordedCall] = []
         self._faults: dict[str, list[_Fault]] = {}
         self._outages: dict[str, tuple[float, int, str]] = {}
+        self._storm: tuple[int, int, str, int] = (0, 0, "", 0)
+        self._storm_count = 0
         self._lost_creates = 0
         self._buckets: dict[str, tuple[float, float]] = {}
 
@@ -191,6 +193,13 @@ class NotionEmulator:
         with self._lock:
             self._outages[endpoint] = (time.monotonic() + seconds, status, code)
 
+    def fail_every(self, nth: int, status: int, code: str, *, retry_after: int = 1) -> None:
+        """Every `nth` request (any endpoint) answers `status`/`code` with Retry-After, like a
+        storm of rate limits; nth 0 ends the storm."""
+        with self._lock:
+            self._storm = (nth, status, code, retry_after)
+            self._storm_count = 0
+
     def lose_next_create_response(self, times: int = 1) -> None:
         """The next `times` creates DO create the page but answer 504 gateway_timeout."""
         with self._lock:
@@ -283,6 +292,14 @@ class NotionEmulator:
         self._buckets[token] = (tokens - 1.0, now)
 
     def _take_fault(self, endpoint: str) -> None:
+        nth, storm_status, storm_code, retry_after = self._storm
+        if nth:
+            self._storm_count += 1
+            if self._storm_count % nth == 0:
+                raise NotionApiError(
+                    storm_status, storm_code, "Injected storm.",
+                    headers={"Retry-After": str(retry_after)},
+                )  # fmt: skip
         until, status, code = self._outages.get(endpoint, (0.0, 0, ""))
         if time.monotonic() < until:
             raise NotionApiError(status, code, f"Injected outage {status} {code}.")

@@ -18,16 +18,18 @@ from namecard.cards.influence import decision_influence
 from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.cards.vcard import to_vcard
 from namecard.errors import StoreError, TransientError
+from namecard.store import local_merge
+from namecard.store.local_merge import JSON_LISTS, LIST_SEPARATOR, decoded, phone_text
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 DB_FILENAME = "contacts.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: card_aliases (cards that updated an existing contact)
 BUSY_TIMEOUT_SECONDS = 10.0
-LIST_SEPARATOR = "; "
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS contacts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     card_id TEXT NOT NULL UNIQUE,
@@ -49,6 +51,8 @@ CREATE TABLE IF NOT EXISTS contacts (
     decision_influence TEXT
 );
 """
+    + local_merge.ALIAS_SCHEMA
+)
 _INSERT = """
 INSERT INTO contacts (card_id, user_hash, created_at, name, company, department, title, phones,
     emails, address, website, line_id, tax_id, notes, uncertain_fields, confidence,
@@ -56,9 +60,7 @@ INSERT INTO contacts (card_id, user_hash, created_at, name, company, department,
 VALUES (:card_id, :user_hash, :created_at, :name, :company, :department, :title, :phones,
     :emails, :address, :website, :line_id, :tax_id, :notes, :uncertain_fields, :confidence,
     :decision_influence)
-ON CONFLICT(card_id) DO NOTHING
 """
-_JSON_COLUMNS = ("phones", "emails", "uncertain_fields")
 # (column, header) in export order; the headers are what a user sees in Excel.
 CSV_COLUMNS = (
     ("created_at", "建立時間 (UTC)"),
@@ -87,13 +89,22 @@ def _utcnow() -> datetime:
 class LocalContactStore:
     """Contacts in `<data_dir>/contacts.sqlite3`; saving the same card twice keeps one row.
 
+    With `merge_duplicates`, a card of someone already in the book (same first e-mail or mobile
+    number) updates their row instead of adding another, as the Notion store does.
     One connection, used from worker threads (`asyncio.to_thread`) one at a time under a lock."""
 
     name = "local"
 
-    def __init__(self, data_dir: Path, *, clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        merge_duplicates: bool = False,
+    ) -> None:
         self.path = Path(data_dir) / DB_FILENAME
         self._clock = clock
+        self._merge_duplicates = merge_duplicates
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
 
@@ -103,8 +114,11 @@ class LocalContactStore:
 
     async def save(self, card: Card, ref: CardRef, *, user_hash: str) -> SavedContact:
         record = self._record(card, ref, user_hash)
-        row_id, created = await self._run(lambda conn: _insert(conn, record))
-        return SavedContact(contact_id=str(row_id), url=None, created=created)
+        stamp = self._clock().astimezone().date().isoformat()
+        saved = await self._run(lambda conn: self._save_row(conn, card, record, stamp))
+        if saved.updated:
+            logger.info("card %s updated contact %s (same person)", ref.card_id, saved.contact_id)
+        return saved
 
     async def list_contacts(self) -> list[dict[str, Any]]:
         """Every contact, oldest first; phones, emails and uncertain fields as lists."""
@@ -133,6 +147,24 @@ class LocalContactStore:
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self._close)
+
+    def _save_row(
+        self, conn: sqlite3.Connection, card: Card, record: Mapping[str, Any], stamp: str
+    ) -> SavedContact:
+        """In one write transaction: the card's earlier row, else the same person's row updated,
+        else a new row."""
+        conn.execute("BEGIN IMMEDIATE")  # other processes wait: no two rows for one person
+        with conn:
+            known = local_merge.known_contact(conn, record["card_id"])
+            if known is not None:
+                return SavedContact(contact_id=str(known), url=None, created=False)
+            existing = local_merge.same_person(conn, card) if self._merge_duplicates else None
+            if existing is None:
+                return SavedContact(contact_id=str(_insert(conn, record)), url=None)
+            update = local_merge.merge(existing, record, stamp=stamp)
+            local_merge.apply(conn, existing["id"], update)
+            local_merge.remember_alias(conn, record["card_id"], existing["id"])
+        return SavedContact(str(existing["id"]), url=None, created=False, updated=bool(update))
 
     def _record(self, card: Card, ref: CardRef, user_hash: str) -> dict[str, Any]:
         fields = asdict(card)
@@ -186,38 +218,22 @@ class LocalContactStore:
                 self._conn = None
 
 
-def _insert(conn: sqlite3.Connection, record: Mapping[str, Any]) -> tuple[int, bool]:
-    with conn:
-        cursor = conn.execute(_INSERT, record)
-        if cursor.rowcount == 1 and cursor.lastrowid is not None:
-            return cursor.lastrowid, True
-        row = conn.execute("SELECT id FROM contacts WHERE card_id = ?", (record["card_id"],))
-        return int(row.fetchone()[0]), False
+def _insert(conn: sqlite3.Connection, record: Mapping[str, Any]) -> int:
+    cursor = conn.execute(_INSERT, record)
+    if cursor.lastrowid is None:
+        raise StoreError(f"contact book: no row id for card {record['card_id']}")
+    return cursor.lastrowid
 
 
 def _select_all(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    rows = conn.execute("SELECT * FROM contacts ORDER BY id").fetchall()
-    contacts = []
-    for row in rows:
-        contact = dict(row)
-        for column in _JSON_COLUMNS:
-            contact[column] = json.loads(contact[column])
-        contacts.append(contact)
-    return contacts
+    return [decoded(row) for row in conn.execute("SELECT * FROM contacts ORDER BY id")]
 
 
 def _csv_cell(column: str, value: Any) -> str:
     if column == "phones":
-        return LIST_SEPARATOR.join(_phone_text(phone) for phone in value)
-    if column in _JSON_COLUMNS:
+        return LIST_SEPARATOR.join(phone_text(phone) for phone in value)
+    if column in JSON_LISTS:
         return LIST_SEPARATOR.join(value)
     if column == "confidence":
         return f"{value:.2f}"
     return "" if value is None else str(value)
-
-
-def _phone_text(phone: Mapping[str, Any]) -> str:
-    number = phone["number"]
-    if phone.get("extension"):
-        number = f"{number} #{phone['extension']}"
-    return f"{number} ({phone['type']})"

@@ -22,6 +22,7 @@ from namecard.store.notion_mapping import build_properties, missing_properties
 from namecard.store.notion_merge import duplicate_filter, merge, plain_values
 from namecard.store.notion_schema import PROPERTY_CARD_ID
 from namecard.store.rate_limit import RateLimiter, TokenBucket
+from namecard.store.writer_stats import WriterStats
 
 logger = logging.getLogger(__name__)
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -92,6 +93,8 @@ class NotionStore:
         self._card_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._uncertain: set[str] = set()  # cards whose create may have happened unanswered
         self._merge_duplicates = merge_duplicates
+        self.writer = WriterStats()
+        self.problem: str | None = None  # a configuration problem Notion reported
         self._limiter: RateLimiter = limiter or TokenBucket(rate_per_second, burst)
         self._client = AsyncClient(
             auth=api_key.get_secret_value(),
@@ -127,7 +130,20 @@ class NotionStore:
         if self._data_source_id is None:
             raise RuntimeError("NotionStore.start() must be awaited before save()")
         async with self._card_lock(ref.card_id):
-            return await self._save_once(card, ref, user_hash)
+            with self.writer.saving():
+                try:
+                    saved = await self._save_once(card, ref, user_hash)
+                except (ConfigError, StoreError):
+                    self.writer.counts["failures"] += 1
+                    raise
+        outcome = (
+            "written" if saved.created else "updated" if saved.updated else "duplicates_avoided"
+        )
+        self.writer.counts[outcome] += 1
+        return saved
+
+    def stats(self) -> dict[str, Any]:
+        return self.writer.describe(self._limiter.stats())
 
     @asynccontextmanager
     async def _card_lock(self, card_id: str) -> AsyncIterator[None]:
@@ -250,10 +266,12 @@ class NotionStore:
         return _parse(_Page, body, "page")
 
     async def _call(self, pending: SyncAsync[Any], action: str) -> Any:
-        await self._limiter.acquire()  # the request is only sent when `pending` is awaited
+        with self.writer.waiting_for_budget():
+            await self._limiter.acquire()  # the request is only sent when `pending` is awaited
         try:
             return await pending
         except (HTTPResponseError, RequestTimeoutError, httpx.HTTPError) as exc:
+            self.writer.error(exc.status if isinstance(exc, HTTPResponseError) else None)
             raise self._translate(exc, action) from exc
 
     def _translate(self, exc: Exception, action: str) -> NamecardError:
@@ -265,6 +283,7 @@ class NotionStore:
         if hint is not None:
             sentence = hint.format(db=self._database_id)
             logger.error("%s", sentence)
+            self.problem = sentence  # surfaced in /health and /stats until a save succeeds
             return ConfigError(sentence)
         if exc.status >= 500 or exc.status in _TRANSIENT_CLIENT_ERRORS:
             retry_after = _seconds(exc.headers.get("retry-after"))
