@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -88,6 +89,15 @@ def bot_environment(emulators: Emulators, *, port: int, data_dir: Path, redis_ur
         env["REDIS_KEY_PREFIX"] = f"e2e-{uuid.uuid4().hex[:12]}:"
     env.update(extra or {})
     return env
+
+
+def pages_named(emulators: Emulators, name: str) -> list[dict[str, Any]]:
+    """The Notion pages whose title is `name`."""
+    notion = emulators.notion
+    return [
+        page for page in notion.pages(emulators.data_source_id)
+        if notion.page_values(page).get("Name") == name
+    ]  # fmt: skip
 
 
 @dataclass

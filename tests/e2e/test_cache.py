@@ -17,6 +17,7 @@ from tests.harness import (
     RunningBot,
     bot_environment,
     new_port,
+    pages_named,
     running_bot,
     running_emulators,
 )
@@ -62,12 +63,9 @@ async def test_twenty_identical_photos_at_once_cost_one_gemini_call(
 
     assert all(name in text for text in texts)
     assert slow_emulators.gemini.generate_count == before + 1
-    notion = slow_emulators.notion
-    pages = [
-        page for page in notion.pages(slow_emulators.data_source_id)
-        if notion.page_values(page).get("Name") == name
-    ]  # fmt: skip
-    assert len(pages) == 1  # the same card from 20 people is one contact
+    assert (
+        len(pages_named(slow_emulators, name)) == 1
+    )  # the same card from 20 people is one contact
 
 
 async def test_cached_results_survive_a_restart_in_redis_and_on_disk(

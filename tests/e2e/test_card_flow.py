@@ -15,19 +15,11 @@ from namecard.cards.model import PhoneKind
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 from namecard.sim.gemini import GeminiFault
 from tests.e2e.conftest import load_truth_file, normalised_truth, photo
-from tests.harness import Emulators, RunningBot
+from tests.harness import Emulators, RunningBot, pages_named
 
 pytestmark = pytest.mark.e2e
 
 ANSWER_TIMEOUT = 30.0
-
-
-def pages_named(emulators: Emulators, name: str) -> list[dict[str, Any]]:
-    notion = emulators.notion
-    return [
-        page for page in notion.pages(emulators.data_source_id)
-        if notion.page_values(page).get("Name") == name
-    ]  # fmt: skip
 
 
 async def wait_for_pages(emulators: Emulators, name: str, count: int) -> list[dict[str, Any]]:

@@ -12,19 +12,11 @@ import pytest
 
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 from tests.e2e.conftest import load_truth_file, photo
-from tests.harness import Emulators, RunningBot
+from tests.harness import Emulators, RunningBot, pages_named
 
 pytestmark = pytest.mark.e2e
 
 ANSWER_TIMEOUT = 30.0
-
-
-def pages_named(emulators: Emulators, name: str) -> list[dict[str, Any]]:
-    notion = emulators.notion
-    return [
-        page for page in notion.pages(emulators.data_source_id)
-        if notion.page_values(page).get("Name") == name
-    ]  # fmt: skip
 
 
 async def wait_for_page(emulators: Emulators, name: str, timeout: float) -> list[dict[str, Any]]:

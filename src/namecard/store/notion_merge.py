@@ -7,14 +7,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from namecard.cards.model import Card, PhoneKind
-from namecard.store.notion_mapping import PROPERTY_EMAIL, PROPERTY_NOTES, PROPERTY_PHONE, rich_text
+from namecard.store.notion_mapping import (
+    PROPERTY_EMAIL,
+    PROPERTY_INFLUENCE,
+    PROPERTY_NOTES,
+    PROPERTY_PHONE,
+    PROPERTY_SOURCE,
+    rich_text,
+)
+from namecard.store.notion_schema import PROPERTY_CARD_ID
 
 Properties = dict[str, Any]
 TEXT_TYPES = frozenset({"title", "rich_text"})
 PHONE_FILTER_TYPES = frozenset({"phone_number", "rich_text"})
 NOTE_SEPARATOR = "; "
 # Properties the bot owns and rewrites freely; their old values are not worth a note.
-QUIET = frozenset({"Card ID", "取得聯繫來源", "決策影響力", PROPERTY_NOTES})
+QUIET = frozenset({PROPERTY_CARD_ID, PROPERTY_SOURCE, PROPERTY_INFLUENCE, PROPERTY_NOTES})
 
 
 def duplicate_filter(card: Card, schema: Mapping[str, str]) -> Properties | None:
