@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format check bench bench-accuracy fixtures clean
+.PHONY: install run test lint format check bench bench-chaos bench-accuracy fixtures clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ check: lint test
 
 bench: install
 	$(PY) -m tests.performance.bench_load $(BENCH_ARGS)
+
+# Two instances on one Redis job queue; one is SIGKILLed mid-load: lost, duplicated, recovered.
+bench-chaos: install
+	$(PY) -m tests.performance.bench_chaos $(BENCH_ARGS)
 
 # Offline reader accuracy over the fixture corpus: per-field precision/recall, seconds per card.
 bench-accuracy: install

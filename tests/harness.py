@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -109,29 +111,51 @@ class RunningBot:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def kill_hard(self) -> None:
+        """SIGKILL the server and every worker process it started (its own process group)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
 
 @contextmanager
 def running_bot(
     env: dict[str, str], log_path: Path, *, timeout: float = 30.0
 ) -> Iterator[RunningBot]:
     """`namecard serve` in a subprocess; waits for /health and stops it with SIGTERM."""
+    bot = start_bot(env, log_path, timeout=timeout)
+    try:
+        yield bot
+    finally:
+        stop_bot(bot)
+
+
+def start_bot(env: dict[str, str], log_path: Path, *, timeout: float = 30.0) -> RunningBot:
+    """`namecard serve` in its own process group (so `kill_hard` reaches its workers too)."""
     port = int(env["PORT"])
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "namecard", "serve", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        bot = RunningBot(f"http://127.0.0.1:{port}", process, log_path)
-        try:
-            _wait_healthy(bot, timeout)
-            yield bot
-        finally:
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+    bot = RunningBot(f"http://127.0.0.1:{port}", process, log_path)
+    try:
+        _wait_healthy(bot, timeout)
+    except BaseException:
+        bot.kill_hard()
+        raise
+    return bot
+
+
+def stop_bot(bot: RunningBot) -> None:
+    if bot.process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(bot.process.pid, signal.SIGTERM)
+    try:
+        bot.process.wait(30)
+    except subprocess.TimeoutExpired:
+        bot.kill_hard()
 
 
 def _wait_healthy(bot: RunningBot, timeout: float) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from namecard.cli_jobs import add_jobs_parser
 from namecard.settings import Settings, describe_errors, load_settings
 
 
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "notion-init", help="add the properties the bot writes to the Notion database"
     )
+    add_jobs_parser(commands)
     return parser
 
 
@@ -69,6 +71,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from namecard.cli_notion_init import notion_init
 
         return asyncio.run(notion_init(settings))
+    if args.command == "jobs":
+        from namecard.cli_jobs import jobs
+
+        return jobs(settings, args)
     return doctor(settings)
 
 

@@ -57,7 +57,7 @@ async def _scan_one(extractor: Extractor, path: Path) -> dict[str, Any]:
     except OSError as exc:
         result["error"] = f"cannot read {path}: {exc.strerror}"
     except NamecardError as exc:
-        result["error"] = exc.user_message
+        result["error"] = exc.user_message.render()
     else:
         result["cards"] = [card.to_dict() for card in extraction.cards]
     result["seconds"] = round(time.perf_counter() - started, 3)

@@ -14,21 +14,27 @@ import psutil
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
 
 from namecard.ai.base import Extractor
 from namecard.ai.key_pool import KeyPoolProtocol
 from namecard.cache.tiered import TieredCache
+from namecard.conversation.gate import ConversationGate
 from namecard.errors import ConfigError
 from namecard.line.client import LineClient
+from namecard.line.messages import MessageBuilder
 from namecard.metrics import payloads
 from namecard.metrics.prometheus import build_registry
 from namecard.metrics.stats import Metrics
 from namecard.pipeline.dedupe import DEDUPE_KEY_PREFIX, EventDedupe, MemoryDedupe, RedisDedupe
 from namecard.pipeline.handler import JobHandler, PipelineConfig
-from namecard.pipeline.queue import MemoryJobQueue
+from namecard.pipeline.queue import JobQueue
 from namecard.pipeline.workers import WorkerPool
 from namecard.readers import build_readers, build_result_cache
 from namecard.settings import Mode, Settings
+from namecard.shared_state import SharedState, instance_id, open_shared_state
 from namecard.store.base import ContactStore
 
 logger = logging.getLogger(__name__)
@@ -37,6 +43,8 @@ DEV_SECRET_FILE = "dev_channel_secret"  # noqa: S105 - a file name, not a secret
 DEV_ACCESS_TOKEN = "namecard-simulator-token"  # noqa: S105 - only the embedded simulator accepts it
 SIMULATOR_PREFIX = "/sim/line"
 REDIS_SOCKET_TIMEOUT = 2.0
+QUICK_ANSWER_SECONDS = 0.25
+REDIS_RETRIES = 1
 
 
 @dataclass
@@ -45,7 +53,7 @@ class Services:
 
     settings: Settings
     metrics: Metrics
-    queue: MemoryJobQueue
+    queue: JobQueue
     dedupe: EventDedupe
     line: LineClient
     extractor: Extractor
@@ -59,21 +67,34 @@ class Services:
     store_problem: str | None = None
     process: psutil.Process = field(default_factory=psutil.Process)
     prometheus_registry: CollectorRegistry | None = None
+    gate: ConversationGate | None = None
+    shared: SharedState | None = None
 
     def channel_secret(self) -> str:
         return self.secret.get_secret_value()
 
     def problems(self) -> list[str]:
         """Configuration problems an operator must fix (restarting will not)."""
-        found = (self.store_problem, getattr(self.store, "problem", None))
+        found = (self.store_problem, getattr(self.store, "problem", None), self.queue.problem())
         return sorted({problem for problem in found if problem})
+
+    async def queue_depth(self) -> int | None:
+        """Jobs accepted and not finished; None when the shared queue does not answer quickly
+        (health checks must not hang on Redis)."""
+        try:
+            async with asyncio.timeout(QUICK_ANSWER_SECONDS):
+                return await self.queue.depth()
+        except (TimeoutError, OSError, RedisError):
+            return None
 
     async def stats(self) -> dict[str, Any]:
         payload = payloads.stats_payload(
             self.metrics,
-            queue_depth=self.queue.depth,
+            queue_depth=await self.queue_depth(),
             queue_capacity=self.queue.capacity,
             extras={
+                "push_budget": await self.shared.push_snapshot() if self.shared else {},
+                "job_queue": self.shared.queue_stats() if self.shared else {},
                 "cache_stats": self.cache.stats() if self.cache is not None else {},
                 "notion_writer": _writer_stats(self.store),
                 "modes": self.settings.describe_modes(),
@@ -120,12 +141,16 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     store = _store(settings, redis)
     stack.push_async_callback(store.aclose)
     dedupe = _dedupe(settings, redis)
-    queue = MemoryJobQueue(settings.queue_size)
+    shared = await open_shared_state(settings, redis, stack, dedupe=dedupe)
+    queue = shared.queue
     services = Services(settings, metrics, queue, dedupe, line, extractor, store, secret)
     services.cache = cache
     services.key_pool = readers.key_pool
-    services.prometheus_registry = build_registry(metrics, lambda: queue.depth)
+    services.shared = shared
+    services.gate = shared.gate
+    services.prometheus_registry = build_registry(metrics, lambda: getattr(queue, "waiting", 0))
     await _start_store(services)
+    messages = MessageBuilder(settings.reply_language)
     handler = JobHandler(
         line=line,
         extractor=extractor,
@@ -137,10 +162,16 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
             max_image_bytes=settings.max_image_bytes,
             save_deadline_seconds=settings.save_deadline_seconds,
         ),
+        deliverer=shared.deliverer(line, metrics),
+        messages=messages,
+        conversation=shared.conversation_jobs(line, metrics, messages, store.name),
         requeue=queue.put_later,
     )
     services.handler = handler
-    services.workers = WorkerPool(queue, handler, settings.max_concurrent)
+    services.workers = WorkerPool(
+        queue, handler, settings.max_concurrent, metrics=metrics,
+        max_attempts=settings.job_max_attempts,
+    )  # fmt: skip
     services.workers.start()
     stack.push_async_callback(_drain, services)
     logger.info("namecard started: %s", settings.describe_modes())
@@ -152,7 +183,10 @@ async def _drain(services: Services) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + services.settings.drain_seconds
     if services.workers is not None:
-        await services.workers.drain(services.settings.drain_seconds)
+        shared_queue = services.settings.redis_url is not None
+        await services.workers.drain(
+            services.settings.drain_seconds, finish_queued=not shared_queue
+        )
     if services.handler is not None:
         await services.handler.drain(max(0.0, deadline - loop.time()))
 
@@ -209,7 +243,14 @@ def _redis(settings: Settings, stack: AsyncExitStack) -> Redis | None:
     """One connection pool for everything shared through Redis; None without REDIS_URL."""
     if settings.redis_url is None:
         return None
-    redis: Redis = Redis.from_url(settings.redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT)
+    # One quick retry, not redis-py's default of several with backoff: a webhook must not wait
+    # seconds on an unreachable Redis before its photo goes to the local fallback queue.
+    redis: Redis = Redis.from_url(
+        settings.redis_url,
+        socket_timeout=REDIS_SOCKET_TIMEOUT,
+        socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
+        retry=Retry(NoBackoff(), REDIS_RETRIES),
+    )
     stack.push_async_callback(redis.aclose)
     return redis
 
@@ -218,7 +259,7 @@ def _dedupe(settings: Settings, redis: Redis | None) -> EventDedupe:
     if redis is None:
         return MemoryDedupe(settings.dedupe_ttl_seconds)
     prefix = settings.redis_key_prefix + DEDUPE_KEY_PREFIX
-    return RedisDedupe(redis, settings.dedupe_ttl_seconds, prefix=prefix)
+    return RedisDedupe(redis, settings.dedupe_ttl_seconds, prefix=prefix, owner=instance_id())
 
 
 async def _start_store(services: Services) -> None:

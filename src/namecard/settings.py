@@ -92,6 +92,20 @@ class Settings(BaseSettings):
     max_webhook_body_kb: int = Field(1024, ge=1)
     dedupe_ttl_seconds: int = Field(24 * 3600, ge=60)
     drain_seconds: float = Field(25.0, ge=0)
+    job_claim_idle_seconds: float = Field(30.0, gt=0)  # a dead worker's job moves on after this
+    job_max_attempts: int = Field(3, ge=1)  # deliveries before a job goes to the dead letters
+    local_queue_size: int = Field(1000, ge=0)  # photos held in process while Redis is down
+
+    # Conversation (issue 8)
+    reply_language: Literal["zh-TW", "en", "both"] = "zh-TW"
+    batch_idle_minutes: float = Field(10.0, gt=0)
+    batch_end_wait_seconds: float = Field(20.0, ge=0)  # 結束批次 waits this long for photos
+    user_rate_per_min: int = Field(10, ge=1)  # photos of one user started per minute
+    user_flood_limit: int = Field(100, ge=1)  # photos in USER_FLOOD_WINDOW_MINUTES → pause
+    user_flood_window_minutes: float = Field(10.0, gt=0)
+    user_pause_minutes: float = Field(10.0, gt=0)
+    push_monthly_cap: int | None = Field(None, ge=0)  # LINE push messages per month, all users
+    push_user_monthly_cap: int | None = Field(None, ge=0)  # … and per user
 
     # Result cache (the guide's names and defaults)
     cache_memory_mb: int = Field(200, ge=0)

@@ -174,10 +174,10 @@ async def test_emulator_records_only_the_key_suffix(
 
 def assert_user_safe(error: NamecardError) -> None:
     """The user sentence is Chinese prose, never the SDK's or the API's text."""
-    assert CHINESE.search(error.user_message)
-    assert not TECHNICAL.search(error.user_message)
+    assert CHINESE.search(error.user_message.zh)
+    assert not TECHNICAL.search(error.user_message.zh)
     cause = str(error.__cause__ or "")
-    assert not cause or cause not in error.user_message
+    assert not cause or cause not in error.user_message.render("both")
 
 
 @pytest.mark.parametrize(

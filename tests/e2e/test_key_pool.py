@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from namecard.pipeline.handler import FALLBACK_SENTENCE
+from namecard.catalogue import OFFLINE_READER
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 from namecard.sim.gemini import GeminiFault
 from tests.e2e.conftest import load_truth_file, photo
@@ -84,7 +84,7 @@ async def test_one_throttled_key_of_three_never_reaches_a_user(
 
     for stem, (text,) in zip(STEMS, texts, strict=True):
         assert load_truth_file(stem)["cards"][0]["name"] in text
-        assert FALLBACK_SENTENCE not in text  # every photo was read by Gemini
+        assert OFFLINE_READER.zh not in text  # every photo was read by Gemini
     # Told to retry in ~20 s, the throttled key rested: one request, its 429, and no other.
     assert [c.status for c in calls_on(emulators, GEMINI_KEYS[1], started)] == [429]
 
@@ -116,7 +116,7 @@ async def test_with_every_key_throttled_the_offline_reader_answers(
         stats = await stats_of(bot)
 
     assert "Emily Chen" in text
-    assert FALLBACK_SENTENCE in text
+    assert OFFLINE_READER.zh in text
     assert stats["ai_processor_stats"]["offline_fallbacks"] == 1
 
 

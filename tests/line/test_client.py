@@ -228,7 +228,7 @@ async def test_content_over_the_cap_is_refused_with_a_friendly_sentence(
     with pytest.raises(ContentRejected) as caught:
         await client.get_content(message_id, max_bytes=1 * MB)
 
-    assert caught.value.user_message == "這張照片超過 1 MB，請傳送較小的照片。"
+    assert caught.value.user_message.zh == "這張照片超過 1 MB，請傳送較小的照片。"
 
 
 async def test_content_exactly_at_the_cap_is_accepted(
@@ -243,7 +243,7 @@ async def test_unknown_content_asks_the_user_to_resend(client: LineClient) -> No
     with pytest.raises(ContentRejected) as caught:
         await client.get_content("404404404", max_bytes=MB)
 
-    assert caught.value.user_message == "LINE 上已找不到這張照片，請重新傳送一次。"
+    assert caught.value.user_message.zh == "LINE 上已找不到這張照片，請重新傳送一次。"
 
 
 async def test_content_not_ready_is_retried_until_ready(

@@ -53,10 +53,12 @@ def test_other_text_and_stickers_get_a_hint() -> None:
     assert sticker is not None and sticker.kind is JobKind.HINT
 
 
-def test_follow_is_welcomed_and_unfollow_needs_nothing() -> None:
+def test_follow_is_welcomed_and_unfollow_forgets_without_a_reply() -> None:
     follow = job_for(parse("follow", replyToken="r" * 32, follow={"isUnblocked": False}))
     assert follow is not None and follow.kind is JobKind.WELCOME
-    assert job_for(parse("unfollow")) is None
+    unfollow = job_for(parse("unfollow"))
+    assert unfollow is not None and unfollow.kind is JobKind.UNFOLLOW
+    assert unfollow.reply_token is None  # nobody is left to answer
 
 
 def test_external_image_is_answered_not_downloaded() -> None:

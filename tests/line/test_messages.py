@@ -15,21 +15,21 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped, unused-ignore
     TextMessage,
 )
 
+from namecard import catalogue
 from namecard.cards.model import Card, Phone, PhoneKind, SavedContact
+from namecard.catalogue import Sentence
 from namecard.line import texts
-from namecard.line.messages import (
-    card_messages,
-    failure_messages,
-    help_messages,
-    hint_messages,
-    no_card_messages,
-    text_message,
-    welcome_messages,
-)
+from namecard.line.messages import MessageBuilder, text_message
+from namecard.sim.line_validation import validate_messages
 
 NOTION_URL = "https://www.notion.so/abc123def456"
 BUBBLE_LIMIT = 30_000
 CAROUSEL_LIMIT = 50_000
+ZH = MessageBuilder()
+card_messages = ZH.cards
+CALL = catalogue.BUTTON_CALL.zh
+MAIL = catalogue.BUTTON_MAIL.zh
+OPEN_NOTION = catalogue.BUTTON_OPEN_NOTION.zh
 FIELDS = ("name", "company", "department", "title", "phones", "emails", "address", "website")
 
 DAMING = Card(
@@ -94,6 +94,7 @@ def one_card(card: Card, entry: SavedContact | None = None, **kw: Any) -> dict[s
 def assert_valid(messages: Sequence[Any]) -> None:
     """Everything LINE would check: counts, sizes, non-empty texts, labels, URIs, round trip."""
     assert 1 <= len(messages) <= 5
+    assert validate_messages([m.to_dict() for m in messages]) == []
     ReplyMessageRequest(reply_token="token", messages=list(messages))
     data = flex(messages)
     assert FlexMessage.from_dict(data).to_dict() == data
@@ -128,19 +129,19 @@ def test_one_card_is_a_bubble_with_its_name_company_title_and_phones() -> None:
 
 def test_call_and_mail_buttons_dial_and_write_to_the_card() -> None:
     actions = buttons(one_card(DAMING, SavedContact("p1")))
-    assert actions[texts.CALL_BUTTON_LABEL] == "tel:+886912345678"  # the mobile, digits only
-    assert actions[texts.MAIL_BUTTON_LABEL] == "mailto:daming@example.com.tw"
+    assert actions[CALL] == "tel:+886912345678"  # the mobile, digits only
+    assert actions[MAIL] == "mailto:daming@example.com.tw"
     office_only = Card(name="林", phones=(Phone("（０２）２３４５－６７８９", PhoneKind.OFFICE),))
-    assert buttons(one_card(office_only))[texts.CALL_BUTTON_LABEL] == "tel:0223456789"
+    assert buttons(one_card(office_only))[CALL] == "tel:0223456789"
     fax_only = Card(name="林", phones=(Phone("02-2345-0000", PhoneKind.FAX),), emails=("nope",))
     assert buttons(one_card(fax_only)) == {}
 
 
 def test_notion_button_only_for_a_web_link() -> None:
     with_link = buttons(one_card(DAMING, SavedContact("p1", NOTION_URL)))
-    assert with_link[texts.OPEN_NOTION_LABEL] == NOTION_URL
+    assert with_link[OPEN_NOTION] == NOTION_URL
     for url in (None, "local:42", "javascript:alert(1)", "https://", "https://x.y/a b"):
-        assert texts.OPEN_NOTION_LABEL not in buttons(one_card(DAMING, SavedContact("p1", url)))
+        assert OPEN_NOTION not in buttons(one_card(DAMING, SavedContact("p1", url)))
 
 
 def test_several_cards_make_a_carousel_of_one_bubble_each() -> None:
@@ -165,7 +166,10 @@ def test_fifteen_cards_show_twelve_and_say_how_many_more_were_saved() -> None:
 
 def test_single_alt_text_reads_like_a_notification() -> None:
     messages = card_messages([DAMING], [None], store_name="notion")
-    assert flex(messages)["altText"] == "名片：王大明｜業務經理｜台灣雲端科技股份有限公司"
+    assert flex(messages)["altText"] == "名片：王大明（台灣雲端科技股份有限公司）"
+    assert flex(ZH.cards([Card(title="經理")], [None], store_name="notion"))["altText"] == (
+        "名片：未具名名片"
+    )
     huge = Card(name="名" * 5000, title="😀" * 5000, company="公" * 5000)
     assert_valid(card_messages([huge] * 30, [None] * 30, store_name="notion"))
 
@@ -267,7 +271,8 @@ def test_twelve_overfull_cards_still_fit_one_carousel() -> None:
 
 def test_no_cards_means_no_card_sentence() -> None:
     [message] = card_messages([], [], store_name="notion")
-    assert message.text == texts.NO_CARD == no_card_messages()[0].text
+    assert message.text == catalogue.NO_CARD.zh == ZH.no_card()[0].text
+    assert "沒有找到名片" in message.text
 
 
 def test_text_message_is_cut_to_line_limits() -> None:
@@ -281,25 +286,27 @@ def test_text_message_is_cut_to_line_limits() -> None:
         text_message("  ")
 
 
-@pytest.mark.parametrize("build", [help_messages, welcome_messages, hint_messages])
-def test_help_welcome_and_hint_offer_a_help_button(build: Any) -> None:
+@pytest.mark.parametrize("build", [ZH.help, ZH.welcome, ZH.hint])
+def test_help_welcome_and_hint_offer_batch_and_help_buttons(build: Any) -> None:
     [message] = build()
-    [item] = message.quick_reply.items
-    assert (item.action.label, item.action.text) == ("說明", "help")
+    items = [(i.action.label, i.action.text) for i in message.quick_reply.items]
+    assert items == [("批次", "批次"), ("說明", "說明")]
     assert "help" in message.text
     assert "**" not in message.text
     assert "None" not in message.text
 
 
 def test_help_explains_what_the_bot_does() -> None:
-    text = help_messages()[0].text
+    text = ZH.help()[0].text
     for words in ("名片照片", "姓名", "公司", "電話", "Email", "地址", "英文", "好幾張", "說明"):
         assert words in text
 
 
 def test_failure_shows_the_friendly_sentence_only() -> None:
-    assert failure_messages("這張圖片無法處理。")[0].text == "這張圖片無法處理。"
-    assert failure_messages("")[0].text == texts.GENERIC_FAILURE
+    [message] = ZH.failure(Sentence("這張圖片無法處理。", "This image cannot be processed."))
+    assert message.text == "這張圖片無法處理。"
+    assert [i.action.label for i in message.quick_reply.items] == ["說明"]
+    assert ZH.failure(Sentence("", ""))[0].text == catalogue.GENERIC_FAILURE.zh
 
 
 unicode_text = st.text(st.characters(), max_size=400)
@@ -330,11 +337,42 @@ entries = st.none() | st.builds(
     st.lists(entries, max_size=15),
     st.sampled_from(["notion", "local"]),
     st.booleans(),
+    st.sampled_from(["zh-TW", "en", "both"]),
 )
 def test_any_cards_build_valid_messages_within_line_limits(
-    batch: list[Card], saved: list[SavedContact | None], store: str, pending: bool
+    batch: list[Card], saved: list[SavedContact | None], store: str, pending: bool, language: Any
 ) -> None:
-    messages = card_messages(batch, saved, store_name=store, pending_save=pending)
+    builder = MessageBuilder(language)
+    messages = builder.cards(batch, saved, store_name=store, pending_save=pending)
     assert_valid(messages)
     assert len(bubbles(messages)) == min(len(batch), 12)
     json.dumps([m.to_dict() for m in messages], ensure_ascii=False).encode()  # valid UTF-8
+
+
+def test_an_english_reply_labels_the_card_in_english() -> None:
+    messages = MessageBuilder("en").cards(
+        [DAMING], [SavedContact("p1", NOTION_URL)], store_name="notion"
+    )
+    assert_valid(messages)
+    [bubble] = bubbles(messages)
+    shown = shown_texts(bubble)
+    assert {"Mobile", "Phone", "Fax", "Address", "Website", "✓ Saved to Notion"} <= set(shown)
+    assert "+886-2-2345-6789 ext. 123" in shown
+    assert set(buttons(bubble)) == {"Call", "Send email", "Open in Notion"}
+    assert flex(messages)["altText"] == "Card: 王大明 (台灣雲端科技股份有限公司)"
+
+
+def test_both_languages_keep_labels_short_and_status_in_both() -> None:
+    [bubble] = bubbles(MessageBuilder("both").cards([DAMING], [None], store_name="notion"))
+    assert (
+        shown_texts(bubble)[-1]
+        == "儲存失敗，請稍後再傳一次照片\nNot saved; send the photo again later"
+    )
+    assert set(buttons(bubble)) == {CALL, MAIL}
+
+
+def test_alt_text_of_many_long_cards_stays_short_for_a_notification() -> None:
+    huge = Card(name="名" * 5000, company="公" * 5000)
+    alt = flex(card_messages([huge] * 12, [None] * 12, store_name="notion"))["altText"]
+    assert texts.utf16_len(alt) <= 400
+    assert alt.startswith("12 張名片：") and alt.endswith("…")

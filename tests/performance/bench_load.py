@@ -30,8 +30,8 @@ from typing import Any
 import httpx
 import psutil
 
+from namecard.catalogue import OFFLINE_READER
 from namecard.metrics.stats import percentile
-from namecard.pipeline.handler import FALLBACK_SENTENCE
 from namecard.sim.driver import WebhookDriver
 from tests.harness import (
     CHANNEL_SECRET,
@@ -171,7 +171,7 @@ def collect_replies(emulators: Emulators, runs: list[UserRun]) -> None:
             run.reply_seconds = deliveries[0].at - run.sent_at
             run.got_card = deliveries[0].messages[0].get("type") == "flex"
             run.read_offline = any(
-                m.get("text") == FALLBACK_SENTENCE for m in deliveries[0].messages
+                m.get("text") == OFFLINE_READER.zh for m in deliveries[0].messages
             )
 
 

@@ -206,8 +206,8 @@ async def test_refused_page_is_a_store_error_with_a_friendly_sentence(
     with pytest.raises(StoreError) as failure:
         await store.save(CARD, REF, user_hash="u1")
 
-    assert "Notion" not in failure.value.user_message
-    assert "儲存" in failure.value.user_message
+    assert "Notion" not in failure.value.user_message.render("both")
+    assert "儲存" in failure.value.user_message.zh
 
 
 async def test_long_notes_are_saved_in_full(

@@ -7,6 +7,7 @@ from typing import Any
 
 from google.genai import errors
 
+from namecard import catalogue
 from namecard.errors import ConfigError, ExtractionFailed, NamecardError, TransientError
 
 logger = logging.getLogger(__name__)
@@ -15,11 +16,11 @@ TRANSIENT_CODES = frozenset((408, 429, 500, 502, 503, 504))
 KEY_REJECTED_CODES = frozenset((401, 403))
 BILLING_CODE = 402  # prepaid credits used up
 
-MSG_BUSY = "名片辨識服務暫時忙碌，請稍後再傳一次照片。"
-MSG_BLOCKED = "這張照片無法進行辨識，請確認拍的是名片後再傳一次。"
-MSG_TOO_LONG = "這張照片的內容太多，無法一次讀完，請每次拍一到兩張名片再傳一次。"
-MSG_UNREADABLE = "名片辨識結果不完整，請在光線充足處重新拍攝後再傳一次。"
-MSG_REFUSED = "名片辨識服務無法處理這張照片，請換一張照片再試一次。"
+MSG_BUSY = catalogue.READER_BUSY
+MSG_BLOCKED = catalogue.READER_BLOCKED
+MSG_TOO_LONG = catalogue.READER_TOO_LONG
+MSG_UNREADABLE = catalogue.READER_UNREADABLE
+MSG_REFUSED = catalogue.READER_REFUSED
 
 
 class RateLimited(TransientError):

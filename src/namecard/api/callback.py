@@ -8,8 +8,10 @@ from linebot.v3.webhooks import Event
 from quart import Blueprint, Response, jsonify, request
 
 from namecard.api.context import get_services
+from namecard.conversation.gate import Admitted
 from namecard.line.dispatch import job_for
 from namecard.line.webhook import WebhookRejected, parse_events, verify_signature
+from namecard.pipeline.jobs import Job
 from namecard.pipeline.queue import QueueFull
 from namecard.services import Services
 
@@ -70,7 +72,7 @@ async def _read_body(limit: int) -> bytes:
 async def _enqueue(services: Services, events: list[Event]) -> int:
     jobs = [job for job in map(job_for, events) if job is not None]
     services.metrics.incr("webhook_events_ignored", len(events) - len(jobs))
-    if services.queue.room() < len(jobs):
+    if await services.queue.room() < len(jobs):
         raise QueueFull("no room for this webhook's events")
     accepted = 0
     for job in jobs:
@@ -79,9 +81,19 @@ async def _enqueue(services: Services, events: list[Event]) -> int:
             logger.info("duplicate webhook event %s dropped", job.event_id)
             continue
         try:
-            services.queue.put_nowait(job)
+            await _accept(services, job)
         except QueueFull:
             await services.dedupe.release(job.event_id)
             raise
         accepted += 1
     return accepted
+
+
+async def _accept(services: Services, job: Job) -> None:
+    """The job (stamped with its conversation: batch, pacing) and any notice it brings."""
+    admitted = await services.gate.admit(job) if services.gate else [Admitted(job)]
+    for entry in admitted:
+        if entry.delay > 0:
+            await services.queue.put_later(entry.job, entry.delay)
+        else:
+            await services.queue.put(entry.job)

@@ -21,13 +21,13 @@ async def health() -> tuple[Response, int]:
     if services is None:
         return jsonify(status="starting"), 503
     if not services.accepting:
-        return jsonify(status="shutting_down", queue_depth=services.queue.depth), 503
+        return jsonify(status="shutting_down", queue_depth=await services.queue_depth()), 503
     problems = services.problems()
     return jsonify(
         status="degraded" if problems else "healthy",
         problems=problems,
         uptime_seconds=round(services.metrics.uptime(), 1),
-        queue_depth=services.queue.depth,
+        queue_depth=await services.queue_depth(),
         active_tasks=services.metrics.active_tasks,
         modes=services.settings.describe_modes(),
     ), 200

@@ -85,7 +85,11 @@ def _sections_and_floors(text: str) -> str:
     text = _SECTION.sub(lambda m: chinese_numeral(int(m.group(1))) + "段", text)
     text = _BASEMENT_MARKED.sub(lambda m: f"地下{int(m.group(1))}樓", text)
     text = _BASEMENT_BARE.sub(lambda m: f"地下{int(m.group(1))}樓", text)
-    return _FLOOR.sub(lambda m: f"{int(m.group(1))}樓", text)
+    # Until nothing changes: "0F0F" only shows its second floor once the first became 樓,
+    # and normalising must be idempotent.
+    while (floors := _FLOOR.sub(lambda m: f"{int(m.group(1))}樓", text)) != text:
+        text = floors
+    return text
 
 
 def normalise_address(text: str) -> str:

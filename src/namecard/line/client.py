@@ -22,6 +22,7 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped, unused-ignore
 )
 from pydantic import SecretStr
 
+from namecard import catalogue
 from namecard.errors import (
     ConfigError,
     ContentRejected,
@@ -42,8 +43,8 @@ NOT_READY_DELAY_SECONDS = 0.5
 EXPIRED_REPLY_MESSAGE = "Invalid reply token"
 ACCEPTED_REQUEST_ID_HEADER = "x-line-accepted-request-id"
 BYTES_PER_MB = 1024 * 1024
-TOO_LARGE_MESSAGE = "這張照片超過 {mb} MB，請傳送較小的照片。"
-GONE_MESSAGE = "LINE 上已找不到這張照片，請重新傳送一次。"
+TOO_LARGE_MESSAGE = catalogue.PHOTO_TOO_LARGE
+GONE_MESSAGE = catalogue.PHOTO_GONE
 GONE_STATUSES = (404, 410)
 CONFIG_STATUSES = (401, 403)  # the channel access token is wrong or lacks permission
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)

@@ -1,4 +1,4 @@
-"""Turns typed LINE events into jobs: photos become card jobs, words become replies."""
+"""Turns typed LINE events into jobs: photos become card jobs, commands and words replies."""
 
 from __future__ import annotations
 
@@ -12,18 +12,26 @@ from linebot.v3.webhooks import (
     MessageEvent,
     RoomSource,
     TextMessageContent,
+    UnfollowEvent,
     UserSource,
 )
 
-from namecard.pipeline.jobs import Job, JobKind
+from namecard.conversation.commands import Command, parse_command
+from namecard.pipeline.jobs import ImageSet, Job, JobKind
 
 logger = logging.getLogger(__name__)
 
-HELP_WORDS = frozenset({"help", "幫助", "說明", "?", "？"})
+COMMAND_JOBS = {
+    Command.HELP: JobKind.HELP,
+    Command.BATCH_START: JobKind.BATCH_START,
+    Command.BATCH_END: JobKind.BATCH_END,
+    Command.STATUS: JobKind.STATUS,
+    Command.CANCEL: JobKind.CANCEL,
+}
 
 
 def job_for(event: Event) -> Job | None:
-    """The job an event asks for, or None for events that need no answer (unfollow, …)."""
+    """The job an event asks for, or None for events that need nothing (join, postback, …)."""
     chat_id, user_id = _chat_of(event)
     event_id = getattr(event, "webhook_event_id", None)
     if chat_id is None or not event_id:
@@ -41,12 +49,25 @@ def job_for(event: Event) -> Job | None:
         reply_token=getattr(event, "reply_token", None),
         message_id=getattr(message, "id", None),
         is_redelivery=bool(delivery and delivery.is_redelivery),
+        image_set=_image_set(message),
     )
+
+
+def _image_set(message: object) -> ImageSet | None:
+    """LINE's grouping of photos sent together; a set of one is just a photo."""
+    found = (
+        getattr(message, "image_set", None) if isinstance(message, ImageMessageContent) else None
+    )
+    if found is None or not found.id or not found.total or found.total < 2:
+        return None
+    return ImageSet(id=found.id, total=int(found.total), index=found.index)
 
 
 def _kind_of(event: Event) -> JobKind | None:
     if isinstance(event, FollowEvent):
         return JobKind.WELCOME
+    if isinstance(event, UnfollowEvent):
+        return JobKind.UNFOLLOW
     if not isinstance(event, MessageEvent):
         return None
     message = event.message
@@ -55,13 +76,11 @@ def _kind_of(event: Event) -> JobKind | None:
         if provider is not None and provider.type != "line":
             return JobKind.UNSUPPORTED_PHOTO
         return JobKind.CARD_PHOTO
-    if isinstance(message, TextMessageContent) and is_help(message.text):
-        return JobKind.HELP
+    if isinstance(message, TextMessageContent):
+        command = parse_command(message.text)
+        if command is not None:
+            return COMMAND_JOBS[command]
     return JobKind.HINT
-
-
-def is_help(text: str) -> bool:
-    return text.strip().lower() in HELP_WORDS
 
 
 def _chat_of(event: Event) -> tuple[str | None, str | None]:

@@ -25,7 +25,7 @@ def process_stats(process: psutil.Process) -> dict[str, Any]:
 
 
 def stats_payload(
-    metrics: Metrics, *, queue_depth: int, queue_capacity: int, extras: dict[str, Any]
+    metrics: Metrics, *, queue_depth: int | None, queue_capacity: int, extras: dict[str, Any]
 ) -> dict[str, Any]:
     c = metrics.counters
     overall = summarise(list(metrics.jobs))

@@ -26,6 +26,11 @@ class EventDedupe(Protocol):
         """Forget a claim whose event could not be accepted, so a redelivery is processed."""
         ...
 
+    async def confirm(self, event_id: str) -> bool:
+        """For an event accepted while the claim could not be made: claim it now; False when
+        another process holds the claim (it took a duplicate delivery of the event)."""
+        ...
+
 
 class MemoryDedupe:
     """In-process TTL set, bounded so a flood of ids cannot grow it without limit."""
@@ -55,6 +60,9 @@ class MemoryDedupe:
     async def release(self, event_id: str) -> None:
         self._seen.pop(event_id, None)
 
+    async def confirm(self, event_id: str) -> bool:
+        return True  # one process: its claims never fail
+
     def _expire(self, now: float) -> None:
         while self._seen:
             oldest, expires = next(iter(self._seen.items()))
@@ -66,14 +74,23 @@ class MemoryDedupe:
 class RedisDedupe:
     """Shared by every worker process and instance: SET NX with an expiry."""
 
-    def __init__(self, redis: Redis, ttl_seconds: int, *, prefix: str = DEDUPE_KEY_PREFIX) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        ttl_seconds: int,
+        *,
+        prefix: str = DEDUPE_KEY_PREFIX,
+        owner: str = "1",
+    ) -> None:
         self._redis = redis
         self._ttl = ttl_seconds
         self._prefix = prefix
+        self._owner = owner.encode()  # who claimed: lets `confirm` recognise its own claims
 
     async def claim(self, event_id: str) -> bool:
         try:
-            return bool(await self._redis.set(self._prefix + event_id, b"1", nx=True, ex=self._ttl))
+            key = self._prefix + event_id
+            return bool(await self._redis.set(key, self._owner, nx=True, ex=self._ttl))
         except RedisError as exc:
             # Accepting a possible duplicate beats refusing (and so losing) a photo.
             logger.warning("dedupe unavailable, accepting event %s: %s", event_id, exc)
@@ -84,3 +101,10 @@ class RedisDedupe:
             await self._redis.delete(self._prefix + event_id)
         except RedisError as exc:
             logger.warning("dedupe unavailable, could not release %s: %s", event_id, exc)
+
+    async def confirm(self, event_id: str) -> bool:
+        """Raises RedisError while Redis is unreachable (the caller retries later)."""
+        key = self._prefix + event_id
+        if await self._redis.set(key, self._owner, nx=True, ex=self._ttl):
+            return True
+        return bool(await self._redis.get(key) == self._owner)

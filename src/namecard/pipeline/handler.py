@@ -1,4 +1,8 @@
-"""The steps of one job: read the photo, reply with its cards, save them; always answer the user."""
+"""A card photo, step by step: read it, save its cards, answer the user exactly once.
+
+A photo is answered on its own, or held back for its batch's summary or its image set's one
+reply (`pipeline/conversation_jobs.py` owns those). Whatever fails, the user hears about it.
+"""
 
 from __future__ import annotations
 
@@ -6,37 +10,36 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from linebot.v3.messaging import Message
-
+from namecard import catalogue
 from namecard.ai.base import Extractor
 from namecard.ai.images import sniff_image
 from namecard.cards.model import Card, CardRef, Extraction, SavedContact
+from namecard.catalogue import Sentence
+from namecard.conversation.model import PhotoOutcome, PhotoStatus
 from namecard.errors import ConfigError, ContentRejected, NamecardError, QuotaExhausted, StoreError
-from namecard.line import messages
 from namecard.line.client import LineClient
+from namecard.line.messages import MessageBuilder
 from namecard.metrics.stats import JobRecord, Metrics
-from namecard.pipeline.jobs import Job, JobKind, retry_key_for
+from namecard.pipeline.conversation_jobs import ConversationJobs
+from namecard.pipeline.delivery import Deliverer
+from namecard.pipeline.jobs import Job, JobKind
 from namecard.pipeline.retry import RetryPolicy, retry_transient
 from namecard.store.base import ContactStore
 
 logger = logging.getLogger(__name__)
 
 LOADING_SECONDS = 20
-LATE_ANSWER_SECONDS = 10.0  # time allowed to tell the user about a failure after the deadline
-TIMEOUT_SENTENCE = "這張名片處理太久了，請稍後再傳一次。"
-UNEXPECTED_SENTENCE = "處理這張照片時發生未預期的問題，請稍後再試一次。"
-FALLBACK_SENTENCE = "這張名片由離線辨識讀取（雲端辨識額度暫時用完），部分欄位可能需要確認。"
-DEFERRED_SENTENCE = "名片辨識服務的額度暫時用完了，我會在 {when} 左右讀取這張名片並回覆你。"
 USER_TIMEZONE = ZoneInfo("Asia/Taipei")  # the users' clock, for "I will answer around HH:MM"
 MIN_DEFER_SECONDS = 1.0
 SAVE_RETRY = RetryPolicy(attempts=40, base_delay=1.0, max_delay=30.0)
-EXTERNAL_PHOTO_SENTENCE = "請直接在聊天室傳送名片照片（不要分享連結），我就能幫你讀取。"
+
+Finished = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,8 @@ class _Outcome:
 
 
 class JobHandler:
-    """Handles every job kind; a card job is answered exactly once, whatever fails."""
+    """Handles every job kind; `finished` is awaited once the job is completely done (its
+    contacts saved), which is when the queue may forget it."""
 
     def __init__(
         self,
@@ -71,94 +75,95 @@ class JobHandler:
         store: ContactStore,
         metrics: Metrics,
         config: PipelineConfig,
-        requeue: Callable[[Job, float], None] | None = None,
+        deliverer: Deliverer,
+        messages: MessageBuilder,
+        conversation: ConversationJobs,
+        requeue: Callable[[Job, float], Awaitable[None]] | None = None,
     ) -> None:
         self.line = line
         self.extractor = extractor
         self.store = store
         self.metrics = metrics
         self.config = config
+        self.deliverer = deliverer
+        self.messages = messages
+        self.conversation = conversation
         self._requeue = requeue
         self._background: set[asyncio.Task[None]] = set()
 
-    async def __call__(self, job: Job) -> None:
-        if job.kind is JobKind.CARD_PHOTO:
-            await self._card_photo(job)
+    async def __call__(self, job: Job, finished: Finished) -> None:
+        if job.kind is not JobKind.CARD_PHOTO:
+            try:
+                await self.conversation.handle(job)
+            finally:
+                await finished()
             return
-        try:
-            await self._deliver(job, _canned_reply(job.kind))
-        except NamecardError as exc:
-            logger.warning("reply to %s job %s failed: %s", job.kind, job.event_id, exc)
+        await self._card_photo(job, finished)
 
-    # A card photo ------------------------------------------------------------------------------
-    async def _card_photo(self, job: Job) -> None:
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        deadline = started + self.config.job_deadline_seconds
-        outcome = _Outcome()
-        self.metrics.job_started()
-        try:
-            async with asyncio.timeout_at(deadline):
-                await self._read_and_answer(job, deadline, outcome)
-        except TimeoutError:
-            outcome.label = "timeout"
-            await self._tell_failure(job, TIMEOUT_SENTENCE)
-        except QuotaExhausted as exc:
-            outcome.success = await self._defer(job, exc)
-            outcome.label = "deferred" if outcome.success else "no_key"
-        except NamecardError as exc:
-            outcome.label = type(exc).__name__
-            logger.warning("job %s user %s: %s", job.event_id, job.user_hash, exc)
-            await self._tell_failure(job, exc.user_message)
-        except Exception:
-            outcome.label = "crash"
-            logger.exception("job %s user %s crashed", job.event_id, job.user_hash)
-            await self._tell_failure(job, UNEXPECTED_SENTENCE)
-        finally:
-            reply_seconds = loop.time() - started
-            if any(not task.done() for task in outcome.saves):
-                # Saves outlived the reply: finish them without holding this worker.
-                self._in_background(self._finish_saves(job, outcome, reply_seconds))
-            else:
-                self._record(job, outcome, reply_seconds)
-
-    def _record(self, job: Job, outcome: _Outcome, reply_seconds: float) -> None:
-        record = JobRecord(
-            time.time(),
-            reply_seconds,
-            outcome.success,
-            outcome.cards,
-            outcome.cache_hit,
-            outcome.label,
-        )
-        self.metrics.job_finished(record)
-        logger.info(
-            "job %s user=%s outcome=%s cards=%d photo_to_reply=%.3fs",
-            job.event_id, job.user_hash, outcome.label, outcome.cards, reply_seconds,
-        )  # fmt: skip
-
-    async def _finish_saves(self, job: Job, outcome: _Outcome, reply_seconds: float) -> None:
-        await asyncio.wait(outcome.saves)
-        failed = sum(_result_or_none(task) is None for task in outcome.saves)
-        if outcome.label == "saving":
-            outcome.success, outcome.label = not failed, "saved" if not failed else "save_failed"
-            if failed:
-                # The reply said "saving…": the user must hear once that it did not work out.
-                await self._tell_failure(job, StoreError.user_message, purpose="save-failed")
-        self._record(job, outcome, reply_seconds)
-
-    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+    async def dead_letter(self, job: Job) -> None:
+        """The job failed too often: tell the user once and keep the batch or set complete."""
+        outcome = _failed(job, catalogue.DEAD_LETTER)
+        if job.kind is JobKind.CARD_PHOTO and await self.conversation.conclude(job, outcome):
+            return
+        await self._tell(job, self.messages.dead_letter(), purpose="dead")
 
     async def drain(self, timeout: float) -> None:
         """Wait (up to `timeout`) for saves that outlived their replies."""
         if self._background:
             await asyncio.wait(set(self._background), timeout=timeout)
 
-    async def _read_and_answer(self, job: Job, deadline: float, outcome: _Outcome) -> None:
-        if job.user_id and job.chat_id == job.user_id:
+    # A card photo ------------------------------------------------------------------------------
+    async def _card_photo(self, job: Job, finished: Finished) -> None:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        outcome = _Outcome()
+        self.metrics.job_started()
+        if job.paced:
+            await self.conversation.photo_started(job)
+        held = job.batch_id is not None or job.image_set is not None
+        if held and job.summary_batch_id is not None:
+            await self.conversation.send_idle_summary(job)
+        try:
+            await self._run_photo(job, started + self.config.job_deadline_seconds, outcome, held)
+        finally:
+            reply_seconds = loop.time() - started
+            if any(not task.done() for task in outcome.saves):
+                # Saves outlived the reply: finish them without holding this worker.
+                self._in_background(self._finish_saves(job, outcome, reply_seconds, finished))
+            else:
+                self._record(job, outcome, reply_seconds)
+                await finished()
+
+    async def _run_photo(self, job: Job, deadline: float, outcome: _Outcome, held: bool) -> None:
+        failure: Sentence | None = None
+        try:
+            async with asyncio.timeout_at(deadline):
+                extraction, fingerprint = await self._read(job, deadline, outcome)
+        except TimeoutError:
+            outcome.label, failure = "timeout", catalogue.TIMEOUT
+        except QuotaExhausted as exc:
+            outcome.success = await self._defer(job, exc)
+            outcome.label = "deferred" if outcome.success else "no_key"
+            if not outcome.success:
+                failure = ConfigError.user_message
+        except NamecardError as exc:
+            outcome.label, failure = type(exc).__name__, exc.user_message
+            logger.warning("job %s user %s: %s", job.event_id, job.user_hash, exc)
+        except Exception:
+            outcome.label, failure = "crash", catalogue.UNEXPECTED
+            logger.exception("job %s user %s crashed", job.event_id, job.user_hash)
+        if failure is not None:
+            await self._photo_failed(job, failure, held)
+        elif outcome.label != "deferred":
+            await self._answer(job, extraction, fingerprint, deadline, outcome, held)
+
+    async def _photo_failed(self, job: Job, failure: Sentence, held: bool) -> None:
+        if held and await self.conversation.conclude(job, _failed(job, failure)):
+            return
+        await self._tell(job, self.messages.failure(failure))
+
+    async def _read(self, job: Job, deadline: float, outcome: _Outcome) -> tuple[Extraction, str]:
+        if job.user_id and job.chat_id == job.user_id and job.reply_token:
             # Cosmetic and best effort: never wait for it before reading the photo.
             self._in_background(self.line.show_loading(job.user_id, LOADING_SECONDS))
         image, mime_type = await self._download(job, deadline)
@@ -167,22 +172,98 @@ class JobHandler:
         del image  # the photo is not needed past this point and is never stored
         outcome.cards = len(extraction.cards)
         outcome.cache_hit = extraction.cache_tier is not None
+        return extraction, fingerprint
+
+    async def _answer(
+        self,
+        job: Job,
+        extraction: Extraction,
+        fingerprint: str,
+        deadline: float,
+        outcome: _Outcome,
+        held: bool,
+    ) -> None:
         if not extraction.cards:
             outcome.label, outcome.success = "no_card", True
-            await self._deliver(job, messages.no_card_messages())
+            held_outcome = _photo_outcome(job, PhotoStatus.NO_CARD, extraction, ())
+            if not (held and await self.conversation.conclude(job, held_outcome)):
+                summary = await self.conversation.idle_summary(job)
+                await self._tell(job, self.messages.combine(summary, self.messages.no_card()))
             return
-        await self._save_and_reply(job, extraction, fingerprint, deadline, outcome)
+        loop = asyncio.get_running_loop()
+        save_deadline = max(deadline, loop.time() + self.config.save_deadline_seconds)
+        outcome.saves = [
+            asyncio.create_task(self._save(card, CardRef(fingerprint, index), job, save_deadline))
+            for index, card in enumerate(extraction.cards)
+        ]
+        if held:
+            await self._answer_held(job, extraction, outcome)
+        else:
+            await self._reply_with_cards(job, extraction, outcome)
+
+    async def _answer_held(self, job: Job, extraction: Extraction, outcome: _Outcome) -> None:
+        """Batch and image-set photos: their one answer waits for the saves anyway."""
+        await asyncio.wait(outcome.saves)
+        saved = tuple(_result_or_none(task) for task in outcome.saves)
+        failed = saved.count(None)
+        outcome.success, outcome.label = not failed, "saved" if not failed else "save_failed"
+        status = PhotoStatus.SAVED if not failed else PhotoStatus.FAILED
+        held = _photo_outcome(job, status, extraction, saved)
+        if failed:
+            held = replace(held, reason=StoreError.user_message)
+        if not await self.conversation.conclude(job, held):
+            await self._tell(job, self._card_messages(extraction, saved, pending=False))
+
+    async def _reply_with_cards(self, job: Job, extraction: Extraction, outcome: _Outcome) -> None:
+        budget = self.config.reply_save_budget_seconds
+        _, pending = await asyncio.wait(outcome.saves, timeout=budget)
+        saved = [_result_or_none(task) for task in outcome.saves]
+        cards = self._card_messages(extraction, saved, pending=bool(pending))
+        summary = await self.conversation.idle_summary(job)
+        await self._tell(job, self.messages.combine(summary, cards))
+        if pending:
+            outcome.label = "saving"  # settled by _finish_saves once the saves are done
+            return
+        failed = saved.count(None)
+        outcome.success, outcome.label = not failed, "saved" if not failed else "save_failed"
+
+    def _card_messages(self, extraction: Extraction, saved: Any, *, pending: bool) -> list[Any]:
+        return self.messages.cards(
+            extraction.cards,
+            saved,
+            store_name=self.store.name,
+            pending_save=pending,
+            fallback_reader=extraction.source != self.extractor.name,
+        )
+
+    async def _finish_saves(
+        self, job: Job, outcome: _Outcome, reply_seconds: float, finished: Finished
+    ) -> None:
+        try:
+            await asyncio.wait(outcome.saves)
+            failed = sum(_result_or_none(task) is None for task in outcome.saves)
+            if outcome.label == "saving":
+                outcome.success, outcome.label = (
+                    not failed,
+                    "saved" if not failed else "save_failed",
+                )
+                if failed:
+                    # The reply said "saving…": the user must hear once that it did not work out.
+                    await self._tell(job, self.messages.save_failed(), purpose="save-failed")
+            self._record(job, outcome, reply_seconds)
+        finally:
+            await finished()
 
     async def _defer(self, job: Job, exc: QuotaExhausted) -> bool:
         """No Gemini key now and no offline reader: keep the job until a key returns."""
         if exc.available_at is None or self._requeue is None:
-            await self._tell_failure(job, ConfigError.user_message)
             return False
         delay = max(MIN_DEFER_SECONDS, exc.available_at - time.time())
         if job.deferrals == 0:
             when = datetime.fromtimestamp(time.time() + delay, USER_TIMEZONE).strftime("%H:%M")
-            await self._tell_failure(job, DEFERRED_SENTENCE.format(when=when), purpose="deferred")
-        self._requeue(replace(job, reply_token=None, deferrals=job.deferrals + 1), delay)
+            await self._tell(job, self.messages.deferred(when), purpose="deferred")
+        later = replace(job, reply_token=None, deferrals=job.deferrals + 1, paced=False)
+        await self._requeue(later, delay)
         self.metrics.incr("jobs_deferred")
         logger.info("job %s waits %.0fs for a Gemini key", job.event_id, delay)
         return True
@@ -215,31 +296,6 @@ class JobHandler:
             self.metrics.incr(f"cache_hits_{extraction.cache_tier}")
         return extraction
 
-    async def _save_and_reply(
-        self, job: Job, extraction: Extraction, fingerprint: str, deadline: float, outcome: _Outcome
-    ) -> None:
-        cards = extraction.cards
-        loop = asyncio.get_running_loop()
-        save_deadline = max(deadline, loop.time() + self.config.save_deadline_seconds)
-        outcome.saves = [
-            asyncio.create_task(self._save(card, CardRef(fingerprint, index), job, save_deadline))
-            for index, card in enumerate(cards)
-        ]
-        budget = self.config.reply_save_budget_seconds
-        _, pending = await asyncio.wait(outcome.saves, timeout=budget)
-        saved = [_result_or_none(task) for task in outcome.saves]
-        outgoing = messages.card_messages(
-            cards, saved, store_name=self.store.name, pending_save=bool(pending)
-        )
-        if extraction.source != self.extractor.name:  # a fallback reader answered
-            outgoing.append(messages.text_message(FALLBACK_SENTENCE))
-        await self._deliver(job, outgoing)
-        if pending:
-            outcome.label = "saving"  # settled by _finish_saves once the saves are done
-            return
-        failed = saved.count(None)
-        outcome.success, outcome.label = not failed, "saved" if not failed else "save_failed"
-
     async def _save(self, card: Card, ref: CardRef, job: Job, deadline: float) -> SavedContact:
         try:
             saved = await retry_transient(
@@ -255,47 +311,50 @@ class JobHandler:
         self.metrics.incr("contacts_saved")
         return saved
 
-    # Answering -----------------------------------------------------------------------------------
-    async def _deliver(
-        self, job: Job, outgoing: Sequence[Message], *, purpose: str = "result"
-    ) -> None:
-        async def once() -> str:
-            return await self.line.deliver(
-                reply_token=job.reply_token,
-                user_id=job.chat_id,
-                messages=outgoing,
-                retry_key=retry_key_for(job.event_id, purpose),
-            )
-
-        loop = asyncio.get_running_loop()
+    async def _tell(self, job: Job, outgoing: list[Any], *, purpose: str = "result") -> None:
         try:
-            channel = await retry_transient(
-                once,
-                policy=self.config.retry,
-                deadline=loop.time() + LATE_ANSWER_SECONDS,
-                what="reply",
-            )
-        except NamecardError:
-            self.metrics.incr("line_delivery_errors")
-            raise
-        self.metrics.incr("line_replies" if channel == "reply" else "line_pushes")
-
-    async def _tell_failure(self, job: Job, sentence: str, *, purpose: str = "failure") -> None:
-        try:
-            async with asyncio.timeout(LATE_ANSWER_SECONDS):
-                await self._deliver(job, messages.failure_messages(sentence), purpose=purpose)
+            await self.deliverer.send(job, outgoing, purpose=purpose)
         except (NamecardError, TimeoutError) as exc:
-            logger.error("could not tell user %s about a failure: %s", job.user_hash, exc)
+            logger.error("could not answer user %s (%s): %s", job.user_hash, purpose, exc)
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def _record(self, job: Job, outcome: _Outcome, reply_seconds: float) -> None:
+        record = JobRecord(
+            time.time(), reply_seconds, outcome.success, outcome.cards, outcome.cache_hit,
+            outcome.label,
+        )  # fmt: skip
+        self.metrics.job_finished(record)
+        logger.info(
+            "job %s user=%s outcome=%s cards=%d photo_to_reply=%.3fs",
+            job.event_id, job.user_hash, outcome.label, outcome.cards, reply_seconds,
+        )  # fmt: skip
 
 
-def _canned_reply(kind: JobKind) -> list[Message]:
-    if kind is JobKind.HELP:
-        return messages.help_messages()
-    if kind is JobKind.WELCOME:
-        return messages.welcome_messages()
-    if kind is JobKind.UNSUPPORTED_PHOTO:
-        return messages.failure_messages(EXTERNAL_PHOTO_SENTENCE)
-    return messages.hint_messages()
+def _photo_outcome(
+    job: Job,
+    status: PhotoStatus,
+    extraction: Extraction | None,
+    saved: tuple[SavedContact | None, ...],
+) -> PhotoOutcome:
+    index = job.image_set.index if job.image_set else None
+    return PhotoOutcome(
+        event_id=job.event_id,
+        seq=0,
+        status=status,
+        extraction=extraction,
+        saved=saved,
+        received_at=job.received_at,
+        reply_token=job.reply_token,
+        extra={"index": index} if index else {},
+    )
+
+
+def _failed(job: Job, reason: Sentence) -> PhotoOutcome:
+    return replace(_photo_outcome(job, PhotoStatus.FAILED, None, ()), reason=reason)
 
 
 def _result_or_none(task: asyncio.Task[SavedContact]) -> SavedContact | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class JobKind(StrEnum):
@@ -14,6 +16,21 @@ class JobKind(StrEnum):
     WELCOME = "welcome"
     HINT = "hint"
     UNSUPPORTED_PHOTO = "unsupported_photo"
+    BATCH_START = "batch_start"
+    BATCH_END = "batch_end"
+    STATUS = "status"
+    CANCEL = "cancel"
+    UNFOLLOW = "unfollow"
+    NOTICE = "notice"  # a one-line notice decided at the webhook (waiting in line, paused)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSet:
+    """LINE's grouping of photos sent in one go: `index` is 1-based and may be unknown."""
+
+    id: str
+    total: int
+    index: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +46,12 @@ class Job:
     message_id: str | None = None
     received_at: float = field(default_factory=time.time)
     is_redelivery: bool = False
-    deferrals: int = 0  # times this job waited for a Gemini key to come back
+    deferrals: int = 0  # times this job waited (for a Gemini key, or its turn among the user's)
+    batch_id: str | None = None  # the batch session this photo belongs to, stamped at the webhook
+    image_set: ImageSet | None = None
+    summary_batch_id: str | None = None  # a batch that ended (command or idle): summarise it
+    detail: str | None = None  # kind-specific: "created"/"already" for BATCH_START, a notice
+    paced: bool = False  # held back by per-user pacing; tells the pacer when it starts
 
     @property
     def user_hash(self) -> str:
@@ -40,6 +62,20 @@ class Job:
     def retry_key(self) -> str:
         """The X-Line-Retry-Key of this job's push: the same for every attempt of the job."""
         return retry_key_for(self.event_id)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Job:
+        data: dict[str, Any] = json.loads(raw)
+        image_set = data.pop("image_set", None)
+        known = {name for name in cls.__dataclass_fields__}
+        fields = {k: v for k, v in data.items() if k in known}
+        return cls(
+            **{**fields, "kind": JobKind(data["kind"])},
+            image_set=ImageSet(**image_set) if image_set else None,
+        )
 
 
 def hash_user(user_id: str) -> str:

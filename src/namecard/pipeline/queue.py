@@ -1,8 +1,16 @@
-"""The in-process job queue: bounded, so an overload is refused at the door instead of lost."""
+"""The job queue protocol, and its in-process implementation for a single worker process.
+
+`get()` hands out a `Lease`; the worker acknowledges it with `ack()` only once the job is
+completely done (answered and its contacts saved). A lease that is never acknowledged is, in the
+Redis implementation, handed to another worker after an idle timeout (`pipeline/stream_queue.py`).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from dataclasses import dataclass
+from typing import Protocol
 
 from namecard.pipeline.jobs import Job
 
@@ -13,42 +21,121 @@ class QueueFull(Exception):
     """No room for more jobs; the webhook answers 503 so LINE can redeliver."""
 
 
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """One delivery of a job to a worker. `attempt` counts deliveries (1 = first)."""
+
+    job: Job
+    lease_id: str
+    attempt: int = 1
+
+
+class JobQueue(Protocol):
+    capacity: int
+
+    async def put(self, job: Job) -> None:
+        """Accept `job` durably, or raise QueueFull."""
+
+    async def put_later(self, job: Job, delay: float) -> None:
+        """Accept `job` now, to be handed out no earlier than `delay` seconds from now."""
+
+    async def get(self) -> Lease:
+        """The next job; waits while there is none."""
+
+    async def ack(self, lease: Lease) -> None:
+        """The job of `lease` is completely done: forget it."""
+
+    async def bury(self, lease: Lease, reason: str) -> None:
+        """Give up on the job of `lease` (kept for an operator, see `namecard jobs dead`)."""
+
+    async def room(self) -> int:
+        """How many more jobs fit right now."""
+
+    async def depth(self) -> int:
+        """Jobs accepted and not yet acknowledged (waiting, delayed or running)."""
+
+    def problem(self) -> str | None:
+        """Why the queue is degraded (for /health), or None when healthy."""
+
+    async def aclose(self) -> None: ...
+
+
 class MemoryJobQueue:
+    """Bounded and in process: a restart loses what it holds, so it is only used without Redis,
+    where the server runs one worker process and drains on SIGTERM."""
+
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self._queue: asyncio.Queue[Job] = asyncio.Queue(maxsize=capacity)
+        self._queue: asyncio.Queue[Lease] = asyncio.Queue(maxsize=capacity)
+        self._delayed: set[asyncio.TimerHandle] = set()
+        self._unfinished = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._ids = 0
 
-    def room(self) -> int:
-        return self.capacity - self._queue.qsize()
+    async def put(self, job: Job) -> None:
+        self.put_nowait(job)
 
     def put_nowait(self, job: Job) -> None:
+        self._ids += 1
         try:
-            self._queue.put_nowait(job)
+            self._queue.put_nowait(Lease(job, str(self._ids)))
         except asyncio.QueueFull as exc:
             raise QueueFull(f"{self.capacity} jobs waiting") from exc
+        self._unfinished += 1
+        self._idle.clear()
 
-    def put_later(self, job: Job, delay: float) -> None:
-        """Queue `job` again after `delay` seconds (retrying while the queue is full). Kept in
-        this process's memory: a restart before then loses it (durable jobs are issue 5's)."""
+    async def put_later(self, job: Job, delay: float) -> None:
+        """Kept in this process's memory: a restart before then loses it (use Redis to keep it)."""
         loop = asyncio.get_running_loop()
 
-        def put() -> None:
+        def put(handle: list[asyncio.TimerHandle]) -> None:
+            self._delayed.discard(handle[0])
             try:
                 self.put_nowait(job)
             except QueueFull:
-                loop.call_later(FULL_QUEUE_RETRY_SECONDS, put)
+                handle[0] = loop.call_later(FULL_QUEUE_RETRY_SECONDS, put, handle)
+                self._delayed.add(handle[0])
 
-        loop.call_later(delay, put)
+        holder: list[asyncio.TimerHandle] = []
+        holder.append(loop.call_later(delay, put, holder))
+        self._delayed.add(holder[0])
 
-    async def get(self) -> Job:
+    async def get(self) -> Lease:
         return await self._queue.get()
 
-    def task_done(self) -> None:
-        self._queue.task_done()
+    async def ack(self, lease: Lease) -> None:
+        self._done()
+
+    async def bury(self, lease: Lease, reason: str) -> None:
+        self._done()
+
+    def _done(self) -> None:
+        self._unfinished = max(0, self._unfinished - 1)
+        if self._unfinished == 0:
+            self._idle.set()
+
+    async def room(self) -> int:
+        return self.capacity - self._queue.qsize()
+
+    async def depth(self) -> int:
+        return self._unfinished + len(self._delayed)
 
     @property
-    def depth(self) -> int:
+    def waiting(self) -> int:
         return self._queue.qsize()
 
+    def problem(self) -> str | None:
+        return None
+
     async def join(self) -> None:
-        await self._queue.join()
+        """Until every accepted job (not the delayed ones) is acknowledged."""
+        await self._idle.wait()
+
+    async def aclose(self) -> None:
+        for handle in self._delayed:
+            handle.cancel()
+        self._delayed.clear()
+        with contextlib.suppress(asyncio.QueueEmpty):
+            while True:
+                self._queue.get_nowait()

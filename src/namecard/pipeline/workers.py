@@ -1,4 +1,10 @@
-"""A fixed pool of worker tasks draining the job queue, with a graceful drain on shutdown."""
+"""A fixed pool of worker tasks taking leases from the job queue, with a graceful drain.
+
+A lease is acknowledged when the handler says the job is finished (answered and saved), which
+may be after the handler returned (a save still running in the background). A job delivered
+more than `max_attempts` times (its workers kept dying) goes to the dead letters and its user is
+told once.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +12,41 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
+from namecard.metrics.stats import Metrics
 from namecard.pipeline.jobs import Job
-from namecard.pipeline.queue import MemoryJobQueue
+from namecard.pipeline.queue import JobQueue, Lease
 
 logger = logging.getLogger(__name__)
+
+DEAD_LETTER_REASON = "delivered {attempts} times without finishing"
+
+
+class Handler(Protocol):
+    async def __call__(self, job: Job, finished: Callable[[], Awaitable[None]]) -> None: ...
+
+    async def dead_letter(self, job: Job) -> None: ...
 
 
 class WorkerPool:
     def __init__(
-        self, queue: MemoryJobQueue, handler: Callable[[Job], Awaitable[None]], concurrency: int
+        self,
+        queue: JobQueue,
+        handler: Handler,
+        concurrency: int,
+        *,
+        metrics: Metrics,
+        max_attempts: int = 3,
     ) -> None:
         self._queue = queue
         self._handler = handler
         self._concurrency = concurrency
+        self._metrics = metrics
+        self._max_attempts = max_attempts
         self._tasks: list[asyncio.Task[None]] = []
+        self._busy: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     def start(self) -> None:
         self._tasks = [
@@ -28,28 +54,84 @@ class WorkerPool:
         ]
 
     async def _work(self) -> None:
-        while True:
-            job = await self._queue.get()
+        me = asyncio.current_task()
+        assert me is not None
+        while not self._stopping:
+            lease = await self._queue.get()
+            self._busy.add(me)
             try:
-                await self._handler(job)
-            except Exception:
-                logger.exception("job %s escaped its handler", job.event_id)
+                await self._run(lease)
             finally:
-                self._queue.task_done()
+                self._busy.discard(me)
 
-    async def drain(self, timeout: float) -> bool:
-        """Let queued and running jobs finish within `timeout`; then stop the workers.
-        Returns False when jobs were still running at the deadline."""
-        drained = True
+    async def _run(self, lease: Lease) -> None:
+        job = lease.job
+        if lease.attempt > self._max_attempts:
+            await self._bury(lease)
+            return
+        if lease.attempt > 1:
+            self._metrics.incr("jobs_resumed")
+            logger.warning("job %s resumed (delivery %d)", job.event_id, lease.attempt)
         try:
-            async with asyncio.timeout(timeout):
-                await self._queue.join()
-        except TimeoutError:
-            drained = False
-            logger.error("shutdown: %d job(s) still queued after %.0fs", self._queue.depth, timeout)
+            await self._handler(job, lambda: self._ack(lease))
+        except Exception:
+            logger.exception("job %s escaped its handler", job.event_id)
+
+    async def _ack(self, lease: Lease) -> None:
+        try:
+            await self._queue.ack(lease)
+        except Exception as exc:  # the job is handed out again and resumes without repeating
+            logger.error("could not acknowledge job %s: %s", lease.job.event_id, exc)
+
+    async def _bury(self, lease: Lease) -> None:
+        job = lease.job
+        logger.error("job %s failed %d times; moved to the dead letters", job.event_id,
+                     lease.attempt - 1)  # fmt: skip
+        self._metrics.incr("jobs_dead")
+        try:
+            await self._handler.dead_letter(job)
+        except Exception:
+            logger.exception("telling the user about dead job %s failed", job.event_id)
+        reason = DEAD_LETTER_REASON.format(attempts=lease.attempt - 1)
+        try:
+            await self._queue.bury(lease, reason)
+        except Exception as exc:
+            logger.error("could not bury job %s: %s", job.event_id, exc)
+
+    async def drain(self, timeout: float, *, finish_queued: bool) -> bool:
+        """Stop within `timeout`: running jobs finish; with `finish_queued` (the in-process
+        queue, which a restart would lose) queued jobs are worked off first. Jobs of a shared
+        queue that are not finished stay with the queue for another worker. Returns False when
+        work was left at the deadline."""
+        drained = True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        if finish_queued:
+            join = getattr(self._queue, "join", None)
+            if join is not None:
+                drained = await _within(join(), deadline - loop.time())
+        self._stopping = True
+        for task in self._tasks:
+            if task not in self._busy:
+                task.cancel()
+        running = [t for t in self._tasks if not t.done()]
+        if running:
+            _, late = await asyncio.wait(running, timeout=max(0.0, deadline - loop.time()))
+            drained = drained and not late
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if not drained:
+            logger.error("shutdown: work left after %.0fs", timeout)
         return drained
+
+
+async def _within(work: Awaitable[None], timeout: float) -> bool:
+    try:
+        async with asyncio.timeout(max(0.0, timeout)):
+            await work
+    except TimeoutError:
+        return False
+    return True

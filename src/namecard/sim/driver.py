@@ -137,6 +137,13 @@ class WebhookDriver:
         }
         return self._message_event(user_id, reply_token, message)
 
+    def build_message_event(self, user_id: str, reply_token: str, message: Json) -> Json:
+        """Any other message type (video, audio, file, location …) as LINE sends it."""
+        return self._message_event(user_id, reply_token, {"id": _message_id(), **message})
+
+    def build_unfollow_event(self, user_id: str) -> Json:
+        return self._event("unfollow", user_id, None)  # LINE gives no reply token here
+
     def build_follow_event(self, user_id: str, reply_token: str) -> Json:
         event = self._event("follow", user_id, reply_token)
         event["follow"] = {"isUnblocked": False}

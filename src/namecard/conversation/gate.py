@@ -1,0 +1,157 @@
+"""Where a webhook event meets the user's conversation: batch sessions and per-user pacing.
+
+Run at the webhook, in event order, so a photo sent right after `批次` belongs to the batch
+whichever worker reads it, and `結束批次` knows every photo sent before it. The decisions are
+stamped on the job (`batch_id`, `summary_batch_id`, `detail`) and the worker acts on them.
+If the state store cannot be reached, the event goes on unchanged: the photo is answered on its
+own rather than lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from redis.exceptions import RedisError
+
+from namecard.conversation.model import PhotoOutcome, PhotoStatus
+from namecard.conversation.state import ConversationStore
+from namecard.pipeline.jobs import Job, JobKind
+
+logger = logging.getLogger(__name__)
+
+WAITING_NOTICE = "waiting:{waiting}:{minutes}"
+PAUSED_NOTICE = "paused:{until:.0f}"
+NOTICE_SUFFIX = ":notice"
+
+
+@dataclass(frozen=True, slots=True)
+class PacingLimits:
+    rate_per_min: int = 10
+    flood_limit: int = 100
+    flood_window_seconds: float = 600.0
+    pause_seconds: float = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    job: Job
+    delay: float = 0.0
+
+
+class ConversationGate:
+    def __init__(
+        self,
+        store: ConversationStore,
+        *,
+        batch_idle_seconds: float,
+        pacing: PacingLimits,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.batch_idle_seconds = batch_idle_seconds
+        self.pacing = pacing
+        self.clock = clock
+
+    async def admit(self, job: Job) -> list[Admitted]:
+        """The jobs to queue for `job` (itself, maybe delayed, and maybe a notice first)."""
+        if job.user_id is None or job.chat_id != job.user_id:
+            return [Admitted(job)]  # groups and rooms: no conversation state
+        try:
+            return await self._admit(job)
+        except (RedisError, OSError) as exc:
+            logger.warning("conversation state unavailable (%s); event %s goes on unchanged",
+                           type(exc).__name__, job.event_id)  # fmt: skip
+            return [Admitted(job)]
+
+    async def _admit(self, job: Job) -> list[Admitted]:
+        user, now = job.user_hash, self.clock()
+        if job.kind is JobKind.UNFOLLOW:
+            await self.store.clear_user(user)
+            return [Admitted(job)]
+        job = await self._expire_idle(job, now)
+        if job.kind in (JobKind.BATCH_END, JobKind.CANCEL):
+            ended = await self.store.end_batch(user)
+            batch_id = ended.batch_id if ended else job.summary_batch_id
+            return [Admitted(replace(job, summary_batch_id=batch_id))]
+        if job.kind is JobKind.BATCH_START:
+            session, created = await self.store.start_batch(user, job.event_id, now)
+            detail = "created" if created else "already"
+            return [Admitted(replace(job, batch_id=session.batch_id, detail=detail))]
+        if job.kind is JobKind.STATUS:
+            current = await self.store.current_batch(user)
+            return [Admitted(replace(job, batch_id=current.batch_id if current else None))]
+        if job.kind is JobKind.CARD_PHOTO:
+            return await self._photo(job, user, now)
+        return [Admitted(job)]
+
+    async def _expire_idle(self, job: Job, now: float) -> Job:
+        """A batch left idle too long ends now; its summary rides on this event's answer."""
+        session = await self.store.current_batch(job.user_hash)
+        if session is None or session.idle_for(now) <= self.batch_idle_seconds:
+            return job
+        ended = await self.store.end_batch(job.user_hash)
+        if ended is None:
+            return job
+        logger.info("batch %s of user %s ended after %.0fs idle", ended.batch_id, job.user_hash,
+                    session.idle_for(now))  # fmt: skip
+        return replace(job, summary_batch_id=ended.batch_id, detail="idle")
+
+    async def _photo(self, job: Job, user: str, now: float) -> list[Admitted]:
+        session = await self.store.current_batch(user)
+        if session is not None:
+            await self.store.touch_batch(user, now)
+            pending = PhotoOutcome(job.event_id, 0, PhotoStatus.PENDING, received_at=now)
+            await self.store.add_photo(session.batch_id, pending)
+            job = replace(job, batch_id=session.batch_id)
+        limits = self.pacing
+        admission = await self.store.admit_photo(
+            user,
+            now,
+            rate_per_min=limits.rate_per_min,
+            flood_limit=limits.flood_limit,
+            flood_window=limits.flood_window_seconds,
+            pause_seconds=limits.pause_seconds,
+        )
+        if admission.delay <= 0:
+            return [Admitted(job)]
+        admitted: list[Admitted] = []
+        notice = _notice(
+            admission.waiting,
+            admission.delay,
+            admission.paused_until,
+            paused=admission.notify_paused,
+            waiting=admission.notify_waiting,
+        )
+        if notice is not None and job.summary_batch_id is None:
+            # The notice takes this photo's reply token; the photo's answer comes later anyway.
+            admitted.append(Admitted(_notice_job(job, notice)))
+            job = replace(job, reply_token=None)
+        admitted.append(Admitted(replace(job, paced=True), admission.delay))
+        return admitted
+
+
+def _notice(
+    waiting_count: int, delay: float, paused_until: float | None, *, paused: bool, waiting: bool
+) -> str | None:
+    if paused and paused_until is not None:
+        return PAUSED_NOTICE.format(until=paused_until)
+    if waiting:
+        minutes = max(1, math.ceil(delay / 60))
+        return WAITING_NOTICE.format(waiting=waiting_count, minutes=minutes)
+    return None
+
+
+def _notice_job(job: Job, notice: str) -> Job:
+    return replace(
+        job,
+        kind=JobKind.NOTICE,
+        event_id=job.event_id + NOTICE_SUFFIX,
+        message_id=None,
+        batch_id=None,
+        image_set=None,
+        detail=notice,
+    )
