@@ -8,9 +8,12 @@ import signal
 
 from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
+from quart import Quart
 
+from namecard.api.context import SERVICES_KEY
 from namecard.app import create_app
 from namecard.logging_setup import configure_logging
+from namecard.services import Services
 from namecard.settings import Mode, Settings
 
 logger = logging.getLogger(__name__)
@@ -57,8 +60,28 @@ def serve(settings: Settings) -> int:
 
 
 async def _serve_one(settings: Settings, config: Config) -> None:
+    """On SIGTERM the server keeps answering while the work in hand drains: /health says
+    503 `shutting_down` (the autoscaler stops sending work) and webhooks get 503 so LINE
+    redelivers them elsewhere; then Hypercorn stops."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    app = create_app(settings)
+    draining: list[asyncio.Task[None]] = []
+
+    def on_signal() -> None:
+        if not draining:
+            draining.append(loop.create_task(_drain_then_stop(app, stop)))
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await hypercorn_serve(create_app(settings), config, shutdown_trigger=stop.wait)
+        loop.add_signal_handler(sig, on_signal)
+    await hypercorn_serve(app, config, shutdown_trigger=stop.wait)
+
+
+async def _drain_then_stop(app: Quart, stop: asyncio.Event) -> None:
+    services: Services | None = app.extensions.get(SERVICES_KEY)
+    try:
+        if services is not None:
+            logger.info("SIGTERM: draining before stopping")
+            await services.drain()
+    finally:
+        stop.set()

@@ -69,6 +69,25 @@ class Services:
     prometheus_registry: CollectorRegistry | None = None
     gate: ConversationGate | None = None
     shared: SharedState | None = None
+    _drain_task: asyncio.Future[None] | None = None
+
+    async def drain(self) -> None:
+        """Stop taking webhooks (503 `shutting_down`) and let the work in hand finish within
+        DRAIN_SECONDS. Called on SIGTERM while the server still answers /health, and again
+        (then at once) when the app stops."""
+        if self._drain_task is None:
+            self.accepting = False
+            self._drain_task = asyncio.ensure_future(self._drain())
+        await asyncio.shield(self._drain_task)
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.drain_seconds
+        if self.workers is not None:
+            shared_queue = self.settings.redis_url is not None
+            await self.workers.drain(self.settings.drain_seconds, finish_queued=not shared_queue)
+        if self.handler is not None:
+            await self.handler.drain(max(0.0, deadline - loop.time()))
 
     def channel_secret(self) -> str:
         return self.secret.get_secret_value()
@@ -173,22 +192,9 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
         max_attempts=settings.job_max_attempts,
     )  # fmt: skip
     services.workers.start()
-    stack.push_async_callback(_drain, services)
+    stack.push_async_callback(services.drain)
     logger.info("namecard started: %s", settings.describe_modes())
     return services
-
-
-async def _drain(services: Services) -> None:
-    services.accepting = False
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + services.settings.drain_seconds
-    if services.workers is not None:
-        shared_queue = services.settings.redis_url is not None
-        await services.workers.drain(
-            services.settings.drain_seconds, finish_queued=not shared_queue
-        )
-    if services.handler is not None:
-        await services.handler.drain(max(0.0, deadline - loop.time()))
 
 
 def _line_client(settings: Settings) -> tuple[LineClient, SecretStr]:

@@ -6,11 +6,12 @@ import asyncio
 import time
 from typing import Any
 
+import httpx
 import pytest
 
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 from tests.e2e.conftest import photo, unique_photo
-from tests.harness import Emulators, pages_named
+from tests.harness import Emulators, RunningBot, pages_named
 
 pytestmark = pytest.mark.e2e
 
@@ -219,3 +220,23 @@ async def test_video_audio_files_and_locations_get_the_hint(
     hint = delivery["messages"][0]["text"]
     assert "名片" in hint and "\n" not in hint.strip()  # one line
     assert quick_reply_texts(delivery)
+
+
+async def test_a_push_is_counted_per_user_and_month_in_stats(
+    bot: RunningBot, driver: WebhookDriver, emulators: Emulators, user_id: str
+) -> None:
+    async with httpx.AsyncClient(base_url=bot.url) as client:
+        before = (await client.get("/stats")).json()["push_budget"]
+        emulators.line.reply_token_ttl = 0.0
+        try:
+            await driver.send_image(user_id, photo("exec_taichung"), "image/png")
+            delivery = (await answers(driver, user_id, 1))[0]
+        finally:
+            emulators.line.reply_token_ttl = 60.0
+        after = (await client.get("/stats")).json()["push_budget"]
+
+    assert delivery["channel"] == "push"
+    assert after["pushes"] == before["pushes"] + 1
+    assert after["month"] == time.strftime("%Y-%m", time.gmtime(time.time() + 8 * 3600))
+    assert user_id not in str(after)  # users appear by their hashed id only
+    assert after["users"] >= 1

@@ -247,3 +247,31 @@ async def test_photos_sent_while_redis_restarts_are_all_answered_and_saved(
     assert len(found) == len(final) == 3
     for _, names in made:
         assert len(await wait_for_page(emulators, names[0])) == 1
+
+
+async def test_sigterm_without_redis_drains_the_photo_in_hand_and_reports_shutting_down(
+    emulators: Emulators, tmp_path: Path, user_id: str
+) -> None:
+    env = bot_environment(emulators, port=new_port(), data_dir=tmp_path / "data", redis_url=None)
+    bot = start_bot(env, tmp_path / "bot.log")
+    data, names = unique_photo(emulators, "en_director")
+    emulators.gemini.latency = 3.0
+    try:
+        async with driver_for(bot, emulators) as driver, httpx.AsyncClient() as http:
+            await driver.send_image(user_id, data)
+            await asyncio.sleep(0.5)
+            bot.process.terminate()
+            await asyncio.sleep(0.5)
+            health = await http.get(f"{bot.url}/health")
+            refused = await driver.send_text(user_id, "help")
+            answer = await exactly_one_answer(driver, user_id)
+        exit_code = await asyncio.to_thread(bot.process.wait, 30)
+    finally:
+        emulators.gemini.latency = 0.0
+        stop_bot(bot)
+
+    assert (health.status_code, health.json()["status"]) == (503, "shutting_down")
+    assert refused.status == 503  # LINE redelivers it to an instance that is not stopping
+    assert answer["messages"][0]["type"] == "flex"
+    assert exit_code == 0
+    assert len(await wait_for_page(emulators, names[0])) == 1
