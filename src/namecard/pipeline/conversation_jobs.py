@@ -98,7 +98,11 @@ class ConversationJobs:
         """The summary of a batch that ended by itself, to send along with this job's answer."""
         if job.summary_batch_id is None or not (force or job.detail == "idle"):
             return []
-        return await self._summary(job.summary_batch_id, idle=job.detail == "idle")
+        try:
+            return await self._summary(job.summary_batch_id, idle=job.detail == "idle")
+        except STATE_ERRORS as exc:  # the job's own answer must still go out
+            logger.error("batch summary for %s unavailable: %s", job.event_id, exc)
+            return []
 
     async def send_idle_summary(self, job: Job) -> None:
         """For a photo whose own answer comes later (batch or image set): the summary now."""
