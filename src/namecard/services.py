@@ -21,7 +21,6 @@ from redis.exceptions import RedisError
 from namecard.ai.base import Extractor
 from namecard.ai.key_pool import KeyPoolProtocol
 from namecard.cache.tiered import TieredCache
-from namecard.conversation.gate import ConversationGate
 from namecard.errors import ConfigError
 from namecard.line.client import LineClient
 from namecard.line.messages import MessageBuilder
@@ -67,7 +66,6 @@ class Services:
     store_problem: str | None = None
     process: psutil.Process = field(default_factory=psutil.Process)
     prometheus_registry: CollectorRegistry | None = None
-    gate: ConversationGate | None = None
     shared: SharedState | None = None
     _drain_task: asyncio.Future[None] | None = None
 
@@ -166,10 +164,10 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     services.cache = cache
     services.key_pool = readers.key_pool
     services.shared = shared
-    services.gate = shared.gate
     services.prometheus_registry = build_registry(metrics, lambda: getattr(queue, "waiting", 0))
     await _start_store(services)
     messages = MessageBuilder(settings.reply_language)
+    deliverer = shared.deliverer(line, metrics)
     handler = JobHandler(
         line=line,
         extractor=extractor,
@@ -181,9 +179,9 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
             max_image_bytes=settings.max_image_bytes,
             save_deadline_seconds=settings.save_deadline_seconds,
         ),
-        deliverer=shared.deliverer(line, metrics),
+        deliverer=deliverer,
         messages=messages,
-        conversation=shared.conversation_jobs(line, metrics, messages, store.name),
+        conversation=shared.conversation_jobs(deliverer, messages, store.name),
         requeue=queue.put_later,
     )
     services.handler = handler

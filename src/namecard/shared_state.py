@@ -23,7 +23,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from namecard.conversation.gate import ConversationGate, PacingLimits
+from namecard.conversation.gate import ConversationGate
+from namecard.conversation.pacing import PaceLimits
 from namecard.conversation.push_budget import MemoryPushBudget, PushBudget, RedisPushBudget
 from namecard.conversation.state import ConversationStore, MemoryConversationStore
 from namecard.conversation.state_redis import RedisConversationStore
@@ -68,11 +69,11 @@ class SharedState:
         )
 
     def conversation_jobs(
-        self, line: LineClient, metrics: Metrics, messages: MessageBuilder, store_name: str
+        self, deliverer: Deliverer, messages: MessageBuilder, store_name: str
     ) -> ConversationJobs:
         return ConversationJobs(
             store=self.conversations,
-            deliverer=self.deliverer(line, metrics),
+            deliverer=deliverer,
             messages=messages,
             store_name=store_name,
             batch_end_wait_seconds=self.settings.batch_end_wait_seconds,
@@ -91,10 +92,10 @@ class SharedState:
 async def open_shared_state(
     settings: Settings, redis: Redis | None, stack: AsyncExitStack, *, dedupe: EventDedupe
 ) -> SharedState:
-    pacing = PacingLimits(
+    pacing = PaceLimits(
         rate_per_min=settings.user_rate_per_min,
         flood_limit=settings.user_flood_limit,
-        flood_window_seconds=settings.user_flood_window_minutes * SECONDS_PER_MINUTE,
+        flood_window=settings.user_flood_window_minutes * SECONDS_PER_MINUTE,
         pause_seconds=settings.user_pause_minutes * SECONDS_PER_MINUTE,
     )
     caps = {

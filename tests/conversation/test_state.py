@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 
 from namecard.catalogue import Sentence
 from namecard.conversation.model import PhotoOutcome, PhotoStatus
-from namecard.conversation.pacing import Admission
+from namecard.conversation.pacing import Admission, PaceLimits
 from namecard.conversation.state import ConversationStore, MemoryConversationStore
 from namecard.conversation.state_redis import RedisConversationStore
 from namecard.pipeline.jobs import hash_user
@@ -47,9 +47,7 @@ async def admit(
     store: ConversationStore, now: float = NOW, *, user: str = USER, rate: int = 10
 ) -> Admission:
     """One photo through pacing: `rate` a minute, paused for 5 min past 100 in 10 min."""
-    return await store.admit_photo(
-        user, now, rate_per_min=rate, flood_limit=100, flood_window=600.0, pause_seconds=300.0
-    )
+    return await store.admit_photo(user, now, PaceLimits(rate, 100, 600.0, 300.0))
 
 
 async def test_two_workers_starting_a_batch_at_once_open_one(stores: Stores) -> None:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from namecard.sim.driver import WebhookDriver, render_delivery_text
-from tests.e2e.conftest import photo, unique_photo
+from tests.e2e.conftest import unique_photo
 from tests.harness import Emulators, RunningBot, pages_named
 
 pytestmark = pytest.mark.e2e
@@ -157,11 +157,12 @@ async def test_an_image_set_of_five_gets_exactly_one_reply(
 
 
 async def test_thirty_photos_in_a_minute_are_all_answered_with_one_waiting_notice(
-    driver: WebhookDriver, user_id: str
+    driver: WebhookDriver, emulators: Emulators, user_id: str
 ) -> None:
+    data, _ = unique_photo(emulators, "en_director")  # keeps the fixture out of the cache
     started = time.monotonic()
     for _ in range(30):
-        await driver.send_image(user_id, photo("en_director"))
+        await driver.send_image(user_id, data)
 
     found = await answers(driver, user_id, 31, timeout=120.0)
     texts = [render_delivery_text(d) for d in found]
@@ -229,7 +230,8 @@ async def test_a_push_is_counted_per_user_and_month_in_stats(
         before = (await client.get("/stats")).json()["push_budget"]
         emulators.line.reply_token_ttl = 0.0
         try:
-            await driver.send_image(user_id, photo("exec_taichung"), "image/png")
+            data, _ = unique_photo(emulators, "exec_taichung")
+            await driver.send_image(user_id, data, "image/png")
             delivery = (await answers(driver, user_id, 1))[0]
         finally:
             emulators.line.reply_token_ttl = 60.0

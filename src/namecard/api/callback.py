@@ -91,7 +91,7 @@ async def _enqueue(services: Services, events: list[Event]) -> int:
 
 async def _accept(services: Services, job: Job) -> None:
     """The job (stamped with its conversation: batch, pacing) and any notice it brings."""
-    admitted = await services.gate.admit(job) if services.gate else [Admitted(job)]
+    admitted = await services.shared.gate.admit(job) if services.shared else [Admitted(job)]
     for entry in admitted:
         if entry.delay > 0:
             await services.queue.put_later(entry.job, entry.delay)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from redis.exceptions import RedisError
 
 from namecard.conversation.model import PhotoOutcome, PhotoStatus
+from namecard.conversation.pacing import PaceLimits
 from namecard.conversation.state import ConversationStore
 from namecard.pipeline.jobs import Job, JobKind
 
@@ -26,14 +27,6 @@ logger = logging.getLogger(__name__)
 WAITING_NOTICE = "waiting:{waiting}:{minutes}"
 PAUSED_NOTICE = "paused:{until:.0f}"
 NOTICE_SUFFIX = ":notice"
-
-
-@dataclass(frozen=True, slots=True)
-class PacingLimits:
-    rate_per_min: int = 10
-    flood_limit: int = 100
-    flood_window_seconds: float = 600.0
-    pause_seconds: float = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +41,7 @@ class ConversationGate:
         store: ConversationStore,
         *,
         batch_idle_seconds: float,
-        pacing: PacingLimits,
+        pacing: PaceLimits,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
@@ -107,15 +100,7 @@ class ConversationGate:
             pending = PhotoOutcome(job.event_id, 0, PhotoStatus.PENDING, received_at=now)
             await self.store.add_photo(session.batch_id, pending)
             job = replace(job, batch_id=session.batch_id)
-        limits = self.pacing
-        admission = await self.store.admit_photo(
-            user,
-            now,
-            rate_per_min=limits.rate_per_min,
-            flood_limit=limits.flood_limit,
-            flood_window=limits.flood_window_seconds,
-            pause_seconds=limits.pause_seconds,
-        )
+        admission = await self.store.admit_photo(user, now, self.pacing)
         if admission.delay <= 0:
             return [Admitted(job)]
         admitted: list[Admitted] = []

@@ -36,16 +36,7 @@ class ConversationStore(Protocol):
     async def record_set_photo(
         self, set_id: str, outcome: PhotoOutcome, total: int
     ) -> list[PhotoOutcome] | None: ...
-    async def admit_photo(
-        self,
-        user: str,
-        now: float,
-        *,
-        rate_per_min: int,
-        flood_limit: int,
-        flood_window: float,
-        pause_seconds: float,
-    ) -> Admission: ...
+    async def admit_photo(self, user: str, now: float, limits: PaceLimits) -> Admission: ...
     async def photo_started(self, user: str) -> None: ...
     async def clear_user(self, user: str) -> None: ...
 
@@ -181,17 +172,7 @@ class MemoryConversationStore:
             self._sets_done.put(set_id, outcome.event_id, wall + IMAGE_SET_TTL_SECONDS)
             return set_order(received.values())
 
-    async def admit_photo(
-        self,
-        user: str,
-        now: float,
-        *,
-        rate_per_min: int,
-        flood_limit: int,
-        flood_window: float,
-        pause_seconds: float,
-    ) -> Admission:
-        limits = PaceLimits(rate_per_min, flood_limit, flood_window, pause_seconds)
+    async def admit_photo(self, user: str, now: float, limits: PaceLimits) -> Admission:
         async with self._lock:
             self._pace.sweep(now)
             state = self._pace.get(user, now) or PaceState()

@@ -144,17 +144,7 @@ class RedisConversationStore:
             return None
         return set_order(map(PhotoOutcome.from_json, values))
 
-    async def admit_photo(
-        self,
-        user: str,
-        now: float,
-        *,
-        rate_per_min: int,
-        flood_limit: int,
-        flood_window: float,
-        pause_seconds: float,
-    ) -> Admission:
-        limits = PaceLimits(rate_per_min, flood_limit, flood_window, pause_seconds)
+    async def admit_photo(self, user: str, now: float, limits: PaceLimits) -> Admission:
         pace, notice = self._key("pace", user), self._key("notice", user)
 
         async def decide(pipe: Pipeline) -> Admission:

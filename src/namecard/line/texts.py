@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from namecard.catalogue import Language, Sentence
+
+USER_TIMEZONE = ZoneInfo("Asia/Taipei")  # the users' clock, for "around HH:MM"
 
 ELLIPSIS = "…"
 _BMP_MAX = 0xFFFF
@@ -60,3 +64,8 @@ def say(sentence: Sentence, language: Language) -> str:
 def short(sentence: Sentence, language: Language) -> str:
     """One language only, for labels and captions with no room for two: zh unless "en"."""
     return sentence.en if language == "en" else sentence.zh
+
+
+def clock_time(epoch: float) -> str:
+    """`epoch` as HH:MM on the users' clock."""
+    return datetime.fromtimestamp(epoch, USER_TIMEZONE).strftime("%H:%M")

@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from linebot.v3.messaging import Message
 from redis.exceptions import RedisError
@@ -20,8 +18,8 @@ from redis.exceptions import RedisError
 from namecard import catalogue
 from namecard.conversation.model import PhotoOutcome, PhotoStatus
 from namecard.conversation.state import ConversationStore
-from namecard.errors import NamecardError
 from namecard.line.messages import MessageBuilder
+from namecard.line.texts import clock_time
 from namecard.pipeline.delivery import Deliverer
 from namecard.pipeline.jobs import Job, JobKind
 
@@ -29,7 +27,6 @@ logger = logging.getLogger(__name__)
 
 SUMMARY_MARK = "summary-sent"  # a pseudo photo recorded once a batch's summary has gone out
 PENDING_POLL_SECONDS = 0.5
-USER_TIMEZONE = ZoneInfo("Asia/Taipei")
 STATE_ERRORS = (RedisError, OSError)
 
 
@@ -57,7 +54,7 @@ class ConversationJobs:
             logger.error("conversation state unavailable for %s: %s", job.event_id, exc)
             outgoing, worthy = self.messages.failure(catalogue.UNEXPECTED), False
         if outgoing:
-            await self._send(job, outgoing, push_worthy=worthy)
+            await self.deliverer.answer(job, outgoing, push_worthy=worthy)
 
     async def _answer(self, job: Job) -> tuple[list[Message], bool]:
         kind, m = job.kind, self.messages
@@ -108,7 +105,7 @@ class ConversationJobs:
         """For a photo whose own answer comes later (batch or image set): the summary now."""
         summary = await self.idle_summary(job)
         if summary:
-            await self._send(job, summary, push_worthy=True, purpose="idle-summary")
+            await self.deliverer.answer(job, summary, push_worthy=True, purpose="idle-summary")
 
     async def _summary(self, batch_id: str, *, idle: bool) -> list[Message]:
         await self._wait_for_pending(batch_id)
@@ -155,7 +152,9 @@ class ConversationJobs:
             return  # another photo of the set is still being read
         tokens = _newest_first_tokens(done)
         outgoing = self.messages.image_set(done, store_name=self.store_name)
-        await self._send(job, outgoing, push_worthy=True, purpose="set", other_tokens=tokens)
+        await self.deliverer.answer(
+            job, outgoing, push_worthy=True, purpose="set", other_tokens=tokens
+        )
 
     async def photo_started(self, job: Job) -> None:
         try:
@@ -170,25 +169,8 @@ class ConversationJobs:
             waiting, _, minutes = rest.partition(":")
             return self.messages.waiting_notice(int(waiting), int(minutes))
         if kind == "paused":
-            until = datetime.fromtimestamp(float(rest), USER_TIMEZONE).strftime("%H:%M")
-            return self.messages.paused_notice(until)
+            return self.messages.paused_notice(clock_time(float(rest)))
         return []
-
-    async def _send(
-        self,
-        job: Job,
-        outgoing: list[Message],
-        *,
-        push_worthy: bool,
-        purpose: str = "result",
-        other_tokens: Sequence[str] = (),
-    ) -> None:
-        try:
-            await self.deliverer.send(
-                job, outgoing, purpose=purpose, push_worthy=push_worthy, other_tokens=other_tokens
-            )
-        except (NamecardError, TimeoutError) as exc:
-            logger.error("could not answer user %s (%s): %s", job.user_hash, purpose, exc)
 
 
 def _newest_first_tokens(photos: Sequence[PhotoOutcome]) -> list[str]:

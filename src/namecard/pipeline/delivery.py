@@ -75,7 +75,6 @@ class Deliverer:
             self.metrics.incr("line_answers_already_sent")
             logger.info("job %s: %s answer was already sent", job.event_id, purpose)
             return "already"
-        await self._note(self.progress.sending(job.event_id, purpose))
         try:
             async with asyncio.timeout(LATE_ANSWER_SECONDS):
                 outcome = await self._send(job, messages, purpose, push_worthy, other_tokens)
@@ -84,6 +83,24 @@ class Deliverer:
             raise
         await self._note(self.progress.sent(job.event_id, purpose, outcome))
         return outcome
+
+    async def answer(
+        self,
+        job: Job,
+        messages: Sequence[Message],
+        *,
+        purpose: str = "result",
+        push_worthy: bool = True,
+        other_tokens: Sequence[str] = (),
+    ) -> None:
+        """`send`, for callers that have nothing left to do when LINE keeps failing: the
+        failure is logged (the user cannot be told by another way)."""
+        try:
+            await self.send(
+                job, messages, purpose=purpose, push_worthy=push_worthy, other_tokens=other_tokens
+            )
+        except (NamecardError, TimeoutError) as exc:
+            logger.error("could not answer user %s (%s): %s", job.user_hash, purpose, exc)
 
     async def _already_sent(self, job: Job, purpose: str) -> bool:
         """Without the progress record (Redis down) the answer is sent: a rare duplicate after

@@ -12,9 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from namecard import catalogue
 from namecard.ai.base import Extractor
@@ -25,6 +23,7 @@ from namecard.conversation.model import PhotoOutcome, PhotoStatus
 from namecard.errors import ConfigError, ContentRejected, NamecardError, QuotaExhausted, StoreError
 from namecard.line.client import LineClient
 from namecard.line.messages import MessageBuilder
+from namecard.line.texts import clock_time
 from namecard.metrics.stats import JobRecord, Metrics
 from namecard.pipeline.conversation_jobs import ConversationJobs
 from namecard.pipeline.delivery import Deliverer
@@ -35,7 +34,6 @@ from namecard.store.base import ContactStore
 logger = logging.getLogger(__name__)
 
 LOADING_SECONDS = 20
-USER_TIMEZONE = ZoneInfo("Asia/Taipei")  # the users' clock, for "I will answer around HH:MM"
 MIN_DEFER_SECONDS = 1.0
 SAVE_RETRY = RetryPolicy(attempts=40, base_delay=1.0, max_delay=30.0)
 
@@ -105,7 +103,7 @@ class JobHandler:
         outcome = _failed(job, catalogue.DEAD_LETTER)
         if job.kind is JobKind.CARD_PHOTO and await self.conversation.conclude(job, outcome):
             return
-        await self._tell(job, self.messages.dead_letter(), purpose="dead")
+        await self.deliverer.answer(job, self.messages.dead_letter(), purpose="dead")
 
     async def drain(self, timeout: float) -> None:
         """Wait (up to `timeout`) for saves that outlived their replies."""
@@ -160,7 +158,7 @@ class JobHandler:
     async def _photo_failed(self, job: Job, failure: Sentence, held: bool) -> None:
         if held and await self.conversation.conclude(job, _failed(job, failure)):
             return
-        await self._tell(job, self.messages.failure(failure))
+        await self.deliverer.answer(job, self.messages.failure(failure))
 
     async def _read(self, job: Job, deadline: float, outcome: _Outcome) -> tuple[Extraction, str]:
         if job.user_id and job.chat_id == job.user_id and job.reply_token:
@@ -188,7 +186,9 @@ class JobHandler:
             held_outcome = _photo_outcome(job, PhotoStatus.NO_CARD, extraction, ())
             if not (held and await self.conversation.conclude(job, held_outcome)):
                 summary = await self.conversation.idle_summary(job)
-                await self._tell(job, self.messages.combine(summary, self.messages.no_card()))
+                await self.deliverer.answer(
+                    job, self.messages.combine(summary, self.messages.no_card())
+                )
             return
         loop = asyncio.get_running_loop()
         save_deadline = max(deadline, loop.time() + self.config.save_deadline_seconds)
@@ -212,7 +212,7 @@ class JobHandler:
         if failed:
             held = replace(held, reason=StoreError.user_message)
         if not await self.conversation.conclude(job, held):
-            await self._tell(job, self._card_messages(extraction, saved, pending=False))
+            await self.deliverer.answer(job, self._card_messages(extraction, saved, pending=False))
 
     async def _reply_with_cards(self, job: Job, extraction: Extraction, outcome: _Outcome) -> None:
         budget = self.config.reply_save_budget_seconds
@@ -220,7 +220,7 @@ class JobHandler:
         saved = [_result_or_none(task) for task in outcome.saves]
         cards = self._card_messages(extraction, saved, pending=bool(pending))
         summary = await self.conversation.idle_summary(job)
-        await self._tell(job, self.messages.combine(summary, cards))
+        await self.deliverer.answer(job, self.messages.combine(summary, cards))
         if pending:
             outcome.label = "saving"  # settled by _finish_saves once the saves are done
             return
@@ -249,7 +249,9 @@ class JobHandler:
                 )
                 if failed:
                     # The reply said "saving…": the user must hear once that it did not work out.
-                    await self._tell(job, self.messages.save_failed(), purpose="save-failed")
+                    await self.deliverer.answer(
+                        job, self.messages.save_failed(), purpose="save-failed"
+                    )
             self._record(job, outcome, reply_seconds)
         finally:
             await finished()
@@ -260,8 +262,8 @@ class JobHandler:
             return False
         delay = max(MIN_DEFER_SECONDS, exc.available_at - time.time())
         if job.deferrals == 0:
-            when = datetime.fromtimestamp(time.time() + delay, USER_TIMEZONE).strftime("%H:%M")
-            await self._tell(job, self.messages.deferred(when), purpose="deferred")
+            when = clock_time(time.time() + delay)
+            await self.deliverer.answer(job, self.messages.deferred(when), purpose="deferred")
         later = replace(job, reply_token=None, deferrals=job.deferrals + 1, paced=False)
         await self._requeue(later, delay)
         self.metrics.incr("jobs_deferred")
@@ -310,12 +312,6 @@ class JobHandler:
             raise
         self.metrics.incr("contacts_saved")
         return saved
-
-    async def _tell(self, job: Job, outgoing: list[Any], *, purpose: str = "result") -> None:
-        try:
-            await self.deliverer.send(job, outgoing, purpose=purpose)
-        except (NamecardError, TimeoutError) as exc:
-            logger.error("could not answer user %s (%s): %s", job.user_hash, purpose, exc)
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

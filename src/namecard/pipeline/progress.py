@@ -6,14 +6,11 @@ result cache answers, not Gemini) and saving again finds the page by its Card ID
 answers need a record here.
 
 Redis key (one hash per job, expiring with the webhook dedupe window):
-  `{prefix}job:{event_id}`  fields `sending:{purpose}` = epoch seconds an answer was started,
-                                   `sent:{purpose}` = "reply" | "push" | "skipped"
+  `{prefix}job:{event_id}`  fields `sent:{purpose}` = "reply" | "push" | "skipped" | "refused"
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,8 +23,7 @@ MEMORY_LIMIT = 10_000  # jobs remembered in process; oldest forgotten first
 
 @dataclass(slots=True)
 class Progress:
-    sending: set[str] = field(default_factory=set)
-    sent: dict[str, str] = field(default_factory=dict)
+    sent: dict[str, str] = field(default_factory=dict)  # purpose → how it went out
 
     def was_sent(self, purpose: str) -> bool:
         return purpose in self.sent
@@ -35,8 +31,6 @@ class Progress:
 
 class JobProgress(Protocol):
     async def load(self, event_id: str) -> Progress: ...
-
-    async def sending(self, event_id: str, purpose: str) -> None: ...
 
     async def sent(self, event_id: str, purpose: str, channel: str) -> None: ...
 
@@ -47,14 +41,10 @@ class MemoryJobProgress:
     def __init__(self, limit: int = MEMORY_LIMIT) -> None:
         self._records: dict[str, Progress] = {}
         self._limit = limit
-        self._lock = asyncio.Lock()
 
     async def load(self, event_id: str) -> Progress:
         record = self._records.get(event_id)
-        return Progress(set(record.sending), dict(record.sent)) if record else Progress()
-
-    async def sending(self, event_id: str, purpose: str) -> None:
-        self._record(event_id).sending.add(purpose)
+        return Progress(dict(record.sent)) if record else Progress()
 
     async def sent(self, event_id: str, purpose: str, channel: str) -> None:
         self._record(event_id).sent[purpose] = channel
@@ -79,14 +69,9 @@ class RedisJobProgress:
         progress = Progress()
         for name, value in raw.items():
             kind, _, purpose = _text(name).partition(":")
-            if kind == "sending":
-                progress.sending.add(purpose)
-            elif kind == "sent":
+            if kind == "sent":
                 progress.sent[purpose] = _text(value)
         return progress
-
-    async def sending(self, event_id: str, purpose: str) -> None:
-        await self._write(event_id, f"sending:{purpose}", f"{time.time():.3f}")
 
     async def sent(self, event_id: str, purpose: str, channel: str) -> None:
         await self._write(event_id, f"sent:{purpose}", channel)

@@ -67,7 +67,7 @@ class MemoryJobQueue:
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self._queue: asyncio.Queue[Lease] = asyncio.Queue(maxsize=capacity)
-        self._delayed: set[asyncio.TimerHandle] = set()
+        self._delayed: set[asyncio.Task[None]] = set()
         self._unfinished = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -87,19 +87,18 @@ class MemoryJobQueue:
 
     async def put_later(self, job: Job, delay: float) -> None:
         """Kept in this process's memory: a restart before then loses it (use Redis to keep it)."""
-        loop = asyncio.get_running_loop()
+        task = asyncio.create_task(self._put_after(job, delay))
+        self._delayed.add(task)
+        task.add_done_callback(self._delayed.discard)
 
-        def put(handle: list[asyncio.TimerHandle]) -> None:
-            self._delayed.discard(handle[0])
+    async def _put_after(self, job: Job, delay: float) -> None:
+        await asyncio.sleep(delay)
+        while True:
             try:
                 self.put_nowait(job)
+                return
             except QueueFull:
-                handle[0] = loop.call_later(FULL_QUEUE_RETRY_SECONDS, put, handle)
-                self._delayed.add(handle[0])
-
-        holder: list[asyncio.TimerHandle] = []
-        holder.append(loop.call_later(delay, put, holder))
-        self._delayed.add(holder[0])
+                await asyncio.sleep(FULL_QUEUE_RETRY_SECONDS)
 
     async def get(self) -> Lease:
         return await self._queue.get()
@@ -133,9 +132,8 @@ class MemoryJobQueue:
         await self._idle.wait()
 
     async def aclose(self) -> None:
-        for handle in self._delayed:
-            handle.cancel()
-        self._delayed.clear()
+        for task in list(self._delayed):
+            task.cancel()
         with contextlib.suppress(asyncio.QueueEmpty):
             while True:
                 self._queue.get_nowait()
