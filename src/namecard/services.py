@@ -215,6 +215,7 @@ def _store(settings: Settings, redis: Redis | None) -> ContactStore:
     if settings.store_mode is Mode.REAL:
         from namecard.store.card_pages import RedisCardPages
         from namecard.store.notion import NotionStore
+        from namecard.store.person_locks import RedisPersonLocks
         from namecard.store.rate_limit_redis import NOTION_RATE_KEY, RedisTokenBucket
 
         assert settings.notion_api_key and settings.notion_database_id
@@ -227,6 +228,9 @@ def _store(settings: Settings, redis: Redis | None) -> ContactStore:
             burst=settings.notion_burst,
             merge_duplicates=settings.notion_duplicates == "update",
             pages=RedisCardPages(redis, key_prefix=settings.redis_key_prefix) if redis else None,
+            person_locks=RedisPersonLocks(redis, key_prefix=settings.redis_key_prefix)
+            if redis
+            else None,
             limiter=RedisTokenBucket(
                 redis,
                 rate=settings.notion_rate_per_second,

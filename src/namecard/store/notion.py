@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any, TypeVar
 
@@ -19,8 +16,9 @@ from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.errors import ConfigError, NamecardError, StoreError, TransientError
 from namecard.store.card_pages import CardPages, MemoryCardPages
 from namecard.store.notion_mapping import build_properties, missing_properties
-from namecard.store.notion_merge import duplicate_filter, merge, plain_values
+from namecard.store.notion_merge import duplicate_filter, merge, person_identities, plain_values
 from namecard.store.notion_schema import PROPERTY_CARD_ID
+from namecard.store.person_locks import KeyedLocks, MemoryPersonLocks, PersonLocks
 from namecard.store.rate_limit import RateLimiter, TokenBucket
 from namecard.store.writer_stats import WriterStats
 
@@ -87,10 +85,12 @@ class NotionStore:
         pages: CardPages | None = None,
         limiter: RateLimiter | None = None,
         merge_duplicates: bool = True,
+        person_locks: PersonLocks | None = None,
     ) -> None:
         self._database_id = database_id
         self._pages: CardPages = pages or MemoryCardPages()
-        self._card_locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._card_locks = KeyedLocks()  # one save per card at a time in this process
+        self._person_locks: PersonLocks = person_locks or MemoryPersonLocks()
         self._uncertain: set[str] = set()  # cards whose create may have happened unanswered
         self._merge_duplicates = merge_duplicates
         self.writer = WriterStats()
@@ -129,7 +129,7 @@ class NotionStore:
     async def save(self, card: Card, ref: CardRef, *, user_hash: str) -> SavedContact:
         if self._data_source_id is None:
             raise RuntimeError("NotionStore.start() must be awaited before save()")
-        async with self._card_lock(ref.card_id):
+        async with self._card_locks.hold(ref.card_id):
             with self.writer.saving():
                 try:
                     saved = await self._save_once(card, ref, user_hash)
@@ -145,21 +145,6 @@ class NotionStore:
     def stats(self) -> dict[str, Any]:
         return self.writer.describe(self._limiter.stats())
 
-    @asynccontextmanager
-    async def _card_lock(self, card_id: str) -> AsyncIterator[None]:
-        """One save per card at a time in this process; the entry goes with its last user."""
-        lock, users = self._card_locks.get(card_id, (asyncio.Lock(), 0))
-        self._card_locks[card_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._card_locks[card_id]
-            if users == 1:
-                del self._card_locks[card_id]
-            else:
-                self._card_locks[card_id] = (lock, users - 1)
-
     async def _save_once(self, card: Card, ref: CardRef, user_hash: str) -> SavedContact:
         """The same card saved concurrently (one photo sent by several users) waits here for
         the first save and then finds its page instead of creating a second one."""
@@ -168,11 +153,19 @@ class NotionStore:
             logger.info("card %s of user %s already in Notion page %s", ref.card_id, user_hash,
                         known.contact_id)  # fmt: skip
             return SavedContact(known.contact_id, known.url, created=False)
-        same_person = await self._find_same_person(card) if self._merge_duplicates else None
-        if same_person is not None:
+        if not self._merge_duplicates:
+            return await self._create(card, ref, user_hash)
+        # Two photos of one person (from two users, say) must not both look before either
+        # page exists: the look-up and the create go one person at a time, across processes.
+        async with self._person_locks.hold(person_identities(card)):
+            same_person = await self._find_same_person(card)
+            if same_person is None:
+                return await self._create(card, ref, user_hash)
             saved = await self._update_same_person(same_person, card)
             await self._pages.remember(ref.card_id, saved)
             return saved
+
+    async def _create(self, card: Card, ref: CardRef, user_hash: str) -> SavedContact:
         try:
             page = await self._create_page(card, ref)
         except TransientError as exc:

@@ -42,6 +42,14 @@ def duplicate_filter(card: Card, schema: Mapping[str, str]) -> Properties | None
     return clauses[0] if len(clauses) == 1 else {"or": clauses}
 
 
+def person_identities(card: Card) -> list[str]:
+    """What makes two cards one person, as `duplicate_filter` looks for it: the first e-mail
+    and the mobile numbers (for the per-person save lock)."""
+    identities = [f"email:{card.emails[0].lower()}"] if card.emails else []
+    identities += [f"mobile:{p.number}" for p in card.phones_of(PhoneKind.MOBILE) if p.number]
+    return identities
+
+
 def plain_values(page: Mapping[str, Any]) -> dict[str, str]:
     """A page's properties as plain text (title, text, select, e-mail, phone, URL)."""
     values = {}

@@ -1,0 +1,119 @@
+"""One save at a time per person: "look for the same person, else create a page" must not run
+for two photos of one person at once, or both look before either page exists and two pages are
+made. In process, a lock per key; with Redis, a lock per key shared by every worker and instance.
+
+Redis keys: `{prefix}namecard:person-lock:{sha256 of the identity}` (no e-mail or phone number
+in a key name), value = the holder's random token, expiring after `LOCK_TTL_SECONDS` so a holder
+that died frees the person by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+PERSON_LOCK_KEY_PREFIX = "namecard:person-lock:"
+# Longer than a look-up and a create that wait their turn behind the Notion rate limit.
+LOCK_TTL_SECONDS = 120
+WAIT_SECONDS = LOCK_TTL_SECONDS  # a dead holder's lock expires within this
+POLL_SECONDS = 0.05
+REDIS_FAULTS = (RedisError, OSError)
+
+RELEASE_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class PersonLocks(Protocol):
+    def hold(self, identities: Sequence[str]) -> AbstractAsyncContextManager[None]: ...
+
+
+class KeyedLocks:
+    """An asyncio.Lock per key, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class MemoryPersonLocks:
+    def __init__(self) -> None:
+        self._locks = KeyedLocks()
+
+    @asynccontextmanager
+    async def hold(self, identities: Sequence[str]) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for identity in sorted(set(identities)):  # one order everywhere: no deadlock
+                await stack.enter_async_context(self._locks.hold(identity))
+            yield
+
+
+class RedisPersonLocks:
+    """Shared by every process. If Redis fails, or a lock is not free within WAIT_SECONDS,
+    the save goes ahead without it: a possible second page beats a card never saved."""
+
+    def __init__(self, redis: Redis, *, key_prefix: str = "") -> None:
+        self._redis = redis
+        self._prefix = key_prefix + PERSON_LOCK_KEY_PREFIX
+        self._release = redis.register_script(RELEASE_LUA)
+        self._local = MemoryPersonLocks()  # this process's savers queue here, not on Redis
+
+    @asynccontextmanager
+    async def hold(self, identities: Sequence[str]) -> AsyncIterator[None]:
+        keys = sorted({self._key(identity) for identity in identities})
+        token = secrets.token_hex(16)
+        async with self._local.hold(identities):
+            held = [key for key in keys if await self._acquire(key, token)]
+            try:
+                yield
+            finally:
+                for key in held:
+                    await self._let_go(key, token)
+
+    def _key(self, identity: str) -> str:
+        return self._prefix + hashlib.sha256(identity.encode()).hexdigest()[:32]
+
+    async def _acquire(self, key: str, token: str) -> bool:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WAIT_SECONDS
+        try:
+            while not await self._redis.set(key, token, nx=True, ex=LOCK_TTL_SECONDS):
+                if loop.time() >= deadline:
+                    logger.warning("person lock still taken after %ds; saving anyway",
+                                   WAIT_SECONDS)  # fmt: skip
+                    return False
+                await asyncio.sleep(POLL_SECONDS)
+        except REDIS_FAULTS as exc:
+            logger.warning("person lock unavailable (%s); saving anyway", type(exc).__name__)
+            return False
+        return True
+
+    async def _let_go(self, key: str, token: str) -> None:
+        try:
+            await self._release(keys=[key], args=[token])
+        except REDIS_FAULTS as exc:  # it expires by itself
+            logger.warning("person lock not released (%s)", type(exc).__name__)
