@@ -120,3 +120,34 @@ async def test_no_e_mail_or_phone_number_appears_in_a_redis_key(
     assert not any("example" in k or "886" in k for k in keys)
     assert all(ttl > 0 for ttl in ttls)
     assert [k async for k in redis_client.scan_iter(match=key_prefix + "*")] == []  # released
+
+
+async def test_a_living_holder_keeps_the_person_and_a_dead_one_frees_it_soon(
+    redis_client: Redis, other_client: Redis, key_prefix: str
+) -> None:
+    living = RedisPersonLocks(redis_client, key_prefix=key_prefix, ttl_seconds=1)
+    waiting = RedisPersonLocks(other_client, key_prefix=key_prefix, ttl_seconds=1)
+    order: list[str] = []
+
+    async def hold_long() -> None:
+        async with living.hold(["email:long@example.com"]):
+            order.append("long in")
+            await asyncio.sleep(2.5)  # well past the 1 s expiry: renewed meanwhile
+            order.append("long out")
+
+    async def wait_then_hold() -> None:
+        await asyncio.sleep(0.2)
+        async with waiting.hold(["email:long@example.com"]):
+            order.append("next in")
+
+    await asyncio.gather(hold_long(), wait_then_hold())
+    assert order == ["long in", "long out", "next in"]
+
+    # A holder killed mid-save leaves its lock behind; it expires instead of blocking for long.
+    assert [k async for k in other_client.scan_iter(match=key_prefix + "*")] == []  # released
+    await redis_client.set(living._key("email:dead@example.com"), "dead-token", ex=1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    async with waiting.hold(["email:dead@example.com"]):
+        waited = loop.time() - started
+    assert 0.5 < waited < 3.0

@@ -3,8 +3,9 @@ for two photos of one person at once, or both look before either page exists and
 made. In process, a lock per key; with Redis, a lock per key shared by every worker and instance.
 
 Redis keys: `{prefix}namecard:person-lock:{sha256 of the identity}` (no e-mail or phone number
-in a key name), value = the holder's random token, expiring after `LOCK_TTL_SECONDS` so a holder
-that died frees the person by itself.
+in a key name), value = the holder's random token. The holder renews it every
+third of `LOCK_TTL_SECONDS` while it saves; a holder that died stops renewing and the person
+is free again within `LOCK_TTL_SECONDS`, so a job resumed after a crash is not kept waiting.
 """
 
 from __future__ import annotations
@@ -23,15 +24,25 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 PERSON_LOCK_KEY_PREFIX = "namecard:person-lock:"
-# Longer than a look-up and a create that wait their turn behind the Notion rate limit.
-LOCK_TTL_SECONDS = 120
-WAIT_SECONDS = LOCK_TTL_SECONDS  # a dead holder's lock expires within this
+LOCK_TTL_SECONDS = 10  # the holder renews every third of it
+# A living holder may wait its turn behind the Notion rate limit for long: wait this much for it.
+WAIT_SECONDS = 120
 POLL_SECONDS = 0.05
 REDIS_FAULTS = (RedisError, OSError)
 
 RELEASE_LUA = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+"""
+RENEW_LUA = """
+local renewed = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    redis.call('EXPIRE', key, ARGV[2])
+    renewed = renewed + 1
+  end
+end
+return renewed
 """
 
 
@@ -76,10 +87,14 @@ class RedisPersonLocks:
     """Shared by every process. If Redis fails, or a lock is not free within WAIT_SECONDS,
     the save goes ahead without it: a possible second page beats a card never saved."""
 
-    def __init__(self, redis: Redis, *, key_prefix: str = "") -> None:
+    def __init__(
+        self, redis: Redis, *, key_prefix: str = "", ttl_seconds: int = LOCK_TTL_SECONDS
+    ) -> None:
         self._redis = redis
+        self._ttl = ttl_seconds
         self._prefix = key_prefix + PERSON_LOCK_KEY_PREFIX
         self._release = redis.register_script(RELEASE_LUA)
+        self._renew = redis.register_script(RENEW_LUA)
         self._local = MemoryPersonLocks()  # this process's savers queue here, not on Redis
 
     @asynccontextmanager
@@ -88,9 +103,12 @@ class RedisPersonLocks:
         token = secrets.token_hex(16)
         async with self._local.hold(identities):
             held = [key for key in keys if await self._acquire(key, token)]
+            renewing = asyncio.create_task(self._keep(held, token)) if held else None
             try:
                 yield
             finally:
+                if renewing is not None:
+                    renewing.cancel()
                 for key in held:
                     await self._let_go(key, token)
 
@@ -101,7 +119,7 @@ class RedisPersonLocks:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + WAIT_SECONDS
         try:
-            while not await self._redis.set(key, token, nx=True, ex=LOCK_TTL_SECONDS):
+            while not await self._redis.set(key, token, nx=True, ex=self._ttl):
                 if loop.time() >= deadline:
                     logger.warning("person lock still taken after %ds; saving anyway",
                                    WAIT_SECONDS)  # fmt: skip
@@ -111,6 +129,14 @@ class RedisPersonLocks:
             logger.warning("person lock unavailable (%s); saving anyway", type(exc).__name__)
             return False
         return True
+
+    async def _keep(self, keys: list[str], token: str) -> None:
+        while True:
+            await asyncio.sleep(self._ttl / 3)
+            try:
+                await self._renew(keys=keys, args=[token, self._ttl])
+            except REDIS_FAULTS as exc:  # the lock may lapse: at worst a second page
+                logger.warning("person lock not renewed (%s)", type(exc).__name__)
 
     async def _let_go(self, key: str, token: str) -> None:
         try:
