@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 from namecard.ai.base import Extractor
 from namecard.ai.key_pool import KeyPoolProtocol
 from namecard.cache.tiered import TieredCache
-from namecard.errors import ConfigError
+from namecard.errors import ConfigError, NamecardError
 from namecard.line.client import LineClient
 from namecard.line.messages import MessageBuilder
 from namecard.metrics import payloads
@@ -43,6 +43,8 @@ DEV_ACCESS_TOKEN = "namecard-simulator-token"  # noqa: S105 - only the embedded 
 SIMULATOR_PREFIX = "/sim/line"
 REDIS_SOCKET_TIMEOUT = 2.0
 QUICK_ANSWER_SECONDS = 0.25
+STORE_STARTING = "contact store starting"
+STORE_START_FIRST_DELAY, STORE_START_MAX_DELAY = 1.0, 30.0  # seconds between start attempts
 REDIS_RETRIES = 1
 
 
@@ -165,7 +167,6 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     services.key_pool = readers.key_pool
     services.shared = shared
     services.prometheus_registry = build_registry(metrics, lambda: getattr(queue, "waiting", 0))
-    await _start_store(services)
     messages = MessageBuilder(settings.reply_language)
     deliverer = shared.deliverer(line, metrics)
     handler = JobHandler(
@@ -189,7 +190,12 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
         queue, handler, settings.max_concurrent, metrics=metrics,
         max_attempts=settings.job_max_attempts,
     )  # fmt: skip
-    services.workers.start()
+    # The store starts (Notion: find the data source, read its schema) off the start-up path:
+    # its calls wait their turn in the rate limit shared with every instance, which after a
+    # crash can mean a long backlog, and a server that cannot start is worse than one that
+    # takes webhooks (kept in the queue) and works them once its store answers.
+    starting = asyncio.create_task(_start_store_then_work(services), name="store-start")
+    stack.callback(starting.cancel)
     stack.push_async_callback(services.drain)
     logger.info("namecard started: %s", settings.describe_modes())
     return services
@@ -270,11 +276,25 @@ def _dedupe(settings: Settings, redis: Redis | None) -> EventDedupe:
     return RedisDedupe(redis, settings.dedupe_ttl_seconds, prefix=prefix, owner=instance_id())
 
 
-async def _start_store(services: Services) -> None:
+async def _start_store_then_work(services: Services) -> None:
     """A misconfigured store must not stop the bot from answering: it reports degraded
     health and every save explains itself to the user."""
-    try:
-        await services.store.start()
-    except ConfigError as exc:
-        services.store_problem = str(exc)
-        logger.error("contact store not ready: %s", exc)
+    services.store_problem = STORE_STARTING
+    delay = STORE_START_FIRST_DELAY
+    while True:
+        try:
+            await services.store.start()
+        except ConfigError as exc:
+            services.store_problem = str(exc)
+            logger.error("contact store not ready: %s", exc)
+            break
+        except NamecardError as exc:  # unreachable for now: jobs wait in the queue meanwhile
+            services.store_problem = f"contact store unreachable, retrying: {exc}"
+            logger.warning("contact store did not start (%s); retrying in %.0fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, STORE_START_MAX_DELAY)
+        else:
+            services.store_problem = None
+            break
+    if services.workers is not None:
+        services.workers.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -33,7 +34,17 @@ def settings_for(emulators: Emulators, data_dir: Path, **extra: str) -> Settings
 async def client(emulators: Emulators, tmp_path: Path) -> AsyncIterator[Client]:
     app = create_app(settings_for(emulators, tmp_path))
     async with app.test_app() as running:
-        yield running.test_client()
+        test_client = running.test_client()
+        await until_healthy(test_client)
+        yield test_client
+
+
+async def until_healthy(client: Client, timeout: float = 10.0) -> None:
+    """The contact store starts after the server does; wait for it like an autoscaler would."""
+    for _ in range(int(timeout / 0.05)):
+        if (await (await client.get("/health")).get_json())["status"] == "healthy":
+            return
+        await asyncio.sleep(0.05)
 
 
 def signed(body: bytes) -> dict[str, str]:
@@ -169,3 +180,27 @@ async def test_prometheus_metrics_expose_the_same_counters(client: Client) -> No
     assert response.status_code == 200
     assert 'namecard_events_total{event="webhook_requests"} 1.0' in text
     assert "namecard_queue_depth" in text
+
+
+async def test_a_slow_contact_store_does_not_hold_up_start_up(
+    emulators: Emulators, tmp_path: Path
+) -> None:
+    emulators.notion.latency = 1.5  # e.g. behind a long backlog in the shared Notion rate limit
+    try:
+        app = create_app(settings_for(emulators, tmp_path))
+        async with app.test_app() as running:
+            client = running.test_client()
+            early = await (await client.get("/health")).get_json()
+            body = json.dumps(
+                {"destination": "U0", "events": [event("follow", replyToken="r" * 32)]}
+            ).encode()
+            accepted = await client.post("/callback", data=body, headers=signed(body))
+            await until_healthy(client)
+            later = await (await client.get("/health")).get_json()
+    finally:
+        emulators.notion.latency = 0.0
+
+    assert early["status"] == "degraded"
+    assert "contact store starting" in early["problems"]
+    assert accepted.status_code == 200  # webhooks are taken meanwhile
+    assert later["status"] == "healthy"
