@@ -6,6 +6,18 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 PORT="${PORT:-8080}"
+# Without LINE credentials the built-in LINE simulator is mounted: it stays on this machine
+# unless HOST is set (a non-loopback HOST also needs SIM_ALLOW_REMOTE=true; the app checks).
+if [ -z "${HOST:-}" ]; then
+  if [ -z "${LINE_CHANNEL_SECRET:-}" ]; then
+    HOST=127.0.0.1
+    echo "start: no LINE credentials: built-in LINE simulator, listening on 127.0.0.1 only" >&2
+  else
+    HOST=0.0.0.0
+  fi
+fi
+export HOST
+case "$HOST" in *:*) BIND="[$HOST]:$PORT" ;; *) BIND="$HOST:$PORT" ;; esac
 WORKERS="${WORKERS:-1}"
 mkdir -p logs
 
@@ -17,7 +29,7 @@ fi
 if [ "${ENVIRONMENT:-}" = "production" ]; then
   exec hypercorn namecard.asgi:app \
     --config deployment/hypercorn.toml \
-    --bind "0.0.0.0:${PORT}" --workers "$WORKERS" --worker-class asyncio \
+    --bind "$BIND" --workers "$WORKERS" --worker-class asyncio \
     --access-logfile logs/access.log --error-logfile logs/error.log --log-level info
 fi
 exec python3 -m namecard serve --port "$PORT"

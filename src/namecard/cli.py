@@ -18,7 +18,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="start the bot (Hypercorn)")
     serve.add_argument("--port", type=int, help="listen on this port (default: PORT or 8080)")
-    serve.add_argument("--host", help="listen on this address (default: HOST or 0.0.0.0)")
+    serve.add_argument(
+        "--host", help="listen on this address (default: HOST; 127.0.0.1 with the simulator)"
+    )
     send = commands.add_parser("send", help="send a photo to the running bot as a LINE user")
     send.add_argument("photo", help="path of a card photo (JPEG, PNG or WebP)")
     send.add_argument("--user", help="LINE user id to send as (default: a fixed demo user)")

@@ -14,7 +14,7 @@ from namecard.api.context import SERVICES_KEY
 from namecard.app import create_app
 from namecard.logging_setup import configure_logging
 from namecard.services import Services
-from namecard.settings import Mode, Settings
+from namecard.settings import Mode, Settings, is_loopback
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,8 @@ GRACE_MARGIN_SECONDS = 5.0
 
 def hypercorn_config(settings: Settings) -> Config:
     config = Config()
-    config.bind = [f"{settings.host}:{settings.port}"]
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    config.bind = [f"{host}:{settings.port}"]
     config.graceful_timeout = settings.drain_seconds + GRACE_MARGIN_SECONDS
     config.accesslog = None
     config.errorlog = logging.getLogger("hypercorn.error")  # through our handlers, once
@@ -44,17 +45,35 @@ def effective_workers(settings: Settings) -> int:
     return settings.workers
 
 
+def announce_listening(settings: Settings) -> None:
+    url = f"http://{settings.host}:{settings.port}"
+    if settings.line_mode is Mode.REAL:
+        logger.info("namecard listening on %s", url)
+    elif is_loopback(settings.host):
+        logger.info(
+            "namecard listening on %s, this machine only: the built-in LINE simulator is "
+            "mounted (real LINE credentials, or HOST with SIM_ALLOW_REMOTE=true, open it)",
+            url,
+        )
+    else:
+        logger.warning(
+            "namecard listening on %s with the built-in LINE simulator open to other machines "
+            "(SIM_ALLOW_REMOTE=true): anyone who reaches this port can talk to it",
+            url,
+        )
+
+
 def serve(settings: Settings) -> int:
     configure_logging(settings.log_level)
     config = hypercorn_config(settings)
     workers = effective_workers(settings)
+    announce_listening(settings)
     if workers > 1:
         from hypercorn.run import run
 
         config.application_path = "namecard.asgi:app"
         config.workers = workers
         return int(run(config))
-    logger.info("namecard listening on http://%s:%d", settings.host, settings.port)
     asyncio.run(_serve_one(settings, config))
     return 0
 

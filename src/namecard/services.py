@@ -32,7 +32,7 @@ from namecard.pipeline.handler import JobHandler, PipelineConfig
 from namecard.pipeline.queue import JobQueue
 from namecard.pipeline.workers import WorkerPool
 from namecard.readers import build_readers, build_result_cache
-from namecard.settings import Mode, Settings
+from namecard.settings import ALL_INTERFACES, LOOPBACK_HOST, Mode, Settings
 from namecard.shared_state import SharedState, instance_id, open_shared_state
 from namecard.store.base import ContactStore
 
@@ -143,7 +143,12 @@ def dev_channel_secret(data_dir: Path) -> SecretStr:
 
 
 def simulator_url(settings: Settings) -> str:
-    return f"http://127.0.0.1:{settings.port}{SIMULATOR_PREFIX}"
+    """Where the bot reaches its own simulator: the address it listens on (loopback for all)."""
+    host = settings.host
+    if host in (ALL_INTERFACES, "::", "localhost"):
+        host = LOOPBACK_HOST
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.port}{SIMULATOR_PREFIX}"
 
 
 async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:

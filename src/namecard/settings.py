@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -18,12 +19,29 @@ DEFAULT_LINE_API = "https://api.line.me"
 DEFAULT_LINE_DATA_API = "https://api-data.line.me"
 DEFAULT_GEMINI_API = "https://generativelanguage.googleapis.com"
 DEFAULT_NOTION_API = "https://api.notion.com"
+LOOPBACK_HOST = "127.0.0.1"
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - with real LINE the service must be reachable
 
 
 _OFFLINE_DESCRIPTIONS = {
     True: "offline reader: RapidOCR",
     False: "no card reader: set GOOGLE_API_KEY or OFFLINE_READER=true",
 }
+
+
+_REMOTE_SIMULATOR = (
+    "HOST={} would open the built-in LINE simulator to other machines: set LINE_CHANNEL_SECRET "
+    "and LINE_CHANNEL_ACCESS_TOKEN, or SIM_ALLOW_REMOTE=true to open it anyway"
+)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class Mode(StrEnum):
@@ -39,7 +57,8 @@ class Settings(BaseSettings):
     )
 
     # Server
-    host: str = "0.0.0.0"  # noqa: S104 - the service must be reachable inside its container
+    host: str = ""  # empty: 127.0.0.1 with the built-in LINE simulator, else 0.0.0.0
+    sim_allow_remote: bool = False  # lets the simulator listen on a non-loopback HOST
     port: int = Field(8080, ge=1, le=65535)
     workers: int = Field(1, ge=1, le=64)
     data_dir: Path = Path("data")
@@ -129,6 +148,15 @@ class Settings(BaseSettings):
         # load_settings() is the one reader of the environment, so tests can inject one.
         return (init_settings,)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_host(cls, data: Any) -> Any:
+        """The built-in LINE simulator answers for every user, so it stays on this machine."""
+        if isinstance(data, dict) and not data.get("host"):
+            simulator = not data.get("line_channel_secret")
+            data = {**data, "host": LOOPBACK_HOST if simulator else ALL_INTERFACES}
+        return data
+
     @model_validator(mode="after")
     def _check_pairs(self) -> Settings:
         problems = []
@@ -154,6 +182,8 @@ class Settings(BaseSettings):
             )
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             problems.append("REDIS_URL must start with redis://, rediss:// or unix://")
+        if self.line_mode is Mode.EMBEDDED and not is_loopback(self.host):
+            problems += [] if self.sim_allow_remote else [_REMOTE_SIMULATOR.format(self.host)]
         if problems:
             raise ValueError("; ".join(problems))
         return self
