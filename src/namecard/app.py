@@ -11,6 +11,7 @@ from namecard.api import callback, ops
 from namecard.api.context import SERVICES_KEY
 from namecard.services import SIMULATOR_PREFIX, Services, open_services
 from namecard.settings import Mode, Settings, load_settings
+from namecard.sim.dev_channel import load_dev_channel
 
 # The app accepts large bodies only for the embedded simulator's uploads; /callback caps its own.
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -26,9 +27,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.register_blueprint(callback.blueprint)
     app.register_blueprint(ops.blueprint)
     if settings.line_mode is Mode.EMBEDDED:
-        from namecard.sim.line import LineSimulator
-
-        app.register_blueprint(LineSimulator().blueprint(), url_prefix=SIMULATOR_PREFIX)
+        _mount_simulator(app, settings)
 
     @app.while_serving
     async def lifecycle() -> AsyncGenerator[None, None]:
@@ -38,3 +37,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             app.extensions.pop(SERVICES_KEY, None)
 
     return app
+
+
+def _mount_simulator(app: Quart, settings: Settings) -> None:
+    """The simulator plays LINE for the bot: it wants the development channel's token, as
+    LINE wants the real one, on its API and on its control routes alike."""
+    from namecard.sim.line import LineSimulator
+
+    token = load_dev_channel(settings.data_dir).access_token.get_secret_value()
+    simulator = LineSimulator(access_tokens={token}, control_token=token)
+    app.register_blueprint(simulator.blueprint(), url_prefix=SIMULATOR_PREFIX)

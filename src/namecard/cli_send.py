@@ -11,8 +11,9 @@ from pathlib import Path
 
 import httpx
 
-from namecard.services import DEV_SECRET_FILE, SIMULATOR_PREFIX
+from namecard.services import SIMULATOR_PREFIX
 from namecard.settings import Mode, Settings
+from namecard.sim.dev_channel import DevChannel, read_dev_channel
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 
 DEMO_USER = "U" + hashlib.sha256(b"namecard-cli-demo-user").hexdigest()[:32]
@@ -31,17 +32,17 @@ def send(
     if not path.is_file():
         _fail(f"no such photo: {photo}")
         return 2
-    secret_file = settings.data_dir / DEV_SECRET_FILE
-    if not secret_file.exists():
-        _fail(f"{secret_file} not found: start the bot first (make run), from this directory")
+    channel = read_dev_channel(settings.data_dir)
+    if channel is None:
+        where = settings.data_dir.resolve()
+        _fail(f"no development channel in {where}: start the bot first (make run), from here")
         return 2
     base = (url or f"http://127.0.0.1:{settings.port}").rstrip("/")
     upload = Upload(
         path.name, path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/jpeg"
     )
-    secret = secret_file.read_text().strip()
     try:
-        return asyncio.run(_play(base, secret, user or DEMO_USER, upload, timeout))
+        return asyncio.run(_play(base, channel, user or DEMO_USER, upload, timeout))
     except httpx.ConnectError:
         _fail(f"the bot is not answering at {base}: start it with `make run`")
         return 1
@@ -54,8 +55,12 @@ class Upload:
     content_type: str
 
 
-async def _play(base: str, secret: str, user_id: str, upload: Upload, timeout: float) -> int:
-    async with WebhookDriver(f"{base}/callback", secret, f"{base}{SIMULATOR_PREFIX}") as driver:
+async def _play(
+    base: str, channel: DevChannel, user_id: str, upload: Upload, timeout: float
+) -> int:
+    secret, token = channel.secret.get_secret_value(), channel.access_token.get_secret_value()
+    sim_url = f"{base}{SIMULATOR_PREFIX}"
+    async with WebhookDriver(f"{base}/callback", secret, sim_url, sim_token=token) as driver:
         before = len(await driver.deliveries(user_id))
         result = await driver.send_image(user_id, upload.data, upload.content_type)
         if result.status != 200:

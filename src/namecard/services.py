@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import psutil
@@ -34,12 +32,11 @@ from namecard.pipeline.workers import WorkerPool
 from namecard.readers import build_readers, build_result_cache
 from namecard.settings import ALL_INTERFACES, LOOPBACK_HOST, Mode, Settings
 from namecard.shared_state import SharedState, instance_id, open_shared_state
+from namecard.sim.dev_channel import load_dev_channel
 from namecard.store.base import ContactStore
 
 logger = logging.getLogger(__name__)
 
-DEV_SECRET_FILE = "dev_channel_secret"  # noqa: S105 - a file name, not a secret
-DEV_ACCESS_TOKEN = "namecard-simulator-token"  # noqa: S105 - only the embedded simulator accepts it
 SIMULATOR_PREFIX = "/sim/line"
 REDIS_SOCKET_TIMEOUT = 2.0
 QUICK_ANSWER_SECONDS = 0.25
@@ -131,17 +128,6 @@ def _writer_stats(store: ContactStore) -> dict[str, Any]:
     return describe() if callable(describe) else {}
 
 
-def dev_channel_secret(data_dir: Path) -> SecretStr:
-    """The simulator's channel secret, made once and kept in DATA_DIR so `namecard send`
-    signs with the same secret as the running server."""
-    path = data_dir / DEV_SECRET_FILE
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(16))
-        path.chmod(0o600)
-    return SecretStr(path.read_text().strip())
-
-
 def simulator_url(settings: Settings) -> str:
     """Where the bot reaches its own simulator: the address it listens on (loopback for all)."""
     host = settings.host
@@ -216,10 +202,11 @@ def _line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
         )
         return client, settings.line_channel_secret
     base = simulator_url(settings)
+    channel = load_dev_channel(settings.data_dir)
     client = LineClient(
-        access_token=SecretStr(DEV_ACCESS_TOKEN), api_base_url=base, data_api_base_url=base
+        access_token=channel.access_token, api_base_url=base, data_api_base_url=base
     )
-    return client, dev_channel_secret(settings.data_dir)
+    return client, channel.secret
 
 
 def _store(settings: Settings, redis: Redis | None) -> ContactStore:

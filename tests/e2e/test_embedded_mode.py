@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from namecard.sim.dev_channel import load_dev_channel
 from tests.harness import FIXTURES, RunningBot, new_port, running_bot
 
 pytestmark = pytest.mark.e2e
@@ -65,7 +66,7 @@ def test_send_without_a_running_bot_says_how_to_start_it(
     embedded_env: dict[str, str], tmp_path: Path
 ) -> None:
     env = {**embedded_env, "PORT": str(new_port()), "DATA_DIR": str(tmp_path)}
-    (tmp_path / "dev_channel_secret").write_text("x" * 32)
+    load_dev_channel(tmp_path)  # as a bot that ran here before made them
 
     result = namecard(env, "send", str(FIXTURES / "tw_sales_manager.jpg"))
 

@@ -67,12 +67,15 @@ class WebhookDriver:
         sim_url: str,
         *,
         destination: str = DEFAULT_DESTINATION,
+        sim_token: str | None = None,
     ) -> None:
+        """`sim_token`: the bearer token the simulator's control routes want, if any."""
         self.webhook_url = webhook_url
         self.sim_url = sim_url.rstrip("/")
         self.destination = destination
         self._secret = channel_secret
         self._http = httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS)
+        self._sim_headers = {"Authorization": f"Bearer {sim_token}"} if sim_token else {}
 
     async def __aenter__(self) -> WebhookDriver:
         return self
@@ -207,22 +210,25 @@ class WebhookDriver:
     # ---- simulator control API ------------------------------------------------------------
 
     async def upload_content(self, data: bytes, content_type: str) -> str:
+        headers = {**self._sim_headers, "Content-Type": content_type}
         response = await self._http.post(
-            f"{self.sim_url}/_sim/content", content=data, headers={"Content-Type": content_type}
+            f"{self.sim_url}/_sim/content", content=data, headers=headers
         )
         response.raise_for_status()
         return str(response.json()["messageId"])
 
     async def reply_token(self, user_id: str) -> str:
         response = await self._http.post(
-            f"{self.sim_url}/_sim/reply-token", json={"userId": user_id}
+            f"{self.sim_url}/_sim/reply-token", json={"userId": user_id}, headers=self._sim_headers
         )
         response.raise_for_status()
         return str(response.json()["replyToken"])
 
     async def deliveries(self, user_id: str, after: int = 0) -> list[Json]:
         params = {"userId": user_id, "after": str(after)}
-        response = await self._http.get(f"{self.sim_url}/_sim/deliveries", params=params)
+        response = await self._http.get(
+            f"{self.sim_url}/_sim/deliveries", params=params, headers=self._sim_headers
+        )
         response.raise_for_status()
         found: list[Json] = response.json()["deliveries"]
         return found

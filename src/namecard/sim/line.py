@@ -160,9 +160,13 @@ class LineSimulator:
         latency: float = 0.0,
         monthly_push_limit: int | None = None,
         *,
+        control_token: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """`access_tokens`: the channel tokens LINE accepts (None: any bearer token);
+        `control_token`: the bearer token the `/_sim` control routes want (None: none)."""
         self._access_tokens = frozenset(access_tokens) if access_tokens is not None else None
+        self._control_token = control_token
         self.reply_token_ttl = reply_token_ttl
         self.latency = latency
         self.monthly_push_limit = monthly_push_limit
@@ -371,7 +375,7 @@ class LineSimulator:
             ("/v2/bot/message/<message_id>/content", self._content_view, "GET"),
             ("/v2/bot/chat/loading/start", self._loading_view, "POST"),
         ]
-        routes += ControlViews(self, ENDPOINTS).routes()
+        routes += ControlViews(self, ENDPOINTS, self._control_token).routes()
         for rule, view, method in routes:
             bp.add_url_rule(rule, view.__name__.strip("_"), view, methods=[method])
         return bp

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -15,14 +17,42 @@ if TYPE_CHECKING:
     from namecard.sim.line import LineSimulator
 
 
-class ControlViews:
-    """Views for the `/_sim/*` rules; they only use the simulator's public control API."""
+View = Callable[[], Awaitable[Response]]
 
-    def __init__(self, sim: LineSimulator, endpoints: tuple[str, ...]) -> None:
+
+class ControlViews:
+    """Views for the `/_sim/*` rules; they only use the simulator's public control API.
+
+    With a `token` every one of them wants `Authorization: Bearer <token>` (the embedded
+    simulator's: it shows every user's replies and photos)."""
+
+    def __init__(
+        self, sim: LineSimulator, endpoints: tuple[str, ...], token: str | None = None
+    ) -> None:
         self._sim = sim
         self._endpoints = endpoints
+        self._token = token
 
     def routes(self) -> list[tuple[str, Callable[..., Any], str]]:
+        return [(rule, self._guarded(view), method) for rule, view, method in self._views()]
+
+    def _guarded(self, view: View) -> View:
+        @functools.wraps(view)
+        async def guarded() -> Response:
+            if not self._allowed(request.headers.get("Authorization", "")):
+                return _control({"message": "a valid bearer token is required"}, 401)
+            return await view()
+
+        return guarded
+
+    def _allowed(self, header: str) -> bool:
+        if self._token is None:
+            return True
+        scheme, _, token = header.partition(" ")
+        expected = self._token.encode()
+        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected)
+
+    def _views(self) -> list[tuple[str, View, str]]:
         return [
             ("/_sim/content", self._sim_content, "POST"),
             ("/_sim/reply-token", self._sim_reply_token, "POST"),
