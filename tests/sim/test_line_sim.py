@@ -30,6 +30,7 @@ TOKEN = "sim-test-access-token"
 SECRET = "sim-test-channel-secret"
 USER = "U" + "a1" * 16
 OTHER_USER = "U" + "b2" * 16
+LINE_MESSAGE_ID_DIGITS = 18
 CROCKFORD = set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
 
@@ -360,6 +361,20 @@ async def test_injected_faults_answer_then_clear(
     assert len(sim.deliveries(USER)) == 1
     with pytest.raises(ValueError, match="unknown endpoint"):
         sim.fail_next("broadcast", 500)
+
+
+async def test_content_ids_do_not_lead_to_other_users_photos(
+    sim: LineSimulator, http: httpx.AsyncClient
+) -> None:
+    sim.add_content(b"someone else's card", "image/jpeg")
+    mine = sim.add_content(b"my card", "image/jpeg")
+    ids = [sim.add_content(b"x", "image/jpeg") for _ in range(50)]
+
+    neighbours = [str(int(mine) + step) for step in (-2, -1, 1, 2)]
+    answers = [(await http.get(f"/v2/bot/message/{n}/content")).status_code for n in neighbours]
+    assert answers == [404] * 4
+    assert all(i.isdigit() and len(i) == LINE_MESSAGE_ID_DIGITS for i in [mine, *ids])
+    assert len(set(ids)) == len(ids)
 
 
 def test_wait_for_deliveries_returns_what_it_has_at_timeout(sim: LineSimulator) -> None:

@@ -32,6 +32,9 @@ DEFAULT_LOADING_SECONDS = 20
 LOADING_SECONDS = range(5, 61, 5)
 CONTENT_CHUNK_BYTES = 64 * 1024
 FIRST_MESSAGE_ID = 468_000_000_000_000_000
+# Content ids are drawn at random among LINE's 18-digit ids (~2^60), so holding one never
+# leads to another user's photo; the ids of messages the bot sends may run in sequence.
+CONTENT_ID_LOW, CONTENT_ID_SPAN = 10**17, 9 * 10**17
 USER_ID = re.compile(r"U[0-9a-f]{32}")
 AUTH_FAILED = (
     "Authentication failed. Confirm that the access token in the authorization header is valid."
@@ -194,7 +197,7 @@ class LineSimulator:
     ) -> str:
         """Store a user upload; `chunked` serves it without Content-Length (streamed)."""
         with self._cond:
-            message_id = str(next(self._ids))
+            message_id = self._new_content_id()
             self._contents[message_id] = _Content(data, content_type, not_ready, chunked)
             return message_id
 
@@ -233,6 +236,12 @@ class LineSimulator:
         _check_endpoint(endpoint)
         with self._cond:
             self._delays[endpoint].extend([seconds] * times)
+
+    def _new_content_id(self) -> str:
+        candidate = ""
+        while not candidate or candidate in self._contents:
+            candidate = str(CONTENT_ID_LOW + secrets.randbelow(CONTENT_ID_SPAN))
+        return candidate
 
     def _deliveries_of(self, user_id: str | None) -> list[Delivery]:
         return [d for d in self._deliveries if user_id is None or d.user_id == user_id]
