@@ -23,7 +23,7 @@ from linebot.v3.webhooks import (  # type: ignore[import-untyped, unused-ignore]
 from quart import Quart, request
 
 from namecard.sim.driver import WebhookDriver, new_ulid, render_delivery_text, render_message_text
-from namecard.sim.line import LineSimulator
+from namecard.sim.line import LineSimulator, SimLimits
 from namecard.sim.server import EmulatorServer
 
 TOKEN = "sim-test-access-token"
@@ -31,6 +31,7 @@ SECRET = "sim-test-channel-secret"
 USER = "U" + "a1" * 16
 OTHER_USER = "U" + "b2" * 16
 LINE_MESSAGE_ID_DIGITS = 18
+DEFAULT_KEPT_PHOTOS = 1000
 CROCKFORD = set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
 
@@ -375,6 +376,42 @@ async def test_content_ids_do_not_lead_to_other_users_photos(
     assert answers == [404] * 4
     assert all(i.isdigit() and len(i) == LINE_MESSAGE_ID_DIGITS for i in [mine, *ids])
     assert len(set(ids)) == len(ids)
+
+
+async def test_a_flood_of_uploads_drops_the_oldest_photos(
+    sim: LineSimulator, http: httpx.AsyncClient
+) -> None:
+    ids = [sim.add_content(b"card %d" % i, "image/jpeg") for i in range(DEFAULT_KEPT_PHOTOS + 1)]
+
+    first = await http.get(f"/v2/bot/message/{ids[0]}/content")
+    second = await http.get(f"/v2/bot/message/{ids[1]}/content")
+    last = await http.get(f"/v2/bot/message/{ids[-1]}/content")
+    assert (first.status_code, second.content, last.content) == (404, b"card 1", last.content)
+    assert last.content == b"card %d" % DEFAULT_KEPT_PHOTOS
+
+
+def test_uploads_are_bounded_in_bytes_too_oldest_dropped() -> None:
+    sim = LineSimulator(limits=SimLimits(contents=100, content_bytes=1000))
+    small = [sim.add_content(b"s" * 300, "image/jpeg") for _ in range(3)]
+    big = sim.add_content(b"b" * 600, "image/jpeg")
+
+    kept = [sim.has_content(message_id) for message_id in [*small, big]]
+    assert kept == [False, False, True, True]
+    with pytest.raises(ValueError, match="1000"):
+        sim.add_content(b"x" * 1001, "image/jpeg")
+
+
+async def test_deliveries_and_recorded_calls_are_bounded() -> None:
+    sim = LineSimulator(access_tokens={TOKEN}, limits=SimLimits(deliveries=3, calls=4))
+    with EmulatorServer(sim.create_app()) as server:
+        async with httpx.AsyncClient(
+            base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}
+        ) as http:
+            for index in range(6):
+                await push(http, [text(f"m{index}")])
+
+    assert [d.messages[0]["text"] for d in sim.deliveries(USER)] == ["m3", "m4", "m5"]
+    assert [c.body["messages"][0]["text"] for c in sim.calls] == ["m2", "m3", "m4", "m5"]
 
 
 def test_wait_for_deliveries_returns_what_it_has_at_timeout(sim: LineSimulator) -> None:

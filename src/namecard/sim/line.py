@@ -17,10 +17,11 @@ from typing import Any, Literal
 
 from quart import Blueprint, Quart, Response, request
 
+from namecard.sim.bounded import Bounded, SimLimits
 from namecard.sim.line_control import ControlViews, parse_json, request_body
 from namecard.sim.line_validation import Json, detail, validate_messages
 
-__all__ = ["Delivery", "LineSimulator", "RecordedCall", "validate_messages"]
+__all__ = ["Delivery", "LineSimulator", "RecordedCall", "SimLimits", "validate_messages"]
 
 ENDPOINTS = ("reply", "push", "content", "loading")
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -92,6 +93,7 @@ class _Incoming:
     request_id: str
     retry_key: str | None = None
     message_id: str = ""
+    size: int = 0
 
 
 @dataclass
@@ -164,12 +166,14 @@ class LineSimulator:
         monthly_push_limit: int | None = None,
         *,
         control_token: str | None = None,
+        limits: SimLimits | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """`access_tokens`: the channel tokens LINE accepts (None: any bearer token);
         `control_token`: the bearer token the `/_sim` control routes want (None: none)."""
         self._access_tokens = frozenset(access_tokens) if access_tokens is not None else None
         self._control_token = control_token
+        self.limits = limits or SimLimits()
         self.reply_token_ttl = reply_token_ttl
         self.latency = latency
         self.monthly_push_limit = monthly_push_limit
@@ -182,29 +186,43 @@ class LineSimulator:
 
     def reset(self) -> None:
         with self._cond:
-            self._calls: list[RecordedCall] = []
-            self._deliveries: list[Delivery] = []
-            self._contents: dict[str, _Content] = {}
-            self._reply_tokens: dict[str, _Issued] = {}
-            self._retry_keys: dict[str, _Accepted] = {}
-            self._faults: dict[str, deque[_Answer]] = {name: deque() for name in ENDPOINTS}
-            self._delays: dict[str, deque[float]] = {name: deque() for name in ENDPOINTS}
+            limits = self.limits
+            self._calls: Bounded[int, RecordedCall] = Bounded(limits.calls, limits.call_bytes)
+            self._deliveries: Bounded[int, Delivery] = Bounded(
+                limits.deliveries, limits.delivery_bytes
+            )
+            self._contents: Bounded[str, _Content] = Bounded(limits.contents, limits.content_bytes)
+            self._reply_tokens: Bounded[str, _Issued] = Bounded(limits.reply_tokens)
+            self._retry_keys: Bounded[str, _Accepted] = Bounded(limits.retry_keys)
+            self._faults: dict[str, deque[_Answer]] = {
+                name: deque(maxlen=limits.queued_faults) for name in ENDPOINTS
+            }
+            self._delays: dict[str, deque[float]] = {
+                name: deque(maxlen=limits.queued_faults) for name in ENDPOINTS
+            }
+            self._recorded = itertools.count()
             self._pushed_messages = 0
             self._cond.notify_all()
 
     def add_content(
         self, data: bytes, content_type: str, *, not_ready: int = 0, chunked: bool = False
     ) -> str:
-        """Store a user upload; `chunked` serves it without Content-Length (streamed)."""
+        """Store a user upload; `chunked` serves it without Content-Length (streamed). The oldest
+        uploads are dropped beyond `limits`; one larger than all of them is a ValueError."""
         with self._cond:
             message_id = self._new_content_id()
-            self._contents[message_id] = _Content(data, content_type, not_ready, chunked)
+            item = _Content(data, content_type, not_ready, chunked)
+            self._contents.put(message_id, item, len(data))
             return message_id
+
+    def has_content(self, message_id: str) -> bool:
+        with self._cond:
+            return message_id in self._contents
 
     def issue_reply_token(self, user_id: str) -> str:
         with self._cond:
             token = secrets.token_hex(16)
-            self._reply_tokens[token] = _Issued(user_id, self._clock())
+            self._reply_tokens.put(token, _Issued(user_id, self._clock()))
             return token
 
     def deliveries(self, user_id: str | None = None) -> list[Delivery]:
@@ -219,7 +237,7 @@ class LineSimulator:
     @property
     def calls(self) -> list[RecordedCall]:
         with self._cond:
-            return list(self._calls)
+            return self._calls.values()
 
     def fail_next(
         self, endpoint: str, status: int, body: Json | None = None, times: int = 1
@@ -244,7 +262,7 @@ class LineSimulator:
         return candidate
 
     def _deliveries_of(self, user_id: str | None) -> list[Delivery]:
-        return [d for d in self._deliveries if user_id is None or d.user_id == user_id]
+        return [d for d in self._deliveries.values() if user_id is None or d.user_id == user_id]
 
     # ---- platform behaviour (called with the lock held) ---------------------------------
 
@@ -260,7 +278,8 @@ class LineSimulator:
     ) -> Json:
         messages: list[Json] = incoming.body["messages"]
         now = self._clock()
-        self._deliveries.append(Delivery(user_id, channel, messages, now, incoming.retry_key))
+        delivery = Delivery(user_id, channel, messages, now, incoming.retry_key)
+        self._deliveries.put(next(self._recorded), delivery, incoming.size)
         self._cond.notify_all()
         sent = [{"id": str(next(self._ids)), "quoteToken": secrets.token_urlsafe(24)}]
         sent += [{"id": str(next(self._ids))} for _ in messages[1:]]
@@ -273,7 +292,7 @@ class LineSimulator:
         if errors:
             return _invalid(errors)
         token = incoming.body.get("replyToken")
-        issued = self._reply_tokens.pop(token, None) if isinstance(token, str) else None
+        issued = self._reply_tokens.pop(token) if isinstance(token, str) else None
         if issued is None or self._clock() - issued.at > self.reply_token_ttl:
             return _error(400, "Invalid reply token")
         return _Answer(200, self._deliver(issued.user_id, "reply", incoming))
@@ -301,9 +320,8 @@ class LineSimulator:
         self._pushed_messages += count
         result = self._deliver(body["to"], "push", incoming)
         if key is not None:
-            self._retry_keys[key] = _Accepted(
-                incoming.request_id, self._clock(), result["sentMessages"]
-            )
+            accepted = _Accepted(incoming.request_id, self._clock(), result["sentMessages"])
+            self._retry_keys.put(key, accepted)
         return _Answer(200, result)
 
     def _accepted(self, key: str | None) -> _Accepted | None:
@@ -343,7 +361,7 @@ class LineSimulator:
         raw = await request_body()
         body = parse_json(raw) if request.method == "POST" else None
         key = request.headers.get(RETRY_KEY_HEADER)
-        incoming = _Incoming(body, str(uuid.uuid4()), key, message_id)
+        incoming = _Incoming(body, str(uuid.uuid4()), key, message_id, len(raw))
         auth = request.headers.get("Authorization", "")
         with self._cond:
             answer = self._answer(endpoint, handler, incoming, auth)
@@ -351,7 +369,7 @@ class LineSimulator:
             call = RecordedCall(
                 endpoint, request.method, request.path, answer.status, body, key, now
             )
-            self._calls.append(call)
+            self._calls.put(next(self._recorded), call, incoming.size)
         return _response(answer, incoming.request_id)
 
     def _answer(

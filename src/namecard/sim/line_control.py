@@ -68,7 +68,12 @@ class ControlViews:
         content_type = request.headers.get("Content-Type", "application/octet-stream")
         not_ready = int(request.args.get("notReady", "0"))
         chunked = request.args.get("chunked", "") in ("1", "true")
-        message_id = self._sim.add_content(data, content_type, not_ready=not_ready, chunked=chunked)
+        try:
+            message_id = self._sim.add_content(
+                data, content_type, not_ready=not_ready, chunked=chunked
+            )
+        except ValueError as exc:
+            return _control({"message": str(exc)}, 413)
         return _control({"messageId": message_id})
 
     async def _sim_reply_token(self) -> Response:
