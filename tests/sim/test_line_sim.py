@@ -463,6 +463,35 @@ async def test_faults_and_large_uploads_over_http(
     assert (await http.get(f"/v2/bot/message/{message_id}/content")).content == photo
 
 
+@pytest.mark.parametrize(
+    ("method", "rule", "payload"),
+    [
+        ("POST", "/_sim/content?notReady=abc", None),
+        ("POST", "/_sim/content?notReady=-1", None),
+        ("GET", "/_sim/deliveries?after=x", None),
+        ("GET", "/_sim/deliveries?after=-5", None),
+        ("POST", "/_sim/fail-next", {"endpoint": "push", "status": "x"}),
+        ("POST", "/_sim/fail-next", {"endpoint": "push", "status": 1000}),
+        ("POST", "/_sim/fail-next", {"endpoint": "push", "status": 503, "times": "many"}),
+        ("POST", "/_sim/fail-next", {"endpoint": "push", "status": 503, "times": -1}),
+        ("POST", "/_sim/fail-next", {"endpoint": "push", "status": 503, "times": 10**9}),
+        ("POST", "/_sim/fail-next", {"endpoint": "push", "status": 503, "body": "text"}),
+        ("POST", "/_sim/delay-next", {"endpoint": "push", "seconds": "soon"}),
+        ("POST", "/_sim/delay-next", {"endpoint": "push", "seconds": 10**9}),
+        ("POST", "/_sim/delay-next", {"endpoint": "push", "seconds": -1}),
+        ("POST", "/_sim/reply-token", {"userId": 7}),
+    ],
+)
+async def test_bad_control_input_is_answered_400(
+    http: httpx.AsyncClient, method: str, rule: str, payload: Any
+) -> None:
+    response = await http.request(method, rule, json=payload)
+
+    assert response.status_code == 400
+    assert response.json()["message"]
+    assert (await push(http, [text("unaffected")])).status_code == 200
+
+
 async def test_blueprint_mounts_under_a_prefix(sim: LineSimulator) -> None:
     app = Quart(__name__)
     app.register_blueprint(sim.blueprint(), url_prefix="/sim/line")

@@ -9,8 +9,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from quart import Response, request
 
+from namecard.sim.line_control_input import (
+    ContentQuery,
+    DelayRequest,
+    DeliveriesQuery,
+    FaultRequest,
+    ReplyTokenRequest,
+    describe,
+)
 from namecard.sim.line_validation import Json
 
 if TYPE_CHECKING:
@@ -41,7 +50,10 @@ class ControlViews:
         async def guarded() -> Response:
             if not self._allowed(request.headers.get("Authorization", "")):
                 return _control({"message": "a valid bearer token is required"}, 401)
-            return await view()
+            try:
+                return await view()
+            except ValidationError as exc:
+                return _control({"message": describe(exc)}, 400)
 
         return guarded
 
@@ -64,28 +76,26 @@ class ControlViews:
         ]
 
     async def _sim_content(self) -> Response:
+        query = ContentQuery.model_validate(request.args.to_dict())
         data = await request_body()
         content_type = request.headers.get("Content-Type", "application/octet-stream")
-        not_ready = int(request.args.get("notReady", "0"))
-        chunked = request.args.get("chunked", "") in ("1", "true")
         try:
             message_id = self._sim.add_content(
-                data, content_type, not_ready=not_ready, chunked=chunked
+                data, content_type, not_ready=query.not_ready, chunked=query.chunked
             )
         except ValueError as exc:
             return _control({"message": str(exc)}, 413)
         return _control({"messageId": message_id})
 
     async def _sim_reply_token(self) -> Response:
-        user_id = _json_object(await request_body()).get("userId")
-        if not isinstance(user_id, str) or not user_id:
-            return _control({"message": "userId is required"}, 400)
-        return _control({"replyToken": self._sim.issue_reply_token(user_id)})
+        asked = ReplyTokenRequest.model_validate(_json_object(await request_body()))
+        return _control({"replyToken": self._sim.issue_reply_token(asked.user_id)})
 
     async def _sim_deliveries(self) -> Response:
-        found = self._sim.deliveries(request.args.get("userId") or None)
-        after = int(request.args.get("after", "0"))
-        return _control({"deliveries": [d.to_json() for d in found[after:]], "total": len(found)})
+        query = DeliveriesQuery.model_validate(request.args.to_dict())
+        found = self._sim.deliveries(query.user_id or None)
+        listed = [d.to_json() for d in found[query.after :]]
+        return _control({"deliveries": listed, "total": len(found)})
 
     async def _sim_calls(self) -> Response:
         return _control({"calls": [asdict(call) for call in self._sim.calls]})
@@ -95,20 +105,21 @@ class ControlViews:
         return _control({})
 
     async def _sim_fail_next(self) -> Response:
-        body = _json_object(await request_body())
-        endpoint, status = body.get("endpoint", ""), int(body.get("status", 500))
-        if endpoint not in self._endpoints:
-            return _control({"message": f"endpoint must be one of {self._endpoints}"}, 400)
-        self._sim.fail_next(endpoint, status, body.get("body"), int(body.get("times", 1)))
+        fault = FaultRequest.model_validate(_json_object(await request_body()))
+        if fault.endpoint not in self._endpoints:
+            return self._unknown_endpoint()
+        self._sim.fail_next(fault.endpoint, fault.status, fault.body, fault.times)
         return _control({})
 
     async def _sim_delay_next(self) -> Response:
-        body = _json_object(await request_body())
-        endpoint, seconds = body.get("endpoint", ""), float(body.get("seconds", 0.0))
-        if endpoint not in self._endpoints:
-            return _control({"message": f"endpoint must be one of {self._endpoints}"}, 400)
-        self._sim.delay_next(endpoint, seconds, int(body.get("times", 1)))
+        delay = DelayRequest.model_validate(_json_object(await request_body()))
+        if delay.endpoint not in self._endpoints:
+            return self._unknown_endpoint()
+        self._sim.delay_next(delay.endpoint, delay.seconds, delay.times)
         return _control({})
+
+    def _unknown_endpoint(self) -> Response:
+        return _control({"message": f"endpoint must be one of {self._endpoints}"}, 400)
 
 
 async def request_body() -> bytes:
