@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from quart import Quart
+from quart import Quart, request
 
 from namecard.app import create_app
 from namecard.services import SIMULATOR_PREFIX
@@ -13,6 +13,8 @@ from namecard.settings import load_settings
 from namecard.sim.dev_channel import load_dev_channel
 
 SIM = SIMULATOR_PREFIX
+MIB = 1024 * 1024
+REAL_LINE = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t"}
 
 
 @pytest.fixture
@@ -58,3 +60,28 @@ async def test_simulator_control_needs_the_dev_token(app: Quart, method: str, ru
     for headers in ({}, bearer("guessed")):
         response = await client.open(f"{SIM}{rule}", method=method, headers=headers, json={})
         assert response.status_code == 401, (rule, headers)
+
+
+async def test_real_mode_takes_no_large_body_on_any_route(data_dir: Path) -> None:
+    app = create_app(load_settings({**REAL_LINE, "DATA_DIR": str(data_dir)}))
+
+    @app.post("/echo-length")
+    async def echo_length() -> str:
+        return str(len(await request.get_data()))
+
+    response = await app.test_client().post("/echo-length", data=b"x" * (3 * MIB))
+    assert response.status_code == 413
+
+
+async def test_only_the_simulators_upload_route_takes_large_bodies(
+    app: Quart, data_dir: Path
+) -> None:
+    client = app.test_client()
+    headers = {**bearer(dev_token(data_dir)), "Content-Type": "application/json"}
+    photo = b"\xff" * (20 * MIB)
+
+    upload = await client.post(f"{SIM}/_sim/content", data=photo, headers=headers)
+    push = await client.post(f"{SIM}/v2/bot/message/push", data=b" " * (3 * MIB), headers=headers)
+    control = await client.post(f"{SIM}/_sim/fail-next", data=b" " * (3 * MIB), headers=headers)
+
+    assert (upload.status_code, push.status_code, control.status_code) == (200, 413, 413)

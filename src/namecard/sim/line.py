@@ -17,14 +17,16 @@ from typing import Any, Literal
 
 from quart import Blueprint, Quart, Response, request
 
+from namecard.sim.body_limits import request_class_with_limits
 from namecard.sim.bounded import Bounded, SimLimits
-from namecard.sim.line_control import ControlViews, parse_json, request_body
+from namecard.sim.line_control import UPLOAD_RULE, ControlViews, parse_json, request_body
 from namecard.sim.line_validation import Json, detail, validate_messages
 
 __all__ = ["Delivery", "LineSimulator", "RecordedCall", "SimLimits", "validate_messages"]
 
 ENDPOINTS = ("reply", "push", "content", "loading")
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024  # the upload route's body limit
+API_BODY_BYTES = 1024 * 1024  # every other route's
 RETRY_KEY_WINDOW_SECONDS = 24 * 3600
 RETRY_KEY_HEADER = "X-Line-Retry-Key"
 REQUEST_ID_HEADER = "x-line-request-id"
@@ -409,6 +411,7 @@ class LineSimulator:
 
     def create_app(self) -> Quart:
         app = Quart(__name__)
-        app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES
+        app.config["MAX_CONTENT_LENGTH"] = API_BODY_BYTES
+        app.request_class = request_class_with_limits({UPLOAD_RULE: MAX_UPLOAD_BYTES})
         app.register_blueprint(self.blueprint())
         return app

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 
 View = Callable[[], Awaitable[Response]]
+UPLOAD_RULE = "/_sim/content"
 
 
 class ControlViews:
@@ -66,7 +67,7 @@ class ControlViews:
 
     def _views(self) -> list[tuple[str, View, str]]:
         return [
-            ("/_sim/content", self._sim_content, "POST"),
+            (UPLOAD_RULE, self._sim_content, "POST"),
             ("/_sim/reply-token", self._sim_reply_token, "POST"),
             ("/_sim/deliveries", self._sim_deliveries, "GET"),
             ("/_sim/calls", self._sim_calls, "GET"),
