@@ -7,9 +7,11 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -263,3 +265,19 @@ def test_a_read_only_filesystem_is_counted_and_never_raises(tmp_path: Path) -> N
     assert result["hits"] == []
     assert result["stats"]["errors"] == 12
     assert result["files"] == []
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.usefixtures("usual_umask")
+async def test_cache_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    await DiskCache(directory, max_bytes=MB).set("k", VALUE, 3600)
+
+    assert stat.S_IMODE(file_of(directory, "k").stat().st_mode) == 0o600
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700

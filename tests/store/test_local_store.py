@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sqlite3
-from collections.abc import AsyncIterator
+import stat
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -363,3 +365,24 @@ CREATE TABLE contacts (
     decision_influence TEXT
 );
 """
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.usefixtures("usual_umask")
+async def test_the_contact_book_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    contact_book = LocalContactStore(data_dir)
+    await contact_book.start()
+    await contact_book.save(CARD, REF, user_hash="user-1")
+
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in data_dir.iterdir()}
+    await contact_book.aclose()
+    assert {DB_FILENAME, f"{DB_FILENAME}-wal", f"{DB_FILENAME}-shm"} <= set(modes)
+    assert modes == dict.fromkeys(modes, 0o600)
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700

@@ -21,6 +21,7 @@ import aiofiles.os
 
 from namecard.cache.base import FaultLog, TierStats
 from namecard.cache.memory import JSON_ERRORS, encode_compact
+from namecard.private_files import make_private_dir, private_opener
 
 logger = logging.getLogger(__name__)
 
@@ -118,14 +119,14 @@ class DiskCache:
         try:
             await self._write_and_rename(name, data, now)
         except FileNotFoundError:  # the directory was removed since: make it again, once
-            await aiofiles.os.makedirs(self._dir, exist_ok=True)
+            await asyncio.to_thread(make_private_dir, self._dir)
             await self._write_and_rename(name, data, now)
 
     async def _write_and_rename(self, name: str, data: bytes, now: float) -> None:
         """Readers see the old file or the new one, never a part (rename within a directory)."""
         temp = self._dir / f".{name}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
         try:
-            async with aiofiles.open(temp, "xb") as file:
+            async with aiofiles.open(temp, "xb", opener=private_opener) as file:
                 await file.write(data)
             await asyncio.to_thread(os.utime, temp, (now, now))
             await aiofiles.os.replace(temp, self._dir / name)
@@ -203,7 +204,7 @@ def _decode(raw: bytes, key: str) -> tuple[float, dict[str, Any]]:
 
 def _scan(directory: Path, now: float) -> list[tuple[str, int]]:
     """Existing entries, least recently used first; removes temporary files of dead writers."""
-    directory.mkdir(parents=True, exist_ok=True)
+    make_private_dir(directory)
     found: list[tuple[float, str, int]] = []
     with os.scandir(directory) as items:
         for item in items:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from namecard.private_files import make_private_dir, private_opener
+
 SECRET_FILE = "dev_channel_secret"  # noqa: S105 - a file name, not a secret
 ACCESS_TOKEN_FILE = "dev_channel_access_token"  # noqa: S105 - a file name, not a secret
-PRIVATE_MODE = 0o600
 TOKEN_BYTES = 16
 
 
@@ -27,7 +27,7 @@ class DevChannel:
 def load_dev_channel(data_dir: Path) -> DevChannel:
     """Made on first use, random and readable by this user only, so the server and
     `namecard send` (which reads them with `read_dev_channel`) share them."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(data_dir)
     return DevChannel(_kept(data_dir / SECRET_FILE), _kept(data_dir / ACCESS_TOKEN_FILE))
 
 
@@ -41,8 +41,6 @@ def read_dev_channel(data_dir: Path) -> DevChannel | None:
 
 def _kept(path: Path) -> SecretStr:
     # O_EXCL: two worker processes starting together keep the first one's value.
-    with contextlib.suppress(FileExistsError):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
-        with os.fdopen(fd, "w") as file:
-            file.write(secrets.token_hex(TOKEN_BYTES))
+    with contextlib.suppress(FileExistsError), open(path, "x", opener=private_opener) as file:
+        file.write(secrets.token_hex(TOKEN_BYTES))
     return SecretStr(path.read_text().strip())

@@ -18,6 +18,7 @@ from namecard.cards.influence import decision_influence
 from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.cards.vcard import to_vcard
 from namecard.errors import StoreError, TransientError
+from namecard.private_files import ensure_private_file, make_private_dir
 from namecard.store import local_merge
 from namecard.store.local_merge import JSON_LISTS, LIST_SEPARATOR, decoded, phone_text
 
@@ -201,7 +202,8 @@ class LocalContactStore:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self.path.parent)
+            ensure_private_file(self.path)
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
