@@ -50,3 +50,8 @@ def test_sim_allow_remote_opens_the_simulator_with_a_warning(
     assert hypercorn_config(settings).bind == ["0.0.0.0:8080"]
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings and "other machines" in warnings[0].getMessage()
+
+
+def test_the_listen_backlog_absorbs_a_burst_of_connections() -> None:
+    assert hypercorn_config(load_settings({})).backlog == 1024
+    assert hypercorn_config(load_settings({"LISTEN_BACKLOG": "4096"})).backlog == 4096

@@ -29,7 +29,7 @@ fi
 if [ "${ENVIRONMENT:-}" = "production" ]; then
   exec hypercorn namecard.asgi:app \
     --config deployment/hypercorn.toml \
-    --bind "$BIND" --workers "$WORKERS" --worker-class asyncio \
+    --bind "$BIND" --backlog "${LISTEN_BACKLOG:-1024}" --workers "$WORKERS" --worker-class asyncio \
     --access-logfile logs/access.log --error-logfile logs/error.log --log-level info
 fi
 exec python3 -m namecard serve --port "$PORT"

@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     host: str = ""  # empty: 127.0.0.1 with the built-in LINE simulator, else 0.0.0.0
     sim_allow_remote: bool = False  # lets the simulator listen on a non-loopback HOST
     port: int = Field(8080, ge=1, le=65535)
+    listen_backlog: int = Field(1024, ge=1, le=65535)  # connections waiting to be accepted
     workers: int = Field(1, ge=1, le=64)
     data_dir: Path = Path("data")
     log_level: str = "INFO"
