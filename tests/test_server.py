@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from namecard.server import announce_listening, hypercorn_config
+from namecard.services import simulator_url
 from namecard.settings import describe_errors, load_settings
 
 ANY = "0.0.0.0"  # noqa: S104 - what these tests are about
@@ -55,3 +56,13 @@ def test_sim_allow_remote_opens_the_simulator_with_a_warning(
 def test_the_listen_backlog_absorbs_a_burst_of_connections() -> None:
     assert hypercorn_config(load_settings({})).backlog == 1024
     assert hypercorn_config(load_settings({"LISTEN_BACKLOG": "4096"})).backlog == 4096
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [("127.0.0.1", "http://127.0.0.1:8080/sim/line"), ("::1", "http://[::1]:8080/sim/line"),
+     (ANY, "http://127.0.0.1:8080/sim/line"), ("192.168.1.20", "http://192.168.1.20:8080/sim/line")],
+)  # fmt: skip
+def test_the_bot_reaches_its_simulator_where_the_server_listens(host: str, url: str) -> None:
+    settings = load_settings({"HOST": host, "SIM_ALLOW_REMOTE": "true"})
+    assert simulator_url(settings) == url

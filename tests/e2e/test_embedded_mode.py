@@ -56,6 +56,12 @@ def test_send_prints_the_bots_answer(
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_start_up_says_the_simulator_listens_on_this_machine_only(
+    embedded_bot: RunningBot,
+) -> None:
+    assert "this machine only" in embedded_bot.log()
+
+
 def test_health_names_every_embedded_mode(embedded_bot: RunningBot) -> None:
     health = httpx.get(f"{embedded_bot.url}/health").json()
     assert health["status"] == "healthy"
