@@ -8,11 +8,13 @@ from quart import Blueprint, Response, jsonify, request
 
 from namecard.api.context import get_services
 from namecard.metrics import payloads, prometheus
+from namecard.settings import Settings
 
 blueprint = Blueprint("ops", __name__)
 
 PUBLIC_ROUTES = frozenset({"/health", "/callback"})
 DEFAULT_REPORT_HOURS = 24.0
+BEARER_PREFIX = "Bearer "
 
 
 @blueprint.get("/health")
@@ -39,13 +41,19 @@ async def _require_operator_token() -> tuple[Response, int] | None:
     services = get_services()
     if request.path in PUBLIC_ROUTES or services is None:
         return None
-    token = services.settings.stats_token
-    if token is None:
-        return None
-    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if hmac.compare_digest(supplied.encode(), token.get_secret_value().encode()):
+    if services.settings.stats_token is None or presents_operator_token(services.settings):
         return None
     return jsonify(error="operator token required (Authorization: Bearer <STATS_TOKEN>)"), 401
+
+
+def presents_operator_token(settings: Settings) -> bool:
+    """The request carries exactly `Authorization: Bearer <STATS_TOKEN>` (RFC 6750's scheme;
+    a bare token or another scheme is refused), compared in constant time."""
+    token = settings.stats_token
+    if token is None:
+        return False
+    expected = (BEARER_PREFIX + token.get_secret_value()).encode()
+    return hmac.compare_digest(request.headers.get("Authorization", "").encode(), expected)
 
 
 @blueprint.get("/stats")

@@ -1,0 +1,49 @@
+"""Who may read the operator endpoints, and what the public /health tells a stranger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from quart import Quart
+
+from namecard.app import create_app
+from namecard.settings import Settings, load_settings
+from tests.harness import Emulators, bot_environment, running_emulators
+
+OPERATOR_TOKEN = "operator-token-123"
+
+
+@pytest.fixture(scope="module")
+def emulators() -> Iterator[Emulators]:
+    with running_emulators() as running:
+        yield running
+
+
+def settings_for(emulators: Emulators, data_dir: Path, **extra: str) -> Settings:
+    env = bot_environment(emulators, port=8080, data_dir=data_dir, redis_url=None, extra=extra)
+    return load_settings(env)
+
+
+async def test_the_operator_token_must_come_as_a_bearer_credential(
+    emulators: Emulators, tmp_path: Path
+) -> None:
+    app: Quart = create_app(settings_for(emulators, tmp_path, STATS_TOKEN=OPERATOR_TOKEN))
+    async with app.test_app() as running:
+        client = running.test_client()
+        statuses = {
+            header: (await client.get("/stats", headers={"Authorization": header})).status_code
+            for header in (
+                OPERATOR_TOKEN,  # a bare token
+                f"Basic {OPERATOR_TOKEN}",
+                f"Bearer {OPERATOR_TOKEN}x",
+                f"Bearer {OPERATOR_TOKEN}",
+            )
+        }
+    assert statuses == {
+        OPERATOR_TOKEN: 401,
+        f"Basic {OPERATOR_TOKEN}": 401,
+        f"Bearer {OPERATOR_TOKEN}x": 401,
+        f"Bearer {OPERATOR_TOKEN}": 200,
+    }
