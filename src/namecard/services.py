@@ -34,6 +34,7 @@ from namecard.pipeline.workers import WorkerPool
 from namecard.readers import build_readers, build_result_cache
 from namecard.settings import Mode, Settings
 from namecard.shared_state import SharedState, instance_id, open_shared_state
+from namecard.startup_checks import warn_if_operator_endpoints_public
 from namecard.store.base import ContactStore
 
 logger = logging.getLogger(__name__)
@@ -148,6 +149,7 @@ def simulator_url(settings: Settings) -> str:
 
 async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     """Open every client on `stack` (closed in reverse order) and start the workers."""
+    warn_if_operator_endpoints_public(settings)
     metrics = Metrics()
     line, secret = _line_client(settings)
     stack.push_async_callback(line.aclose)

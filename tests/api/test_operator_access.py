@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,3 +48,27 @@ async def test_the_operator_token_must_come_as_a_bearer_credential(
         f"Bearer {OPERATOR_TOKEN}x": 401,
         f"Bearer {OPERATOR_TOKEN}": 200,
     }
+
+
+@pytest.mark.parametrize(
+    ("extra", "warned"),
+    [({}, True), ({"STATS_TOKEN": OPERATOR_TOKEN}, False)],
+    ids=["no-token", "token"],
+)
+async def test_real_line_without_an_operator_token_warns_once_at_start_up(
+    emulators: Emulators,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    extra: dict[str, str],
+    warned: bool,
+) -> None:
+    caplog.set_level(logging.WARNING)
+    app: Quart = create_app(settings_for(emulators, tmp_path, **extra))
+    async with app.test_app() as running:
+        await running.test_client().get("/health")
+        await running.test_client().get("/stats")
+    warnings = [r for r in caplog.records if "STATS_TOKEN" in r.getMessage()]
+    assert len(warnings) == (1 if warned else 0)
+    if warned:
+        assert warnings[0].levelno == logging.WARNING
+        assert "/stats" in warnings[0].getMessage()
