@@ -22,6 +22,7 @@ from namecard.ai.base import Extractor
 from namecard.ai.key_pool import KeyPoolProtocol
 from namecard.cache.tiered import TieredCache
 from namecard.errors import ConfigError, NamecardError
+from namecard.health import Problem, ProblemCode, sorted_problems
 from namecard.line.client import LineClient
 from namecard.line.messages import MessageBuilder
 from namecard.metrics import payloads
@@ -44,7 +45,6 @@ DEV_ACCESS_TOKEN = "namecard-simulator-token"  # noqa: S105 - only the embedded 
 SIMULATOR_PREFIX = "/sim/line"
 REDIS_SOCKET_TIMEOUT = 2.0
 QUICK_ANSWER_SECONDS = 0.25
-STORE_STARTING = "contact store starting"
 STORE_START_FIRST_DELAY, STORE_START_MAX_DELAY = 1.0, 30.0  # seconds between start attempts
 REDIS_RETRIES = 1
 
@@ -66,7 +66,7 @@ class Services:
     cache: TieredCache | None = None
     key_pool: KeyPoolProtocol | None = None
     accepting: bool = True
-    store_problem: str | None = None
+    store_problem: Problem | None = None
     process: psutil.Process = field(default_factory=psutil.Process)
     prometheus_registry: CollectorRegistry | None = None
     shared: SharedState | None = None
@@ -93,10 +93,9 @@ class Services:
     def channel_secret(self) -> str:
         return self.secret.get_secret_value()
 
-    def problems(self) -> list[str]:
-        """Configuration problems an operator must fix (restarting will not)."""
-        found = (self.store_problem, getattr(self.store, "problem", None), self.queue.problem())
-        return sorted({problem for problem in found if problem})
+    def problems(self) -> list[Problem]:
+        """What degrades the service now, most of them for an operator to fix."""
+        return sorted_problems((self.store_problem, self.store.problem, self.queue.problem()))
 
     async def queue_depth(self) -> int | None:
         """Jobs accepted and not finished; None when the shared queue does not answer quickly
@@ -119,7 +118,7 @@ class Services:
                 "notion_writer": _writer_stats(self.store),
                 "modes": self.settings.describe_modes(),
                 "process": payloads.process_stats(self.process),
-                "problems": self.problems(),
+                "problems": [problem.private() for problem in self.problems()],
             },
         )
         quota = await self.key_pool.snapshot() if self.key_pool is not None else {}
@@ -281,17 +280,17 @@ def _dedupe(settings: Settings, redis: Redis | None) -> EventDedupe:
 async def _start_store_then_work(services: Services) -> None:
     """A misconfigured store must not stop the bot from answering: it reports degraded
     health and every save explains itself to the user."""
-    services.store_problem = STORE_STARTING
+    services.store_problem = Problem(ProblemCode.CONTACT_STORE_STARTING)
     delay = STORE_START_FIRST_DELAY
     while True:
         try:
             await services.store.start()
         except ConfigError as exc:
-            services.store_problem = str(exc)
+            services.store_problem = Problem(ProblemCode.CONTACT_STORE_CONFIG, str(exc))
             logger.error("contact store not ready: %s", exc)
             break
         except NamecardError as exc:  # unreachable for now: jobs wait in the queue meanwhile
-            services.store_problem = f"contact store unreachable, retrying: {exc}"
+            services.store_problem = Problem(ProblemCode.CONTACT_STORE_UNREACHABLE, str(exc))
             logger.warning("contact store did not start (%s); retrying in %.0fs", exc, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, STORE_START_MAX_DELAY)

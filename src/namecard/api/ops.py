@@ -27,11 +27,11 @@ async def health() -> tuple[Response, int]:
     problems = services.problems()
     return jsonify(
         status="degraded" if problems else "healthy",
-        problems=problems,
+        problems=[problem.public() for problem in problems],
         uptime_seconds=round(services.metrics.uptime(), 1),
         queue_depth=await services.queue_depth(),
         active_tasks=services.metrics.active_tasks,
-        modes=services.settings.describe_modes(),
+        modes=services.settings.modes(),
     ), 200
 
 
