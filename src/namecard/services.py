@@ -95,7 +95,8 @@ class Services:
 
     def problems(self) -> list[Problem]:
         """What degrades the service now, most of them for an operator to fix."""
-        return sorted_problems((self.store_problem, self.store.problem, self.queue.problem()))
+        found = (self.store_problem, self.store.problem, self.queue.problem(), self.line.problem)
+        return sorted_problems(found)
 
     async def queue_depth(self) -> int | None:
         """Jobs accepted and not finished; None when the shared queue does not answer quickly
