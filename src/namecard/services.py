@@ -33,6 +33,7 @@ from namecard.pipeline.handler import JobHandler, PipelineConfig
 from namecard.pipeline.queue import JobQueue
 from namecard.pipeline.workers import WorkerPool
 from namecard.readers import build_readers, build_result_cache
+from namecard.redis_refusal import check_redis
 from namecard.settings import Mode, Settings
 from namecard.shared_state import SharedState, instance_id, open_shared_state
 from namecard.startup_checks import warn_if_operator_endpoints_public
@@ -154,6 +155,8 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     line, secret = _line_client(settings)
     stack.push_async_callback(line.aclose)
     redis = _redis(settings, stack)
+    if redis is not None:
+        await check_redis(redis)
     cache = build_result_cache(settings, redis)
     stack.push_async_callback(cache.aclose)
     readers = build_readers(settings, cache=cache, metrics=metrics, redis=redis)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from quart import Quart
+from quart.testing.app import LifespanError
 from quart.typing import TestClientProtocol as Client
 
 from namecard.app import create_app
@@ -81,3 +82,28 @@ async def test_a_revoked_line_token_degrades_health_until_line_answers_again(
     line_auth = next(p for p in refused["problems"] if p["code"] == "line_auth")
     assert "LINE_CHANNEL_ACCESS_TOKEN" in line_auth["sentence"]
     assert "line_auth" not in codes(recovered)
+
+
+@pytest.fixture
+def plain_redis(redis_url: str) -> str:
+    """host:port of the test Redis, for URLs with credentials of our own."""
+    if not redis_url.startswith("redis://") or "@" in redis_url:
+        pytest.skip("needs a plain redis://host:port test Redis")
+    return redis_url.removeprefix("redis://").split("/")[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["redis://nobody-{tag}:secret-{tag}@{hostport}", "redis://{hostport}/4000"],
+    ids=["wrong-password", "no-such-database"],
+)
+async def test_a_redis_that_refuses_our_credentials_stops_start_up_naming_redis_url(
+    emulators: Emulators, tmp_path: Path, plain_redis: str, url: str
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    redis_url = url.format(tag=tag, hostport=plain_redis)
+    app: Quart = create_app(settings_for(emulators, tmp_path, REDIS_URL=redis_url))
+    with pytest.raises(LifespanError, match="REDIS_URL") as refused:
+        async with app.test_app():
+            pass
+    assert f"secret-{tag}" not in str(refused.value)
