@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 from quart import Quart
 from quart.testing.app import LifespanError
 from quart.typing import TestClientProtocol as Client
+from redis.asyncio import Redis
 
 from namecard.app import create_app
 from namecard.line.webhook import signature_of
@@ -107,3 +108,44 @@ async def test_a_redis_that_refuses_our_credentials_stops_start_up_naming_redis_
         async with app.test_app():
             pass
     assert f"secret-{tag}" not in str(refused.value)
+
+
+@pytest.fixture
+async def acl_user(plain_redis: str, redis_client: Redis) -> AsyncIterator[tuple[str, str]]:
+    """A Redis user of its own (name, password), deleted afterwards."""
+    name, password = f"namecard-test-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    await redis_client.acl_setuser(
+        name, enabled=True, passwords=[f"+{password}"], keys=["*"], channels=["*"],
+        commands=["+@all"],
+    )  # fmt: skip
+    yield name, password
+    await redis_client.acl_deluser(name)
+
+
+async def test_a_redis_password_changed_under_the_service_degrades_health_as_redis_auth(
+    emulators: Emulators,
+    tmp_path: Path,
+    plain_redis: str,
+    redis_client: Redis,
+    acl_user: tuple[str, str],
+    key_prefix: str,
+) -> None:
+    name, password = acl_user
+    redis_url = f"redis://{name}:{password}@{plain_redis}"
+    settings = settings_for(emulators, tmp_path, REDIS_URL=redis_url, REDIS_KEY_PREFIX=key_prefix)
+    app: Quart = create_app(settings)
+    async with app.test_app() as running:
+        client = running.test_client()
+        await health_when(client, lambda body: body["status"] == "healthy")
+        await redis_client.acl_setuser(
+            name, enabled=True, reset_passwords=True, passwords=["+rotated"]
+        )
+        await redis_client.client_kill_filter(user=name)
+        refused = await health_when(client, lambda body: body["status"] == "degraded")
+        stats = await (await client.get("/stats")).get_json()
+    async for key in redis_client.scan_iter(match=key_prefix + "*"):
+        await redis_client.delete(key)
+
+    assert codes(refused) == {"redis_auth"}
+    assert "REDIS_URL" in refused["problems"][0]["sentence"]
+    assert password not in json.dumps(stats)

@@ -32,6 +32,7 @@ from redis.typing import EncodableT, FieldT
 from namecard.health import Problem, ProblemCode
 from namecard.pipeline.jobs import Job
 from namecard.pipeline.queue import Lease, QueueFull
+from namecard.redis_refusal import refusal_sentence, refuses_us
 
 logger = logging.getLogger(__name__)
 
@@ -300,6 +301,11 @@ class RedisStreamQueue:
 
     def _failed(self, exc: Exception) -> None:
         self._counts["redis_errors"] += 1
+        if refuses_us(exc):
+            if self._problem is None or self._problem.code is not ProblemCode.REDIS_AUTH:
+                logger.error("job queue: %s", refusal_sentence(exc))
+            self._problem = Problem(ProblemCode.REDIS_AUTH, f"job queue: {exc}")
+            return
         if self._problem is None:
             logger.warning("job queue: Redis unreachable, retrying with backoff: %s", exc)
         self._problem = Problem(ProblemCode.REDIS_UNREACHABLE, f"job queue: {exc}")
