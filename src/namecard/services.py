@@ -23,6 +23,7 @@ from namecard.ai.key_pool import KeyPoolProtocol
 from namecard.cache.tiered import TieredCache
 from namecard.errors import ConfigError, NamecardError
 from namecard.health import Problem, ProblemCode, sorted_problems
+from namecard.ip_limit import IpLimiter, build_ip_limiter
 from namecard.line.client import LineClient
 from namecard.line.messages import MessageBuilder
 from namecard.metrics import payloads
@@ -71,6 +72,7 @@ class Services:
     process: psutil.Process = field(default_factory=psutil.Process)
     prometheus_registry: CollectorRegistry | None = None
     shared: SharedState | None = None
+    ip_limiter: IpLimiter | None = None
     _drain_task: asyncio.Future[None] | None = None
 
     async def drain(self) -> None:
@@ -121,6 +123,7 @@ class Services:
                 "modes": self.settings.describe_modes(),
                 "process": payloads.process_stats(self.process),
                 "problems": [problem.private() for problem in self.problems()],
+                "ip_limit": self.ip_limiter.stats() if self.ip_limiter else {"per_hour": 0},
             },
         )
         quota = await self.key_pool.snapshot() if self.key_pool is not None else {}
@@ -171,6 +174,9 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     services.cache = cache
     services.key_pool = readers.key_pool
     services.shared = shared
+    services.ip_limiter = build_ip_limiter(
+        settings.ip_rate_per_hour, redis, prefix=settings.redis_key_prefix
+    )
     services.prometheus_registry = build_registry(metrics, lambda: getattr(queue, "waiting", 0))
     messages = MessageBuilder(settings.reply_language)
     deliverer = shared.deliverer(line, metrics)

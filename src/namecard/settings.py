@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     log_level: str = "INFO"
     stats_token: SecretStr | None = None
+    # Per client IP and hour: unsigned webhooks and operator requests without the token (0: off).
+    ip_rate_per_hour: int = Field(100, ge=0)
+    trusted_proxy_count: int = Field(1, ge=0, le=10)  # proxies appending X-Forwarded-For (Zeabur)
 
     # LINE
     line_channel_secret: SecretStr | None = None

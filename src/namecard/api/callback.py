@@ -7,6 +7,7 @@ import logging
 from linebot.v3.webhooks import Event
 from quart import Blueprint, Response, jsonify, request
 
+from namecard.api import limits
 from namecard.api.context import get_services
 from namecard.conversation.gate import Admitted
 from namecard.line.dispatch import job_for
@@ -37,6 +38,8 @@ async def callback() -> tuple[Response, int]:
     except WebhookRejected as rejected:
         services.metrics.incr(rejected.counter)
         logger.warning("webhook rejected (%d): %s", rejected.status, rejected.reason)
+        if (limited := await limits.unsigned_over_limit(services, rejected)) is not None:
+            return limited
         return jsonify(error=rejected.reason), rejected.status
     services.metrics.incr("webhook_events", len(parsed.events) + parsed.unparsed)
     services.metrics.incr("webhook_events_unparsed", parsed.unparsed)

@@ -6,6 +6,7 @@ import hmac
 
 from quart import Blueprint, Response, jsonify, request
 
+from namecard.api import limits
 from namecard.api.context import get_services
 from namecard.metrics import payloads, prometheus
 from namecard.settings import Settings
@@ -37,11 +38,16 @@ async def health() -> tuple[Response, int]:
 
 @blueprint.before_request
 async def _require_operator_token() -> tuple[Response, int] | None:
-    """/stats, /performance-report and /metrics need STATS_TOKEN when one is configured."""
+    """/stats, /performance-report and /metrics need STATS_TOKEN when one is configured;
+    without it, each client IP has IP_RATE_PER_HOUR of them."""
     services = get_services()
     if request.path in PUBLIC_ROUTES or services is None:
         return None
-    if services.settings.stats_token is None or presents_operator_token(services.settings):
+    if presents_operator_token(services.settings):
+        return None
+    if (limited := await limits.over_limit(services)) is not None:
+        return limited
+    if services.settings.stats_token is None:
         return None
     return jsonify(error="operator token required (Authorization: Bearer <STATS_TOKEN>)"), 401
 
