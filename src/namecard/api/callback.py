@@ -37,9 +37,9 @@ async def callback() -> tuple[Response, int]:
         parsed = parse_events(body)
     except WebhookRejected as rejected:
         services.metrics.incr(rejected.counter)
-        logger.warning("webhook rejected (%d): %s", rejected.status, rejected.reason)
         if (limited := await limits.unsigned_over_limit(services, rejected)) is not None:
-            return limited
+            return limited  # counted, not logged: a flood must not flood the log
+        logger.warning("webhook rejected (%d): %s", rejected.status, rejected.reason)
         return jsonify(error=rejected.reason), rejected.status
     services.metrics.incr("webhook_events", len(parsed.events) + parsed.unparsed)
     services.metrics.incr("webhook_events_unparsed", parsed.unparsed)
