@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from namecard.api.limits import client_ip
 from namecard.app import create_app
-from namecard.ip_limit import subject
+from namecard.ip_limit import HourlyRate, MemoryIpLimiter, subject
 from namecard.line.webhook import signature_of
 from namecard.settings import Settings, load_settings
 from tests.harness import CHANNEL_SECRET, Emulators, bot_environment, running_emulators
@@ -53,6 +53,19 @@ def test_the_client_is_the_address_the_trusted_proxies_saw() -> None:
     assert client_ip("10.0.0.5", ["203.0.113.7"], trusted=0) == "10.0.0.5"
     assert client_ip("10.0.0.5", [], trusted=1) == "10.0.0.5"  # not through the proxy
     assert client_ip("10.0.0.5", ["203.0.113.7"], trusted=2) == "10.0.0.5"  # fewer hops than set
+
+
+async def test_past_its_limit_an_address_gets_one_request_per_interval_again() -> None:
+    now = [0.0]
+    limiter = MemoryIpLimiter(HourlyRate(GUIDE_LIMIT), clock=lambda: now[0])
+    waits = [await limiter.retry_after(ATTACKER) for _ in range(GUIDE_LIMIT + 1)]
+    now[0] += waits[-1]
+    after_waiting = [await limiter.retry_after(ATTACKER) for _ in range(2)]
+
+    assert waits[:GUIDE_LIMIT] == [0.0] * GUIDE_LIMIT
+    assert waits[-1] == 36.0
+    assert after_waiting == [0.0, 36.0]
+    assert await limiter.retry_after(OPERATOR) == 0.0
 
 
 def test_one_limit_covers_an_ipv6_subscriber_prefix() -> None:

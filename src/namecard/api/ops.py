@@ -37,7 +37,7 @@ async def health() -> tuple[Response, int]:
 
 
 @blueprint.before_request
-async def _require_operator_token() -> tuple[Response, int] | None:
+async def _guard_operator_endpoints() -> tuple[Response, int] | None:
     """/stats, /performance-report and /metrics need STATS_TOKEN when one is configured;
     without it, each client IP has IP_RATE_PER_HOUR of them."""
     services = get_services()
