@@ -16,6 +16,7 @@ from namecard.app import create_app
 from namecard.ip_limit import HourlyRate, MemoryIpLimiter, subject
 from namecard.line.webhook import signature_of
 from namecard.settings import Settings, load_settings
+from tests.api.test_routes import until_healthy
 from tests.harness import CHANNEL_SECRET, Emulators, bot_environment, running_emulators
 
 PING = b'{"destination": "U0", "events": []}'
@@ -141,6 +142,8 @@ async def test_the_limit_is_shared_by_every_instance_through_redis(
             await unsigned(one.test_client(), ATTACKER),
             await unsigned(two.test_client(), ATTACKER),
         ]
+        for running in (one, two):  # let the contact stores finish starting before closing
+            await until_healthy(running.test_client())
     async for key in redis_client.scan_iter(match=key_prefix + "*"):
         await redis_client.delete(key)
     assert statuses == [400, 400, 400, 400, 429, 429]
