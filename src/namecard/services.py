@@ -20,6 +20,8 @@ from namecard.ai.base import Extractor
 from namecard.ai.key_pool import KeyPoolProtocol
 from namecard.cache.tiered import TieredCache
 from namecard.errors import ConfigError, NamecardError
+from namecard.health import Problem, ProblemCode, sorted_problems
+from namecard.ip_limit import IpLimiter, build_ip_limiter
 from namecard.line.client import LineClient
 from namecard.line.messages import MessageBuilder
 from namecard.metrics import payloads
@@ -30,9 +32,11 @@ from namecard.pipeline.handler import JobHandler, PipelineConfig
 from namecard.pipeline.queue import JobQueue
 from namecard.pipeline.workers import WorkerPool
 from namecard.readers import build_readers, build_result_cache
+from namecard.redis_refusal import check_redis
 from namecard.settings import ALL_INTERFACES, LOOPBACK_HOST, Mode, Settings
 from namecard.shared_state import SharedState, instance_id, open_shared_state
 from namecard.sim.dev_channel import load_dev_channel
+from namecard.startup_checks import warn_if_operator_endpoints_public
 from namecard.store.base import ContactStore
 
 logger = logging.getLogger(__name__)
@@ -40,7 +44,6 @@ logger = logging.getLogger(__name__)
 SIMULATOR_PREFIX = "/sim/line"
 REDIS_SOCKET_TIMEOUT = 2.0
 QUICK_ANSWER_SECONDS = 0.25
-STORE_STARTING = "contact store starting"
 STORE_START_FIRST_DELAY, STORE_START_MAX_DELAY = 1.0, 30.0  # seconds between start attempts
 REDIS_RETRIES = 1
 
@@ -62,10 +65,11 @@ class Services:
     cache: TieredCache | None = None
     key_pool: KeyPoolProtocol | None = None
     accepting: bool = True
-    store_problem: str | None = None
+    store_problem: Problem | None = None
     process: psutil.Process = field(default_factory=psutil.Process)
     prometheus_registry: CollectorRegistry | None = None
     shared: SharedState | None = None
+    ip_limiter: IpLimiter | None = None
     _drain_task: asyncio.Future[None] | None = None
 
     async def drain(self) -> None:
@@ -89,10 +93,10 @@ class Services:
     def channel_secret(self) -> str:
         return self.secret.get_secret_value()
 
-    def problems(self) -> list[str]:
-        """Configuration problems an operator must fix (restarting will not)."""
-        found = (self.store_problem, getattr(self.store, "problem", None), self.queue.problem())
-        return sorted({problem for problem in found if problem})
+    def problems(self) -> list[Problem]:
+        """What degrades the service now, most of them for an operator to fix."""
+        found = (self.store_problem, self.store.problem, self.queue.problem(), self.line.problem)
+        return sorted_problems(found)
 
     async def queue_depth(self) -> int | None:
         """Jobs accepted and not finished; None when the shared queue does not answer quickly
@@ -115,7 +119,8 @@ class Services:
                 "notion_writer": _writer_stats(self.store),
                 "modes": self.settings.describe_modes(),
                 "process": payloads.process_stats(self.process),
-                "problems": self.problems(),
+                "problems": [problem.private() for problem in self.problems()],
+                "ip_limit": self.ip_limiter.stats() if self.ip_limiter else {"per_hour": 0},
             },
         )
         quota = await self.key_pool.snapshot() if self.key_pool is not None else {}
@@ -139,10 +144,13 @@ def simulator_url(settings: Settings) -> str:
 
 async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     """Open every client on `stack` (closed in reverse order) and start the workers."""
+    warn_if_operator_endpoints_public(settings)
     metrics = Metrics()
     line, secret = _line_client(settings)
     stack.push_async_callback(line.aclose)
     redis = _redis(settings, stack)
+    if redis is not None:
+        await check_redis(redis)
     cache = build_result_cache(settings, redis)
     stack.push_async_callback(cache.aclose)
     readers = build_readers(settings, cache=cache, metrics=metrics, redis=redis)
@@ -157,6 +165,9 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     services.cache = cache
     services.key_pool = readers.key_pool
     services.shared = shared
+    services.ip_limiter = build_ip_limiter(
+        settings.ip_rate_per_hour, redis, prefix=settings.redis_key_prefix
+    )
     services.prometheus_registry = build_registry(metrics, lambda: getattr(queue, "waiting", 0))
     messages = MessageBuilder(settings.reply_language)
     deliverer = shared.deliverer(line, metrics)
@@ -271,17 +282,17 @@ def _dedupe(settings: Settings, redis: Redis | None) -> EventDedupe:
 async def _start_store_then_work(services: Services) -> None:
     """A misconfigured store must not stop the bot from answering: it reports degraded
     health and every save explains itself to the user."""
-    services.store_problem = STORE_STARTING
+    services.store_problem = Problem(ProblemCode.CONTACT_STORE_STARTING)
     delay = STORE_START_FIRST_DELAY
     while True:
         try:
             await services.store.start()
         except ConfigError as exc:
-            services.store_problem = str(exc)
+            services.store_problem = Problem(ProblemCode.CONTACT_STORE_CONFIG, str(exc))
             logger.error("contact store not ready: %s", exc)
             break
         except NamecardError as exc:  # unreachable for now: jobs wait in the queue meanwhile
-            services.store_problem = f"contact store unreachable, retrying: {exc}"
+            services.store_problem = Problem(ProblemCode.CONTACT_STORE_UNREACHABLE, str(exc))
             logger.warning("contact store did not start (%s); retrying in %.0fs", exc, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, STORE_START_MAX_DELAY)

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     log_level: str = "INFO"
     stats_token: SecretStr | None = None
+    # Per client IP and hour: unsigned webhooks and operator requests without the token (0: off).
+    ip_rate_per_hour: int = Field(100, ge=0)
+    trusted_proxy_count: int = Field(1, ge=0, le=10)  # proxies appending X-Forwarded-For (Zeabur)
 
     # LINE
     line_channel_secret: SecretStr | None = None
@@ -242,6 +245,15 @@ class Settings(BaseSettings):
     def max_webhook_body_bytes(self) -> int:
         return self.max_webhook_body_kb * 1024
 
+    def modes(self) -> dict[str, Mode]:
+        """Real or embedded, per dependency (public: no endpoint, no secret)."""
+        return {
+            "line": self.line_mode,
+            "ai": self.ai_mode,
+            "contacts": self.store_mode,
+            "state": self.state_mode,
+        }
+
     def describe_modes(self) -> dict[str, str]:
         """What `namecard doctor` and the start-up log print: modes and endpoints, never secrets."""
         real = Mode.REAL
@@ -256,12 +268,7 @@ class Settings(BaseSettings):
             else f"local contact book in {self.data_dir}",
             "state": "redis" if self.state_mode is real else "in-process",
         }
-        modes = {
-            "line": self.line_mode,
-            "ai": self.ai_mode,
-            "contacts": self.store_mode,
-            "state": self.state_mode,
-        }
+        modes = self.modes()
         return {name: f"{modes[name]} ({detail})" for name, detail in details.items()}
 
 

@@ -4,8 +4,8 @@ With REDIS_URL it lives in Redis (one namespace, `REDIS_KEY_PREFIX`; each key is
 the module that owns it: `pipeline/stream_queue.py`, `pipeline/progress.py`,
 `pipeline/dedupe.py`, `conversation/state_redis.py`, `conversation/push_budget.py`,
 `cache/redis_tier.py`, `ai/key_pool_redis.py`, `store/card_pages.py`,
-`store/rate_limit_redis.py`). Without it, in this process's memory, and the server runs a
-single worker process.
+`store/rate_limit_redis.py`, `ip_limit.py`). Without it, in this process's memory, and the
+server runs a single worker process.
 """
 
 from __future__ import annotations

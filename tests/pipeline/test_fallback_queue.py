@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from namecard.health import ProblemCode
 from namecard.pipeline.fallback_queue import FallbackQueue
 from namecard.pipeline.jobs import Job, JobKind
 from namecard.pipeline.queue import QueueFull
@@ -75,7 +76,10 @@ async def test_while_redis_is_unreachable_jobs_are_held_and_health_says_so() -> 
     await queue.put(card_job("ev-1"))
     await queue.put_later(card_job("ev-2"), 5)
 
-    assert queue.problem() == ("Redis unreachable: 2 job(s) held in this process until it returns")
+    problem = queue.problem()
+    assert problem is not None
+    assert problem.code is ProblemCode.REDIS_UNREACHABLE
+    assert "2 job(s) held in this process" in problem.detail
     assert (await queue.depth(), await queue.room()) == (2, 0)
     with pytest.raises(QueueFull):
         await queue.put(card_job("ev-3"))
@@ -100,7 +104,7 @@ async def test_held_jobs_reach_redis_in_order_when_it_returns(
     redis_server.stop()
     for event_id in ("ev-1", "ev-dup", "ev-2"):
         await queue.put(card_job(event_id))
-    assert "3 job(s) held in this process" in (queue.problem() or "")
+    assert "3 job(s) held in this process" in getattr(queue.problem(), "detail", "")
 
     redis_server.start()  # empty: the consumer group is gone too
     first = await asyncio.wait_for(queue.get(), 20)

@@ -12,6 +12,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from namecard.health import ProblemCode
 from namecard.pipeline.dead_letters import list_dead, retry_dead
 from namecard.pipeline.jobs import Job, JobKind
 from namecard.pipeline.queue import Lease, QueueFull
@@ -188,7 +189,7 @@ async def test_get_waits_out_an_unreachable_redis_and_health_says_why() -> None:
     await asyncio.sleep(0.5)
 
     assert not waiting.done()  # no exception reaches the workers
-    assert (queue.problem() or "").startswith("Redis unreachable")
+    assert getattr(queue.problem(), "code", None) is ProblemCode.REDIS_UNREACHABLE
     assert queue.stats()["redis_errors"] >= 2
     with pytest.raises(RedisConnectionError):
         await queue.put(card_job("ev-1"))

@@ -7,6 +7,7 @@ import logging
 from linebot.v3.webhooks import Event
 from quart import Blueprint, Response, jsonify, request
 
+from namecard.api import limits
 from namecard.api.context import get_services
 from namecard.conversation.gate import Admitted
 from namecard.line.dispatch import job_for
@@ -36,6 +37,8 @@ async def callback() -> tuple[Response, int]:
         parsed = parse_events(body)
     except WebhookRejected as rejected:
         services.metrics.incr(rejected.counter)
+        if (limited := await limits.unsigned_over_limit(services, rejected)) is not None:
+            return limited  # counted, not logged: a flood must not flood the log
         logger.warning("webhook rejected (%d): %s", rejected.status, rejected.reason)
         return jsonify(error=rejected.reason), rejected.status
     services.metrics.incr("webhook_events", len(parsed.events) + parsed.unparsed)

@@ -6,13 +6,16 @@ import hmac
 
 from quart import Blueprint, Response, jsonify, request
 
+from namecard.api import limits
 from namecard.api.context import get_services
 from namecard.metrics import payloads, prometheus
+from namecard.settings import Settings
 
 blueprint = Blueprint("ops", __name__)
 
 PUBLIC_ROUTES = frozenset({"/health", "/callback"})
 DEFAULT_REPORT_HOURS = 24.0
+BEARER_PREFIX = "Bearer "
 
 
 @blueprint.get("/health")
@@ -25,27 +28,38 @@ async def health() -> tuple[Response, int]:
     problems = services.problems()
     return jsonify(
         status="degraded" if problems else "healthy",
-        problems=problems,
+        problems=[problem.public() for problem in problems],
         uptime_seconds=round(services.metrics.uptime(), 1),
         queue_depth=await services.queue_depth(),
         active_tasks=services.metrics.active_tasks,
-        modes=services.settings.describe_modes(),
+        modes=services.settings.modes(),
     ), 200
 
 
 @blueprint.before_request
-async def _require_operator_token() -> tuple[Response, int] | None:
-    """/stats, /performance-report and /metrics need STATS_TOKEN when one is configured."""
+async def _guard_operator_endpoints() -> tuple[Response, int] | None:
+    """/stats, /performance-report and /metrics need STATS_TOKEN when one is configured;
+    without it, each client IP has IP_RATE_PER_HOUR of them."""
     services = get_services()
     if request.path in PUBLIC_ROUTES or services is None:
         return None
-    token = services.settings.stats_token
-    if token is None:
+    if presents_operator_token(services.settings):
         return None
-    supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if hmac.compare_digest(supplied.encode(), token.get_secret_value().encode()):
+    if (limited := await limits.over_limit(services)) is not None:
+        return limited
+    if services.settings.stats_token is None:
         return None
     return jsonify(error="operator token required (Authorization: Bearer <STATS_TOKEN>)"), 401
+
+
+def presents_operator_token(settings: Settings) -> bool:
+    """The request carries exactly `Authorization: Bearer <STATS_TOKEN>` (RFC 6750's scheme;
+    a bare token or another scheme is refused), compared in constant time."""
+    token = settings.stats_token
+    if token is None:
+        return False
+    expected = (BEARER_PREFIX + token.get_secret_value()).encode()
+    return hmac.compare_digest(request.headers.get("Authorization", "").encode(), expected)
 
 
 @blueprint.get("/stats")

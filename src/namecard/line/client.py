@@ -31,6 +31,7 @@ from namecard.errors import (
     ReplyTokenExpired,
     TransientError,
 )
+from namecard.health import Problem, ProblemCode
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,22 @@ class LineClient:
         self._blob_client = AsyncApiClient(Configuration(access_token=token, host=self._data_host))
         self._api = AsyncMessagingApi(self._api_client)
         self._timeout = timeout
+        self.problem: Problem | None = None  # LINE refused our token; cleared by an accepted call
+
+    def _accepted(self) -> None:
+        if self.problem is not None:
+            logger.info("LINE accepts the channel access token again")
+        self.problem = None
+
+    def _refused(self, action: str, status: int) -> None:
+        """401/403: the token is revoked or lacks permission; /health says so until LINE
+        accepts a call again."""
+        if status in CONFIG_STATUSES:
+            self.problem = Problem(ProblemCode.LINE_AUTH, f"LINE {action} answered {status}")
+
+    def _api_error(self, action: str, exc: Any) -> NamecardError:
+        self._refused(action, int(exc.status or 0))
+        return _api_error(action, exc)
 
     async def aclose(self) -> None:
         await self._api_client.close()
@@ -144,10 +161,12 @@ class LineClient:
             await self._api.reply_message(request, _request_timeout=self._timeout)
         except ApiException as exc:
             if exc.status == 400 and _line_error(exc.body)[0] == EXPIRED_REPLY_MESSAGE:
+                self._accepted()  # LINE checks the access token before the reply token
                 raise ReplyTokenExpired("reply token used or expired") from exc
-            raise _api_error("reply", exc) from exc
+            raise self._api_error("reply", exc) from exc
         except NETWORK_ERRORS as exc:
             raise TransientError(f"LINE reply failed: {type(exc).__name__}") from exc
+        self._accepted()
 
     async def push(self, to: str, messages: Sequence[Message], *, retry_key: str) -> None:
         """Push with an idempotency key; a 409 means LINE already delivered this push."""
@@ -160,10 +179,12 @@ class LineClient:
             if exc.status == 409:
                 accepted = (exc.headers or {}).get(ACCEPTED_REQUEST_ID_HEADER)
                 logger.info("LINE push already accepted (request %s)", accepted)
+                self._accepted()
                 return
-            raise _api_error("push", exc) from exc
+            raise self._api_error("push", exc) from exc
         except NETWORK_ERRORS as exc:
             raise TransientError(f"LINE push failed: {type(exc).__name__}") from exc
+        self._accepted()
 
     async def deliver(
         self,
@@ -198,9 +219,11 @@ class LineClient:
         """One attempt; None while LINE answers 202 (content not ready yet)."""
         try:
             async with await self._open_content(message_id) as response:
+                self._refused("content", response.status)
                 if response.status == 202:
                     return None
                 _check_content_status(response.status)
+                self._accepted()
                 return await _read_capped(response, max_bytes)
         except NETWORK_ERRORS as exc:
             raise TransientError(f"LINE content failed: {type(exc).__name__}") from exc

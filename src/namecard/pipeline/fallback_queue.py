@@ -13,9 +13,10 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from namecard.health import Problem, ProblemCode
 from namecard.pipeline.jobs import Job
 from namecard.pipeline.queue import Lease, QueueFull
 from namecard.pipeline.stream_queue import (
@@ -157,12 +158,14 @@ class FallbackQueue:
     async def pending_count(self) -> int:
         return await self._inner.pending_count()
 
-    def problem(self) -> str | None:
-        if self._held:
-            return (
-                f"Redis unreachable: {len(self._held)} job(s) held in this process until it returns"
-            )
-        return self._inner.problem()
+    def problem(self) -> Problem | None:
+        inner = self._inner.problem()
+        if not self._held:
+            return inner
+        held = f"{len(self._held)} job(s) held in this process until Redis returns"
+        if inner is None:
+            return Problem(ProblemCode.REDIS_UNREACHABLE, held)
+        return replace(inner, detail=f"{inner.detail}; {held}")
 
     def stats(self) -> dict[str, Any]:
         return {**self._inner.stats(), "held": len(self._held)}

@@ -12,6 +12,7 @@ import contextlib
 from dataclasses import dataclass
 from typing import Protocol
 
+from namecard.health import Problem
 from namecard.pipeline.jobs import Job
 
 FULL_QUEUE_RETRY_SECONDS = 5.0
@@ -54,7 +55,7 @@ class JobQueue(Protocol):
     async def depth(self) -> int:
         """Jobs accepted and not yet acknowledged (waiting, delayed or running)."""
 
-    def problem(self) -> str | None:
+    def problem(self) -> Problem | None:
         """Why the queue is degraded (for /health), or None when healthy."""
 
     async def aclose(self) -> None: ...
@@ -124,7 +125,7 @@ class MemoryJobQueue:
     def waiting(self) -> int:
         return self._queue.qsize()
 
-    def problem(self) -> str | None:
+    def problem(self) -> Problem | None:
         return None
 
     async def join(self) -> None:

@@ -29,8 +29,10 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.typing import EncodableT, FieldT
 
+from namecard.health import Problem, ProblemCode
 from namecard.pipeline.jobs import Job
 from namecard.pipeline.queue import Lease, QueueFull
+from namecard.redis_refusal import refusal_sentence, refuses_us
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +102,7 @@ class RedisStreamQueue:
         self._inflight: set[str] = set()
         self._next_claim_at = 0.0
         self._claim_cursor = "0-0"
-        self._problem: str | None = None
+        self._problem: Problem | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._counts: Counter[str] = Counter(reclaimed=0, buried=0, delayed_moved=0, redis_errors=0)
 
@@ -282,7 +284,7 @@ class RedisStreamQueue:
         summary = await self._tracked(self._redis.xpending(self._stream, GROUP))
         return int(summary["pending"])
 
-    def problem(self) -> str | None:
+    def problem(self) -> Problem | None:
         return self._problem
 
     def stats(self) -> dict[str, Any]:
@@ -299,9 +301,14 @@ class RedisStreamQueue:
 
     def _failed(self, exc: Exception) -> None:
         self._counts["redis_errors"] += 1
+        if refuses_us(exc):
+            if self._problem is None or self._problem.code is not ProblemCode.REDIS_AUTH:
+                logger.error("job queue: %s", refusal_sentence(exc))
+            self._problem = Problem(ProblemCode.REDIS_AUTH, f"job queue: {exc}")
+            return
         if self._problem is None:
             logger.warning("job queue: Redis unreachable, retrying with backoff: %s", exc)
-        self._problem = f"Redis unreachable: {exc}"
+        self._problem = Problem(ProblemCode.REDIS_UNREACHABLE, f"job queue: {exc}")
 
     def _healthy(self) -> None:
         if self._problem is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from namecard.cards.model import Card, CardRef, SavedContact
+from namecard.health import Problem
 
 
 class ContactStore(Protocol):
@@ -12,6 +13,7 @@ class ContactStore(Protocol):
     TransientError or ConfigError from namecard.errors, never an SDK exception."""
 
     name: str
+    problem: Problem | None  # a configuration problem it reported (for /health), else None
 
     async def start(self) -> None: ...
 

@@ -18,6 +18,7 @@ from namecard.cards.influence import decision_influence
 from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.cards.vcard import to_vcard
 from namecard.errors import StoreError, TransientError
+from namecard.health import Problem
 from namecard.private_files import ensure_private_file, make_private_dir
 from namecard.store import local_merge
 from namecard.store.local_merge import JSON_LISTS, LIST_SEPARATOR, decoded, phone_text
@@ -95,6 +96,7 @@ class LocalContactStore:
     One connection, used from worker threads (`asyncio.to_thread`) one at a time under a lock."""
 
     name = "local"
+    problem: Problem | None = None  # nothing to misconfigure in a local file
 
     def __init__(
         self,

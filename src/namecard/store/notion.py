@@ -14,6 +14,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.errors import ConfigError, NamecardError, StoreError, TransientError
+from namecard.health import Problem, ProblemCode
 from namecard.store.card_pages import CardPages, MemoryCardPages
 from namecard.store.notion_mapping import build_properties, missing_properties
 from namecard.store.notion_merge import duplicate_filter, merge, person_identities, plain_values
@@ -94,7 +95,7 @@ class NotionStore:
         self._uncertain: set[str] = set()  # cards whose create may have happened unanswered
         self._merge_duplicates = merge_duplicates
         self.writer = WriterStats()
-        self.problem: str | None = None  # a configuration problem Notion reported
+        self.problem: Problem | None = None  # a configuration problem Notion reported
         self._limiter: RateLimiter = limiter or TokenBucket(rate_per_second, burst)
         self._client = AsyncClient(
             auth=api_key.get_secret_value(),
@@ -276,7 +277,8 @@ class NotionStore:
         if hint is not None:
             sentence = hint.format(db=self._database_id)
             logger.error("%s", sentence)
-            self.problem = sentence  # surfaced in /health and /stats until a save succeeds
+            # surfaced in /health and /stats until a save succeeds
+            self.problem = Problem(ProblemCode.CONTACT_STORE_CONFIG, sentence)
             return ConfigError(sentence)
         if exc.status >= 500 or exc.status in _TRANSIENT_CLIENT_ERRORS:
             retry_after = _seconds(exc.headers.get("retry-after"))
