@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format check bench bench-chaos bench-accuracy fixtures clean
+.PHONY: install run test lint format check bench bench-chaos bench-hostile bench-accuracy fixtures clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench: install
 # Two instances on one Redis job queue; one is SIGKILLed mid-load: lost, duplicated, recovered.
 bench-chaos: install
 	$(PY) -m tests.performance.bench_chaos $(BENCH_ARGS)
+
+# Photos small in bytes and huge in pixels, 3 at a time, Gemini and offline: peak and settled RSS.
+bench-hostile: install
+	$(PY) -m tests.performance.bench_hostile $(BENCH_ARGS)
 
 # Offline reader accuracy over the fixture corpus: per-field precision/recall, seconds per card.
 bench-accuracy: install

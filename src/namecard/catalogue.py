@@ -179,6 +179,7 @@ R_TOO_LONG = Sentence(
 R_UNREADABLE = Sentence("名片辨識結果不完整", "The card could only be read in part")
 R_REFUSED = Sentence("名片辨識服務無法處理這張照片", "The card reader cannot handle this photo")
 R_TOO_LARGE = Sentence("這張照片超過 {mb} MB", "This photo is over {mb} MB")
+R_TOO_MANY_PIXELS = Sentence("這張照片的尺寸太大", "This photo's dimensions are too large")
 R_GONE = Sentence("LINE 上已找不到這張照片", "LINE no longer has this photo")
 R_TIMEOUT = Sentence("這張名片處理太久了", "This card took too long")
 R_UNEXPECTED = Sentence(
@@ -230,6 +231,7 @@ READER_TOO_LONG = problem(R_TOO_LONG, A_FEWER_CARDS)
 READER_UNREADABLE = problem(R_UNREADABLE, A_RESHOOT_RESEND)
 READER_REFUSED = problem(R_REFUSED, A_OTHER_PHOTO)
 PHOTO_TOO_LARGE = problem(R_TOO_LARGE, A_SMALLER)  # .format(mb=...)
+PHOTO_TOO_MANY_PIXELS = problem(R_TOO_MANY_PIXELS, A_SMALLER)
 PHOTO_GONE = problem(R_GONE, A_RESEND)
 TIMEOUT = problem(R_TIMEOUT, A_RESEND_LATER)
 UNEXPECTED = problem(R_UNEXPECTED, A_RETRY_LATER)
@@ -251,8 +253,8 @@ PROBLEMS: dict[Sentence, tuple[Sentence, Sentence]] = {
         (R_NOT_READ, A_RESHOOT), (R_NO_READER, A_ADMIN_KEY), (R_QUOTA, A_QUOTA_WAIT),
         (R_STORE, A_RESEND_LATER), (R_BUSY, A_RESEND_PHOTO_LATER), (R_BLOCKED, A_CHECK_CARD),
         (R_TOO_LONG, A_FEWER_CARDS), (R_UNREADABLE, A_RESHOOT_RESEND), (R_REFUSED, A_OTHER_PHOTO),
-        (R_GONE, A_RESEND), (R_TIMEOUT, A_RESEND_LATER), (R_UNEXPECTED, A_RETRY_LATER),
-        (R_DEAD_LETTER, A_RESEND_PLEASE), (R_NO_CARD, A_CENTRE_CARD),
+        (R_TOO_MANY_PIXELS, A_SMALLER), (R_GONE, A_RESEND), (R_TIMEOUT, A_RESEND_LATER),
+        (R_UNEXPECTED, A_RETRY_LATER), (R_DEAD_LETTER, A_RESEND_PLEASE), (R_NO_CARD, A_CENTRE_CARD),
     )
 }  # fmt: skip
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from namecard.ai.base import Extractor
+from namecard.ai.decode_budget import run_decode
 from namecard.ai.images import sniff_image
 from namecard.errors import ContentRejected, NamecardError
 from namecard.readers import build_extractor
@@ -40,17 +41,19 @@ def scan(settings: Settings, photos: Sequence[str], *, as_json: bool) -> int:
 async def _scan_all(settings: Settings, photos: Sequence[str]) -> list[dict[str, Any]]:
     extractor = build_extractor(settings)
     try:
-        return [await _scan_one(extractor, Path(photo)) for photo in photos]
+        return [
+            await _scan_one(extractor, Path(photo), settings.max_image_pixels) for photo in photos
+        ]
     finally:
         await extractor.aclose()
 
 
-async def _scan_one(extractor: Extractor, path: Path) -> dict[str, Any]:
+async def _scan_one(extractor: Extractor, path: Path, max_pixels: int) -> dict[str, Any]:
     result: dict[str, Any] = {"file": str(path), "reader": extractor.name}
     started = time.perf_counter()
     try:
         data = await asyncio.to_thread(path.read_bytes)
-        mime_type = await asyncio.to_thread(sniff_image, data)
+        mime_type = await run_decode(sniff_image, data, max_pixels)
         if mime_type is None:
             raise ContentRejected(f"{path} is not a JPEG, PNG or WebP image")
         extraction = await extractor.extract(data, mime_type)

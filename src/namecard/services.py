@@ -17,6 +17,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from namecard.ai.base import Extractor
+from namecard.ai.decode_budget import map_large_images
 from namecard.ai.key_pool import KeyPoolProtocol
 from namecard.cache.tiered import TieredCache
 from namecard.errors import ConfigError, NamecardError
@@ -145,6 +146,7 @@ def simulator_url(settings: Settings) -> str:
 async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     """Open every client on `stack` (closed in reverse order) and start the workers."""
     warn_if_operator_endpoints_public(settings)
+    map_large_images()
     metrics = Metrics()
     line, secret = _line_client(settings)
     stack.push_async_callback(line.aclose)
@@ -180,6 +182,7 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
             job_deadline_seconds=settings.job_deadline_seconds,
             reply_save_budget_seconds=settings.reply_save_budget_seconds,
             max_image_bytes=settings.max_image_bytes,
+            max_image_pixels=settings.max_image_pixels,
             save_deadline_seconds=settings.save_deadline_seconds,
         ),
         deliverer=deliverer,

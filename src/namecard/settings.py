@@ -112,6 +112,8 @@ class Settings(BaseSettings):
     reply_save_budget_seconds: float = Field(2.0, ge=0)
     save_deadline_seconds: float = Field(600.0, gt=0)
     max_image_mb: float = Field(10.0, gt=0)
+    # Pixels a photo may make the service decode (ai/images.py: MAX_IMAGE_PIXELS, PIXEL_CEILING).
+    max_image_pixels: int = Field(12_000_000, ge=1_000_000, le=60_000_000)
     max_webhook_body_kb: int = Field(1024, ge=1)
     dedupe_ttl_seconds: int = Field(24 * 3600, ge=60)
     drain_seconds: float = Field(25.0, ge=0)

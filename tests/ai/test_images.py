@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from namecard import catalogue
 from namecard.ai.images import MAX_IMAGE_PIXELS, prepare_for_model, sniff_image
 from namecard.errors import ContentRejected
 
@@ -107,10 +108,28 @@ def test_sniff_refuses_a_gif() -> None:
     assert sniff_image(photo(fmt="GIF")) is None
 
 
-def test_decompression_bomb_is_refused() -> None:
+def test_a_photo_over_the_pixel_cap_is_refused_as_too_large() -> None:
     side = int(MAX_IMAGE_PIXELS**0.5) + 100
     bomb = encode(Image.new("1", (side, side)), "PNG")
 
-    assert sniff_image(bomb) is None
+    with pytest.raises(ContentRejected) as refused:
+        sniff_image(bomb)
+    assert refused.value.user_message == catalogue.PHOTO_TOO_MANY_PIXELS
     with pytest.raises(ContentRejected):
-        prepare_for_model(bomb, "image/png", 1024)
+        prepare_for_model(bomb, "image/png", 1024, max_pixels=MAX_IMAGE_PIXELS)
+
+
+def test_a_jpeg_too_large_to_decode_whole_is_read_at_a_reduced_scale() -> None:
+    big = encode(Image.new("RGB", (6000, 4500), BLUE), "JPEG")  # 27 Mpx, over the cap whole
+
+    assert sniff_image(big) == "image/jpeg"
+    sent, _ = prepare_for_model(big, "image/jpeg", 1024)
+    assert decode(sent).size == (1024, 768)
+
+
+def test_a_progressive_jpeg_over_the_cap_is_refused_as_too_large() -> None:
+    big = encode(Image.new("RGB", (6000, 4500), BLUE), "JPEG", progressive=True)
+
+    with pytest.raises(ContentRejected) as refused:
+        sniff_image(big)
+    assert refused.value.user_message == catalogue.PHOTO_TOO_MANY_PIXELS

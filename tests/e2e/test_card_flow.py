@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import io
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 from PIL import Image
 
+from namecard import catalogue
 from namecard.cards.model import PhoneKind
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 from namecard.sim.gemini import GeminiFault
 from tests.e2e.conftest import load_truth_file, normalised_truth, photo
 from tests.harness import Emulators, RunningBot, pages_named
+from tests.hostile_images import huge_png, huge_webp
 
 pytestmark = pytest.mark.e2e
 
@@ -145,6 +148,26 @@ async def test_twenty_megabyte_photo_is_refused_with_the_limit(
 
     _, text = await answer_of(driver, user_id)
     assert "10 MB" in text
+    assert len(emulators.notion.pages(emulators.data_source_id)) == pages_before
+
+
+@pytest.mark.parametrize(
+    ("upload", "content_type"),
+    [(huge_webp, "image/webp"), (huge_png, "image/png")],
+    ids=["webp-7700x7700", "rgba-png-7740x7740"],
+)
+async def test_a_photo_of_huge_dimensions_is_refused_as_too_large_and_saves_nothing(
+    driver: WebhookDriver, emulators: Emulators, user_id: str,
+    upload: Callable[[], bytes], content_type: str,
+) -> None:  # fmt: skip
+    pages_before = len(emulators.notion.pages(emulators.data_source_id))
+    gemini_before = emulators.gemini.generate_count
+
+    await driver.send_image(user_id, upload(), content_type)
+
+    _, text = await answer_of(driver, user_id)
+    assert catalogue.PHOTO_TOO_MANY_PIXELS.zh in text
+    assert emulators.gemini.generate_count == gemini_before
     assert len(emulators.notion.pages(emulators.data_source_id)) == pages_before
 
 

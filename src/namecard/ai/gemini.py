@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 from collections.abc import Mapping
@@ -14,6 +13,7 @@ from google import genai
 from google.genai import errors, types
 from pydantic import SecretStr, ValidationError
 
+from namecard.ai.decode_budget import run_decode
 from namecard.ai.gemini_errors import (
     MSG_BLOCKED,
     MSG_BUSY,
@@ -88,7 +88,7 @@ class GeminiExtractor:
         return self._pool
 
     async def extract(self, image: bytes, mime_type: str) -> Extraction:
-        data, sent_type = await asyncio.to_thread(
+        data, sent_type = await run_decode(
             prepare_for_model, image, mime_type, self._max_image_side
         )
         response = await self._generate_with_pool(data, sent_type)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageOps
 
-from namecard.ai.images import DECODE_ERRORS, MAX_IMAGE_PIXELS, flatten
+from namecard.ai.images import decode
 from namecard.ai.ocr_layout import Point, TextBox
-from namecard.errors import ContentRejected
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +37,7 @@ class OrientedBox:
 
 def load_for_ocr(data: bytes, max_side: int = MAX_SIDE) -> Pixels:
     """The photo as an upright BGR array whose longest side is at most `max_side`."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise ContentRejected(f"image of {image.width}x{image.height} px is too large")
-            image.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced scale, cheaply
-            upright = flatten(ImageOps.exif_transpose(image))
-    except DECODE_ERRORS as exc:
-        raise ContentRejected("image cannot be decoded") from exc
-    if max(upright.size) > max_side:
-        upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    rgb = np.asarray(upright, dtype=np.uint8)
+    rgb = np.asarray(decode(data, max_side), dtype=np.uint8)
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 

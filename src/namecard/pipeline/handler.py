@@ -16,7 +16,8 @@ from typing import Any
 
 from namecard import catalogue
 from namecard.ai.base import Extractor
-from namecard.ai.images import sniff_image
+from namecard.ai.decode_budget import run_decode
+from namecard.ai.images import MAX_IMAGE_PIXELS, sniff_image
 from namecard.cards.model import Card, CardRef, Extraction, SavedContact
 from namecard.catalogue import Sentence
 from namecard.conversation.model import PhotoOutcome, PhotoStatus
@@ -45,6 +46,7 @@ class PipelineConfig:
     job_deadline_seconds: float
     reply_save_budget_seconds: float
     max_image_bytes: int
+    max_image_pixels: int = MAX_IMAGE_PIXELS
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # A save outlives its job: after the reply it keeps trying (an accepted card is never
     # dropped because Notion was down for a minute), until this long after the photo arrived.
@@ -280,7 +282,11 @@ class JobHandler:
             deadline=deadline,
             what="download",
         )
-        mime_type = await asyncio.to_thread(sniff_image, image)
+        try:
+            mime_type = await run_decode(sniff_image, image, self.config.max_image_pixels)
+        except ContentRejected:
+            self.metrics.incr("photos_rejected")
+            raise
         if mime_type is None:
             self.metrics.incr("photos_rejected")
             raise ContentRejected(f"undecodable upload of {len(image)} bytes")
