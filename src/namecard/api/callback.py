@@ -10,7 +10,13 @@ from quart import Blueprint, Response, jsonify, request
 from namecard.api.context import get_services
 from namecard.conversation.gate import Admitted
 from namecard.line.dispatch import job_for
-from namecard.line.webhook import WebhookRejected, parse_events, verify_signature
+from namecard.line.webhook import (
+    ParsedWebhook,
+    WebhookRejected,
+    describe_skipped,
+    parse_events,
+    verify_signature,
+)
 from namecard.pipeline.jobs import Job
 from namecard.pipeline.queue import QueueFull
 from namecard.services import Services
@@ -38,8 +44,7 @@ async def callback() -> tuple[Response, int]:
         services.metrics.incr(rejected.counter)
         logger.warning("webhook rejected (%d): %s", rejected.status, rejected.reason)
         return jsonify(error=rejected.reason), rejected.status
-    services.metrics.incr("webhook_events", len(parsed.events) + parsed.unparsed)
-    services.metrics.incr("webhook_events_unparsed", parsed.unparsed)
+    _count(services, parsed)
     try:
         accepted = await _enqueue(services, parsed.events)
     except QueueFull:
@@ -49,6 +54,17 @@ async def callback() -> tuple[Response, int]:
         return response, 503
     services.metrics.incr("webhook_accepted")
     return jsonify(status="ok", accepted=accepted), 200
+
+
+def _count(services: Services, parsed: ParsedWebhook) -> None:
+    """Counters, and one log line for the whole request about the events it skipped."""
+    services.metrics.incr("webhook_events", len(parsed.events) + parsed.unparsed)
+    services.metrics.incr("webhook_events_unparsed", parsed.unparsed)
+    if parsed.skipped:
+        logger.error(
+            "webhook: %d of %d events could not be read and were skipped: %s",
+            parsed.unparsed, len(parsed.events) + parsed.unparsed, describe_skipped(parsed.skipped),
+        )  # fmt: skip
 
 
 async def _read_body(limit: int) -> bytes:

@@ -1,0 +1,96 @@
+"""Signed webhooks with broken events: never a 500, and the good events beside them still count."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.api.webhook_app import WebhookApp, event, webhook_app
+from tests.harness import Emulators, running_emulators
+
+USER = "U" + "7" * 32
+TEXT = {"type": "text", "id": "1", "text": "hi", "quoteToken": "q"}
+
+
+@pytest.fixture(scope="module")
+def emulators() -> Iterator[Emulators]:
+    with running_emulators() as running:
+        yield running
+
+
+@pytest.fixture
+async def bot(emulators: Emulators, tmp_path: Path) -> AsyncIterator[WebhookApp]:
+    async with webhook_app(emulators, tmp_path) as running:
+        yield running
+
+
+def text_event(**changes: Any) -> dict[str, Any]:
+    raw = event("message", user=USER, replyToken="r" * 32, message=TEXT)
+    raw.update(changes)
+    return {k: v for k, v in raw.items() if v is not None}
+
+
+BROKEN_EVENTS = {
+    "empty object": {},
+    "no type": text_event(type=None),
+    "no source type": text_event(source={"userId": USER}),
+    "no message type": text_event(message={"id": "1", "text": "hi", "quoteToken": "q"}),
+    "source is a string": text_event(source="user"),
+    "source is a list": text_event(source=[USER]),
+    "message is a string": text_event(message="hi"),
+    "message is a number": text_event(message=7),
+    "type is a list": text_event(type=["message"]),
+    "event is a string": "message",
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_EVENTS.values(), ids=list(BROKEN_EVENTS))
+async def test_a_broken_event_costs_only_itself(bot: WebhookApp, broken: object) -> None:
+    user, good = bot.help_request()
+
+    response = await bot.post([broken, good])
+
+    assert response.status_code == 200
+    assert await bot.answered(user)
+
+
+async def test_nesting_too_deep_to_parse_is_refused_with_a_reason(bot: WebhookApp) -> None:
+    depth = 100_000
+    body = b'{"destination": "U0", "events": [' + b"[" * depth + b"]" * depth + b"]}"
+
+    response = await bot.post_body(body)
+
+    assert response.status_code == 400
+    assert "nested" in (await response.get_json())["error"]
+
+
+async def test_a_number_too_long_to_read_costs_only_its_event(bot: WebhookApp) -> None:
+    user, good = bot.help_request()
+    huge = b'{"type": "message", "timestamp": ' + b"9" * 500_000 + b"}"
+    body = b'{"destination": "U0", "events": [' + huge + b", " + json.dumps(good).encode() + b"]}"
+
+    response = await bot.post_body(body)
+
+    assert response.status_code == 200
+    assert await bot.answered(user)
+
+
+async def test_ten_thousand_bad_events_make_one_log_line_without_user_ids(
+    bot: WebhookApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken: list[object] = [{"type": "message"} for _ in range(9_990)]
+    broken += [text_event(type="bogus") for _ in range(10)]  # carries USER in clear
+
+    with caplog.at_level(logging.INFO, logger="namecard"):
+        response = await bot.post(broken)
+
+    about_events = [r for r in caplog.records if "event" in r.getMessage()]
+    assert response.status_code == 200
+    assert len(about_events) == 1
+    assert "10000" in about_events[0].getMessage()
+    assert all(USER not in r.getMessage() for r in caplog.records)
