@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.api.webhook_app import WebhookApp, event, webhook_app
+from tests.api.webhook_app import WebhookApp, event, until_healthy, webhook_app
 from tests.harness import Emulators, running_emulators
 
 USER = "U" + "7" * 32
@@ -94,3 +95,36 @@ async def test_ten_thousand_bad_events_make_one_log_line_without_user_ids(
     assert len(about_events) == 1
     assert "10000" in about_events[0].getMessage()
     assert all(USER not in r.getMessage() for r in caplog.records)
+
+
+async def test_a_webhook_larger_than_the_queue_is_taken_in_parts_by_redelivery(
+    emulators: Emulators, tmp_path: Path
+) -> None:
+    emulators.notion.latency = 1.0  # the workers start late: nothing leaves the queue meanwhile
+    try:
+        async with webhook_app(emulators, tmp_path, healthy=False, QUEUE_SIZE="3") as bot:
+            users, events = zip(*(bot.help_request() for _ in range(5)), strict=True)
+            first = await bot.post(events)
+            await until_healthy(bot.client)
+            redeliveries = [await redeliver(bot, events) for _ in range(REDELIVERIES)]
+            answered = [await bot.answered(user) for user in users]
+            deliveries = [len(emulators.line.deliveries(user)) for user in users]
+    finally:
+        emulators.notion.latency = 0.0
+
+    assert first.status_code == 503
+    assert "Retry-After" in first.headers
+    assert 200 in [response.status_code for response in redeliveries]
+    assert (await first.get_json())["accepted"] == 3  # the first three, in order
+    assert all(answered)
+    assert deliveries == [1] * 5  # each answered once: redelivery never doubles an answer
+
+
+REDELIVERIES = 5
+
+
+async def redeliver(bot: WebhookApp, events: Sequence[dict[str, Any]]) -> Any:
+    """LINE sends the same events again (same ids) a little later, marked as redelivered."""
+    await asyncio.sleep(0.2)
+    again = [{**raw, "deliveryContext": {"isRedelivery": True}} for raw in events]
+    return await bot.post(again)

@@ -72,17 +72,19 @@ def event(kind: str, *, user: str = "U" + "0" * 32, **fields: Any) -> Json:
 
 @asynccontextmanager
 async def webhook_app(
-    emulators: Emulators, data_dir: Path, **extra: str
+    emulators: Emulators, data_dir: Path, *, healthy: bool = True, **extra: str
 ) -> AsyncIterator[WebhookApp]:
+    """The app, once healthy (its workers running) unless `healthy` is False."""
     env = bot_environment(emulators, port=8080, data_dir=data_dir, redis_url=None, extra=extra)
     app = create_app(load_settings(env))
     async with app.test_app() as running:
         client = running.test_client()
-        await _until_healthy(client)
+        if healthy:
+            await until_healthy(client)
         yield WebhookApp(client, app.extensions[SERVICES_KEY], emulators)
 
 
-async def _until_healthy(client: Client, timeout: float = 10.0) -> None:
+async def until_healthy(client: Client, timeout: float = 10.0) -> None:
     """The contact store starts after the server does; wait for it like an autoscaler would."""
     for _ in range(int(timeout / 0.05)):
         if (await (await client.get("/health")).get_json())["status"] == "healthy":

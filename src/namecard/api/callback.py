@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from linebot.v3.webhooks import Event
 from quart import Blueprint, Response, jsonify, request
@@ -17,7 +18,7 @@ from namecard.line.webhook import (
     parse_events,
     verify_signature,
 )
-from namecard.pipeline.jobs import Job
+from namecard.pipeline.jobs import Job, JobKind
 from namecard.pipeline.queue import QueueFull
 from namecard.services import Services
 
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 blueprint = Blueprint("callback", __name__)
 
 BUSY_RETRY_AFTER_SECONDS = "5"
+ROOM_FOR_PHOTO = 2
 
 
 @blueprint.post("/callback")
@@ -45,15 +47,18 @@ async def callback() -> tuple[Response, int]:
         logger.warning("webhook rejected (%d): %s", rejected.status, rejected.reason)
         return jsonify(error=rejected.reason), rejected.status
     _count(services, parsed)
-    try:
-        accepted = await _enqueue(services, parsed.events)
-    except QueueFull:
+    enqueued = await _enqueue(services, parsed.events)
+    if enqueued.refused:
         services.metrics.incr("webhook_rejected_busy")
-        response = jsonify(error="too many photos waiting; LINE will redeliver this event")
+        response = jsonify(
+            error="too many photos waiting; LINE will redeliver the events not accepted",
+            accepted=enqueued.accepted,
+            refused=enqueued.refused,
+        )
         response.headers["Retry-After"] = BUSY_RETRY_AFTER_SECONDS
         return response, 503
     services.metrics.incr("webhook_accepted")
-    return jsonify(status="ok", accepted=accepted), 200
+    return jsonify(status="ok", accepted=enqueued.accepted), 200
 
 
 def _count(services: Services, parsed: ParsedWebhook) -> None:
@@ -85,31 +90,56 @@ async def _read_body(limit: int) -> bytes:
     return bytes(chunks)
 
 
-async def _enqueue(services: Services, events: list[Event]) -> int:
+@dataclass(frozen=True, slots=True)
+class Enqueued:
+    accepted: int
+    refused: int = 0  # events left for LINE's redelivery: the queue had no room for them
+
+
+async def _enqueue(services: Services, events: list[Event]) -> Enqueued:
+    """Queue the events' jobs in order while there is room. When the queue fills, the rest are
+    refused (the webhook answers 503); LINE redelivers the whole webhook, the events accepted now
+    are recognised as duplicates then, and the rest go in as the queue drains."""
     jobs = [job for job in map(job_for, events) if job is not None]
     services.metrics.incr("webhook_events_ignored", len(events) - len(jobs))
-    if await services.queue.room() < len(jobs):
-        raise QueueFull("no room for this webhook's events")
-    accepted = 0
-    for job in jobs:
+    room = await services.queue.room()
+    accepted = duplicates = refused = 0
+    for index, job in enumerate(jobs):
+        if room < _room_for(job):
+            refused = len(jobs) - index
+            break
         if not await services.dedupe.claim(job.event_id):
-            services.metrics.incr("webhook_events_duplicate")
-            logger.info("duplicate webhook event %s dropped", job.event_id)
+            duplicates += 1
             continue
         try:
-            await _accept(services, job)
-        except QueueFull:
+            room -= await _accept(services, job)
+        except QueueFull:  # another worker took the room meanwhile
             await services.dedupe.release(job.event_id)
-            raise
+            refused = len(jobs) - index
+            break
         accepted += 1
-    return accepted
+    _count_duplicates(services, duplicates)
+    return Enqueued(accepted, refused)
 
 
-async def _accept(services: Services, job: Job) -> None:
-    """The job (stamped with its conversation: batch, pacing) and any notice it brings."""
+def _room_for(job: Job) -> int:
+    """Queue entries a job may take: a photo held back by pacing brings a notice ahead of it."""
+    return ROOM_FOR_PHOTO if job.kind is JobKind.CARD_PHOTO else 1
+
+
+def _count_duplicates(services: Services, duplicates: int) -> None:
+    if duplicates:
+        services.metrics.incr("webhook_events_duplicate", duplicates)
+        logger.info("webhook: %d redelivered events already taken, dropped", duplicates)
+
+
+async def _accept(services: Services, job: Job) -> int:
+    """The job (stamped with its conversation: batch, pacing) and any notice it brings; returns
+    how many queue entries they took."""
     admitted = await services.shared.gate.admit(job) if services.shared else [Admitted(job)]
     for entry in admitted:
         if entry.delay > 0:
             await services.queue.put_later(entry.job, entry.delay)
         else:
             await services.queue.put(entry.job)
+    return len(admitted)
