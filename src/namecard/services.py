@@ -23,6 +23,7 @@ from namecard.ai.key_pool import KeyPoolProtocol
 from namecard.cache.tiered import TieredCache
 from namecard.errors import ConfigError, NamecardError
 from namecard.line.client import LineClient
+from namecard.line.identity import BotIdentity
 from namecard.line.messages import MessageBuilder
 from namecard.metrics import payloads
 from namecard.metrics.prometheus import build_registry
@@ -69,6 +70,7 @@ class Services:
     process: psutil.Process = field(default_factory=psutil.Process)
     prometheus_registry: CollectorRegistry | None = None
     shared: SharedState | None = None
+    identity: BotIdentity = field(default_factory=BotIdentity)
     _drain_task: asyncio.Future[None] | None = None
 
     async def drain(self) -> None:
@@ -196,6 +198,8 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     # takes webhooks (kept in the queue) and works them once its store answers.
     starting = asyncio.create_task(_start_store_then_work(services), name="store-start")
     stack.callback(starting.cancel)
+    learning = asyncio.create_task(services.identity.learn(line), name="bot-info")
+    stack.callback(learning.cancel)
     stack.push_async_callback(services.drain)
     logger.info("namecard started: %s", settings.describe_modes())
     return services

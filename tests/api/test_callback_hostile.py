@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.webhook_app import WebhookApp, event, until_healthy, webhook_app
+from tests.api.webhook_app import BOT_USER_ID, WebhookApp, event, until_healthy, webhook_app
 from tests.harness import Emulators, running_emulators
 
 USER = "U" + "7" * 32
@@ -73,7 +73,8 @@ async def test_nesting_too_deep_to_parse_is_refused_with_a_reason(bot: WebhookAp
 async def test_a_number_too_long_to_read_costs_only_its_event(bot: WebhookApp) -> None:
     user, good = bot.help_request()
     huge = b'{"type": "message", "timestamp": ' + b"9" * 500_000 + b"}"
-    body = b'{"destination": "U0", "events": [' + huge + b", " + json.dumps(good).encode() + b"]}"
+    payload = json.dumps({"destination": BOT_USER_ID, "events": ["HUGE", good]}).encode()
+    body = payload.replace(b'"HUGE"', huge)
 
     response = await bot.post_body(body)
 
@@ -128,3 +129,30 @@ async def redeliver(bot: WebhookApp, events: Sequence[dict[str, Any]]) -> Any:
     await asyncio.sleep(0.2)
     again = [{**raw, "deliveryContext": {"isRedelivery": True}} for raw in events]
     return await bot.post(again)
+
+
+async def test_a_webhook_meant_for_another_bot_is_skipped(
+    bot: WebhookApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    await bot_info_asked(bot.emulators)
+    other_bot = "U" + "f" * 32
+    user, request = bot.help_request()
+
+    with caplog.at_level(logging.INFO, logger="namecard"):
+        response = await bot.post([request], destination=other_bot)
+    ours_user, ours = bot.help_request()
+    await bot.post([ours])
+
+    assert response.status_code == 200
+    assert await bot.answered(ours_user)
+    assert not bot.emulators.line.deliveries(user)
+    assert any("another bot" in record.getMessage() for record in caplog.records)
+    assert all(other_bot not in record.getMessage() for record in caplog.records)
+
+
+async def bot_info_asked(emulators: Emulators, timeout: float = 5.0) -> None:
+    """Until the bot has asked LINE who it is (it does so in the background at start)."""
+    for _ in range(int(timeout / 0.05)):
+        if any(call.path.endswith("/v2/bot/info") for call in emulators.line.calls):
+            return
+        await asyncio.sleep(0.05)

@@ -18,10 +18,11 @@ from namecard.app import create_app
 from namecard.line.webhook import signature_of
 from namecard.services import Services
 from namecard.settings import load_settings
-from namecard.sim.driver import new_ulid
+from namecard.sim.driver import DEFAULT_DESTINATION, new_ulid
 from tests.harness import CHANNEL_SECRET, Emulators, bot_environment
 
 Json = dict[str, Any]
+BOT_USER_ID = DEFAULT_DESTINATION  # what the LINE emulator says the bot's user id is
 ANSWER_TIMEOUT_SECONDS = 20.0
 POLL_SECONDS = 0.02
 
@@ -32,7 +33,7 @@ class WebhookApp:
     services: Services
     emulators: Emulators
 
-    async def post(self, events: Sequence[object], destination: str = "U0") -> Any:
+    async def post(self, events: Sequence[object], destination: str = BOT_USER_ID) -> Any:
         body = json.dumps({"destination": destination, "events": list(events)}).encode()
         return await self.post_body(body)
 
@@ -74,14 +75,25 @@ def event(kind: str, *, user: str = "U" + "0" * 32, **fields: Any) -> Json:
 async def webhook_app(
     emulators: Emulators, data_dir: Path, *, healthy: bool = True, **extra: str
 ) -> AsyncIterator[WebhookApp]:
-    """The app, once healthy (its workers running) unless `healthy` is False."""
+    """The app, once healthy (its workers running, its own user id known) unless `healthy` is
+    False."""
     env = bot_environment(emulators, port=8080, data_dir=data_dir, redis_url=None, extra=extra)
     app = create_app(load_settings(env))
     async with app.test_app() as running:
         client = running.test_client()
+        services: Services = app.extensions[SERVICES_KEY]
         if healthy:
             await until_healthy(client)
-        yield WebhookApp(client, app.extensions[SERVICES_KEY], emulators)
+            await _until_known(services)
+        yield WebhookApp(client, services, emulators)
+
+
+async def _until_known(services: Services, timeout: float = 10.0) -> None:
+    """The bot learns its own user id from LINE in the background at start."""
+    for _ in range(int(timeout / 0.05)):
+        if services.identity.user_id is not None:
+            return
+        await asyncio.sleep(0.05)
 
 
 async def until_healthy(client: Client, timeout: float = 10.0) -> None:

@@ -18,7 +18,7 @@ from namecard.line.webhook import (
     parse_events,
     verify_signature,
 )
-from namecard.pipeline.jobs import Job, JobKind
+from namecard.pipeline.jobs import Job, JobKind, hash_user
 from namecard.pipeline.queue import QueueFull
 from namecard.services import Services
 
@@ -47,6 +47,9 @@ async def callback() -> tuple[Response, int]:
         logger.warning("webhook rejected (%d): %s", rejected.status, rejected.reason)
         return jsonify(error=rejected.reason), rejected.status
     _count(services, parsed)
+    if services.identity.is_other(parsed.destination):
+        _skip_other_bots(services, parsed)
+        return jsonify(status="ok", accepted=0), 200
     enqueued = await _enqueue(services, parsed.events)
     if enqueued.refused:
         services.metrics.incr("webhook_rejected_busy")
@@ -70,6 +73,14 @@ def _count(services: Services, parsed: ParsedWebhook) -> None:
             "webhook: %d of %d events could not be read and were skipped: %s",
             parsed.unparsed, len(parsed.events) + parsed.unparsed, describe_skipped(parsed.skipped),
         )  # fmt: skip
+
+
+def _skip_other_bots(services: Services, parsed: ParsedWebhook) -> None:
+    """A webhook for another bot (a misrouted channel): answered 200 so LINE does not retry it."""
+    services.metrics.incr("webhook_events_other_bot", len(parsed.events))
+    destination = hash_user(parsed.destination) if parsed.destination else "-"
+    logger.warning("webhook for another bot (destination %s): %d events skipped",
+                   destination, len(parsed.events))  # fmt: skip
 
 
 async def _read_body(limit: int) -> bytes:

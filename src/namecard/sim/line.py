@@ -17,12 +17,13 @@ from typing import Any, Literal
 
 from quart import Blueprint, Quart, Response, request
 
+from namecard.sim.driver import DEFAULT_DESTINATION
 from namecard.sim.line_control import ControlViews, parse_json, request_body
 from namecard.sim.line_validation import Json, detail, validate_messages
 
 __all__ = ["Delivery", "LineSimulator", "RecordedCall", "validate_messages"]
 
-ENDPOINTS = ("reply", "push", "content", "loading")
+ENDPOINTS = ("reply", "push", "content", "loading", "info")
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 RETRY_KEY_WINDOW_SECONDS = 24 * 3600
 RETRY_KEY_HEADER = "X-Line-Retry-Key"
@@ -161,7 +162,9 @@ class LineSimulator:
         monthly_push_limit: int | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        bot_user_id: str = DEFAULT_DESTINATION,  # the `destination` of the driver's webhooks
     ) -> None:
+        self.bot_user_id = bot_user_id
         self._access_tokens = frozenset(access_tokens) if access_tokens is not None else None
         self.reply_token_ttl = reply_token_ttl
         self.latency = latency
@@ -308,6 +311,11 @@ class LineSimulator:
             return _Answer(202, b"", content_type="application/octet-stream")
         return _Answer(200, item.data, content_type=item.content_type, chunked=item.chunked)
 
+    def _info(self, incoming: _Incoming) -> _Answer:
+        return _Answer(200, {"userId": self.bot_user_id, "basicId": "@000namecard",
+                             "displayName": "namecard", "chatMode": "bot",
+                             "markAsReadMode": "auto"})  # fmt: skip
+
     def _loading(self, incoming: _Incoming) -> _Answer:
         body: Json = incoming.body if isinstance(incoming.body, dict) else {}
         errors: list[Json] = []
@@ -362,6 +370,9 @@ class LineSimulator:
     async def _loading_view(self) -> Response:
         return await self._platform("loading", self._loading)
 
+    async def _info_view(self) -> Response:
+        return await self._platform("info", self._info)
+
     def blueprint(self) -> Blueprint:
         """Routes relative to the blueprint root; mount with `url_prefix="/sim/line"`."""
         bp = Blueprint("line_sim", __name__)
@@ -370,6 +381,7 @@ class LineSimulator:
             ("/v2/bot/message/push", self._push_view, "POST"),
             ("/v2/bot/message/<message_id>/content", self._content_view, "GET"),
             ("/v2/bot/chat/loading/start", self._loading_view, "POST"),
+            ("/v2/bot/info", self._info_view, "GET"),
         ]
         routes += ControlViews(self, ENDPOINTS).routes()
         for rule, view, method in routes:
