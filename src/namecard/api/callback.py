@@ -116,15 +116,14 @@ async def _enqueue(services: Services, events: list[Event]) -> Enqueued:
     room = await services.queue.room()
     accepted = duplicates = refused = 0
     for index, job in enumerate(jobs):
-        if room < _room_for(job):
-            refused = len(jobs) - index
-            break
         if not await services.dedupe.claim(job.event_id):
-            duplicates += 1
+            duplicates += 1  # taken from an earlier delivery: needs no room
             continue
         try:
+            if room < _room_for(job):
+                raise QueueFull("no room left for this webhook's events")
             room -= await _accept(services, job)
-        except QueueFull:  # another worker took the room meanwhile
+        except QueueFull:  # also when another worker took the room meanwhile
             await services.dedupe.release(job.event_id)
             refused = len(jobs) - index
             break

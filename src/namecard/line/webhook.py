@@ -117,10 +117,10 @@ def _parse_one(raw: object) -> Event | SkippedEvent:
 def _why(exc: Exception) -> str:
     """A reason naming fields, never values (the SDK's own messages quote the whole event)."""
     errors = getattr(exc, "errors", None)
-    if callable(errors):  # pydantic's ValidationError
-        first = errors()[0]
-        field = ".".join(str(part) for part in first.get("loc", ()))
-        return _label(f"{field}: {first.get('type', 'invalid')}")
+    found = errors() if callable(errors) else None  # pydantic's ValidationError
+    if found:
+        field = ".".join(str(part) for part in found[0].get("loc", ()))
+        return _label(f"{field}: {found[0].get('type', 'invalid')}")
     if isinstance(exc, KeyError):
         return _label(f"missing {exc.args[0] if exc.args else 'field'}")
     if isinstance(exc, ValueError) and "discriminator" in str(exc):
