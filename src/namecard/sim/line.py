@@ -1,4 +1,5 @@
-"""Emulator of the LINE Messaging API platform: reply, push, content, loading, faults, recording."""
+"""Emulator of the LINE Messaging API platform: reply, push, content, loading, bot info, faults,
+recording."""
 
 from __future__ import annotations
 
