@@ -1,5 +1,4 @@
-"""Emulator of the LINE Messaging API platform: reply, push, content, loading, bot info, faults,
-recording."""
+"""Emulator of the LINE platform: reply, push, content, loading, bot info, faults, recording."""
 
 from __future__ import annotations
 
