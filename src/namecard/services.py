@@ -24,6 +24,7 @@ from namecard.errors import ConfigError, NamecardError
 from namecard.health import Problem, ProblemCode, sorted_problems
 from namecard.ip_limit import IpLimiter, build_ip_limiter
 from namecard.line.client import LineClient
+from namecard.line.identity import BotIdentity
 from namecard.line.messages import MessageBuilder
 from namecard.metrics import payloads
 from namecard.metrics.prometheus import build_registry
@@ -71,6 +72,7 @@ class Services:
     prometheus_registry: CollectorRegistry | None = None
     shared: SharedState | None = None
     ip_limiter: IpLimiter | None = None
+    identity: BotIdentity = field(default_factory=BotIdentity)
     _drain_task: asyncio.Future[None] | None = None
 
     async def drain(self) -> None:
@@ -201,6 +203,8 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     # takes webhooks (kept in the queue) and works them once its store answers.
     starting = asyncio.create_task(_start_store_then_work(services), name="store-start")
     stack.callback(starting.cancel)
+    learning = asyncio.create_task(services.identity.learn(line), name="bot-info")
+    stack.callback(learning.cancel)
     stack.push_async_callback(services.drain)
     logger.info("namecard started: %s", settings.describe_modes())
     return services

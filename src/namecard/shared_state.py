@@ -77,6 +77,7 @@ class SharedState:
             messages=messages,
             store_name=store_name,
             batch_end_wait_seconds=self.settings.batch_end_wait_seconds,
+            pacing=self.gate.pacing,
         )
 
     async def push_snapshot(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from namecard.conversation.pacing import (
     PaceLimits,
     PaceState,
     admit,
+    backlog,
     started,
 )
 
@@ -34,6 +35,15 @@ def test_a_burst_of_rate_photos_starts_now_and_the_rest_six_seconds_apart() -> N
     assert [a.waiting for a in admissions] == [0] * 10 + list(range(1, 21))
     assert [a.notify_waiting for a in admissions] == [False] * 10 + [True] + [False] * 19
     assert not any(a.notify_paused or a.paused_until for a in admissions)
+
+
+def test_the_backlog_is_every_photo_waiting_and_when_the_last_starts() -> None:
+    _, state = admit_all([NOW] * 14)
+    waiting, seconds = backlog(state, LIMITS, NOW)
+    assert waiting == 4
+    assert seconds == pytest.approx(24.0)
+    assert backlog(state, LIMITS, NOW + 30.0) == (4, 0.0)  # late, never negative
+    assert backlog(PaceState(), LIMITS, NOW) == (0, 0.0)
 
 
 def test_photos_arriving_at_the_rate_are_never_delayed() -> None:

@@ -183,6 +183,14 @@ async def test_started_photos_leave_the_waiting_count(stores: Stores) -> None:
     assert (await admit(first, user=OTHER_USER)).waiting == 0
 
 
+async def test_the_pacing_state_is_read_back_by_any_worker(stores: Stores) -> None:
+    first, second = stores
+    for _ in range(14):
+        await admit(first)
+    assert (await second.pace_state(USER, NOW)).waiting == 4
+    assert (await second.pace_state(OTHER_USER, NOW)).waiting == 0
+
+
 async def test_a_flood_pauses_the_user_once_and_delays_without_dropping(stores: Stores) -> None:
     _, second = stores
     times = [NOW + 5.0 * n for n in range(101)]  # 101 photos within ten minutes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from linebot.v3.webhooks import Event
 from quart import Blueprint, Response, jsonify, request
@@ -11,8 +12,14 @@ from namecard.api import limits
 from namecard.api.context import get_services
 from namecard.conversation.gate import Admitted
 from namecard.line.dispatch import job_for
-from namecard.line.webhook import WebhookRejected, parse_events, verify_signature
-from namecard.pipeline.jobs import Job
+from namecard.line.webhook import (
+    ParsedWebhook,
+    WebhookRejected,
+    describe_skipped,
+    parse_events,
+    verify_signature,
+)
+from namecard.pipeline.jobs import Job, JobKind, hash_user
 from namecard.pipeline.queue import QueueFull
 from namecard.services import Services
 
@@ -21,6 +28,7 @@ logger = logging.getLogger(__name__)
 blueprint = Blueprint("callback", __name__)
 
 BUSY_RETRY_AFTER_SECONDS = "5"
+ROOM_FOR_PHOTO = 2
 
 
 @blueprint.post("/callback")
@@ -41,17 +49,41 @@ async def callback() -> tuple[Response, int]:
             return limited  # counted, not logged: a flood must not flood the log
         logger.warning("webhook rejected (%d): %s", rejected.status, rejected.reason)
         return jsonify(error=rejected.reason), rejected.status
-    services.metrics.incr("webhook_events", len(parsed.events) + parsed.unparsed)
-    services.metrics.incr("webhook_events_unparsed", parsed.unparsed)
-    try:
-        accepted = await _enqueue(services, parsed.events)
-    except QueueFull:
+    _count(services, parsed)
+    if services.identity.is_other(parsed.destination):
+        _skip_other_bots(services, parsed)
+        return jsonify(status="ok", accepted=0), 200
+    enqueued = await _enqueue(services, parsed.events)
+    if enqueued.refused:
         services.metrics.incr("webhook_rejected_busy")
-        response = jsonify(error="too many photos waiting; LINE will redeliver this event")
+        response = jsonify(
+            error="too many photos waiting; LINE will redeliver the events not accepted",
+            accepted=enqueued.accepted,
+            refused=enqueued.refused,
+        )
         response.headers["Retry-After"] = BUSY_RETRY_AFTER_SECONDS
         return response, 503
     services.metrics.incr("webhook_accepted")
-    return jsonify(status="ok", accepted=accepted), 200
+    return jsonify(status="ok", accepted=enqueued.accepted), 200
+
+
+def _count(services: Services, parsed: ParsedWebhook) -> None:
+    """Counters, and one log line for the whole request about the events it skipped."""
+    services.metrics.incr("webhook_events", len(parsed.events) + parsed.unparsed)
+    services.metrics.incr("webhook_events_unparsed", parsed.unparsed)
+    if parsed.skipped:
+        logger.error(
+            "webhook: %d of %d events could not be read and were skipped: %s",
+            parsed.unparsed, len(parsed.events) + parsed.unparsed, describe_skipped(parsed.skipped),
+        )  # fmt: skip
+
+
+def _skip_other_bots(services: Services, parsed: ParsedWebhook) -> None:
+    """A webhook for another bot (a misrouted channel): answered 200 so LINE does not retry it."""
+    services.metrics.incr("webhook_events_other_bot", len(parsed.events))
+    destination = hash_user(parsed.destination) if parsed.destination else "-"
+    logger.warning("webhook for another bot (destination %s): %d events skipped",
+                   destination, len(parsed.events))  # fmt: skip
 
 
 async def _read_body(limit: int) -> bytes:
@@ -72,31 +104,55 @@ async def _read_body(limit: int) -> bytes:
     return bytes(chunks)
 
 
-async def _enqueue(services: Services, events: list[Event]) -> int:
+@dataclass(frozen=True, slots=True)
+class Enqueued:
+    accepted: int
+    refused: int = 0  # events left for LINE's redelivery: the queue had no room for them
+
+
+async def _enqueue(services: Services, events: list[Event]) -> Enqueued:
+    """Queue the events' jobs in order while there is room. When the queue fills, the rest are
+    refused (the webhook answers 503); LINE redelivers the whole webhook, the events accepted now
+    are recognised as duplicates then, and the rest go in as the queue drains."""
     jobs = [job for job in map(job_for, events) if job is not None]
     services.metrics.incr("webhook_events_ignored", len(events) - len(jobs))
-    if await services.queue.room() < len(jobs):
-        raise QueueFull("no room for this webhook's events")
-    accepted = 0
-    for job in jobs:
+    room = await services.queue.room()
+    accepted = duplicates = refused = 0
+    for index, job in enumerate(jobs):
         if not await services.dedupe.claim(job.event_id):
-            services.metrics.incr("webhook_events_duplicate")
-            logger.info("duplicate webhook event %s dropped", job.event_id)
+            duplicates += 1  # taken from an earlier delivery: needs no room
             continue
         try:
-            await _accept(services, job)
-        except QueueFull:
+            if room < _room_for(job):
+                raise QueueFull("no room left for this webhook's events")
+            room -= await _accept(services, job)
+        except QueueFull:  # also when another worker took the room meanwhile
             await services.dedupe.release(job.event_id)
-            raise
+            refused = len(jobs) - index
+            break
         accepted += 1
-    return accepted
+    _count_duplicates(services, duplicates)
+    return Enqueued(accepted, refused)
 
 
-async def _accept(services: Services, job: Job) -> None:
-    """The job (stamped with its conversation: batch, pacing) and any notice it brings."""
+def _room_for(job: Job) -> int:
+    """Queue entries a job may take: a photo held back by pacing brings a notice ahead of it."""
+    return ROOM_FOR_PHOTO if job.kind is JobKind.CARD_PHOTO else 1
+
+
+def _count_duplicates(services: Services, duplicates: int) -> None:
+    if duplicates:
+        services.metrics.incr("webhook_events_duplicate", duplicates)
+        logger.info("webhook: %d redelivered events already taken, dropped", duplicates)
+
+
+async def _accept(services: Services, job: Job) -> int:
+    """The job (stamped with its conversation: batch, pacing) and any notice it brings; returns
+    how many queue entries they took."""
     admitted = await services.shared.gate.admit(job) if services.shared else [Admitted(job)]
     for entry in admitted:
         if entry.delay > 0:
             await services.queue.put_later(entry.job, entry.delay)
         else:
             await services.queue.put(entry.job)
+    return len(admitted)

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 WAITING_NOTICE = "waiting:{waiting}:{minutes}"
 PAUSED_NOTICE = "paused:{until:.0f}"
 NOTICE_SUFFIX = ":notice"
+PAUSED_PREFIX = "paused:"
+NOTICE_SETTLE_SECONDS = 3.0  # photos sent together arrive within a second or two of each other
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,9 @@ class ConversationGate:
         )
         if notice is not None and job.summary_batch_id is None:
             # The notice takes this photo's reply token; the photo's answer comes later anyway.
-            admitted.append(Admitted(_notice_job(job, notice)))
+            # "N waiting" goes out a moment later, so the photos sent with this one are counted.
+            settle = 0.0 if notice.startswith(PAUSED_PREFIX) else NOTICE_SETTLE_SECONDS
+            admitted.append(Admitted(_notice_job(job, notice), min(settle, admission.delay)))
             job = replace(job, reply_token=None)
         admitted.append(Admitted(replace(job, paced=True), admission.delay))
         return admitted

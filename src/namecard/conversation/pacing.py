@@ -108,6 +108,14 @@ def admit(state: PaceState, now: float, limits: PaceLimits) -> tuple[Admission, 
     return admission, new_state
 
 
+def backlog(state: PaceState, limits: PaceLimits, now: float) -> tuple[int, float]:
+    """Photos still waiting, and seconds until the last of them may start."""
+    if state.waiting <= 0:
+        return 0, 0.0
+    last_start = max(state.paused_until, state.tat - limits.interval - limits.tolerance)
+    return state.waiting, max(last_start - now, 0.0)
+
+
 def started(state: PaceState) -> PaceState:
     """A delayed photo has started: one fewer waiting, never below zero."""
     return replace(state, waiting=max(state.waiting - 1, 0))

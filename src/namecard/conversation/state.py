@@ -38,6 +38,7 @@ class ConversationStore(Protocol):
     ) -> list[PhotoOutcome] | None: ...
     async def admit_photo(self, user: str, now: float, limits: PaceLimits) -> Admission: ...
     async def photo_started(self, user: str) -> None: ...
+    async def pace_state(self, user: str, now: float) -> PaceState: ...
     async def clear_user(self, user: str) -> None: ...
 
 
@@ -183,6 +184,9 @@ class MemoryConversationStore:
     async def photo_started(self, user: str) -> None:
         async with self._lock:
             self._pace.update(user, pacing.started)
+
+    async def pace_state(self, user: str, now: float) -> PaceState:
+        return self._pace.get(user, now) or PaceState()
 
     async def clear_user(self, user: str) -> None:
         async with self._lock:

@@ -159,6 +159,9 @@ class RedisConversationStore:
 
         return await self._optimistic([pace, notice], decide)
 
+    async def pace_state(self, user: str, now: float) -> PaceState:
+        return PaceState.from_json(await self._redis.get(self._key("pace", user)))
+
     async def photo_started(self, user: str) -> None:
         pace = self._key("pace", user)
 

@@ -155,6 +155,16 @@ class LineClient:
         except Exception as exc:  # the animation is cosmetic: never fail a job
             logger.debug("loading animation not shown: %s", getattr(exc, "status", type(exc)))
 
+    async def bot_user_id(self) -> str:
+        """The bot's own user id (GET /v2/bot/info): the `destination` of its webhooks."""
+        try:
+            info = await self._api.get_bot_info(_request_timeout=self._timeout)
+        except ApiException as exc:
+            raise _api_error("bot info", exc) from exc
+        except NETWORK_ERRORS as exc:
+            raise TransientError(f"LINE bot info failed: {type(exc).__name__}") from exc
+        return str(info.user_id)
+
     async def reply(self, reply_token: str, messages: Sequence[Message]) -> None:
         request = ReplyMessageRequest(reply_token=reply_token, messages=list(messages))
         try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections.abc import Sequence
 
 from linebot.v3.messaging import Message
@@ -17,6 +19,7 @@ from redis.exceptions import RedisError
 
 from namecard import catalogue
 from namecard.conversation.model import PhotoOutcome, PhotoStatus
+from namecard.conversation.pacing import SECONDS_PER_MINUTE, PaceLimits, backlog
 from namecard.conversation.state import ConversationStore
 from namecard.line.messages import MessageBuilder
 from namecard.line.texts import clock_time
@@ -39,7 +42,9 @@ class ConversationJobs:
         messages: MessageBuilder,
         store_name: str,
         batch_end_wait_seconds: float,
+        pacing: PaceLimits | None = None,
     ) -> None:
+        self.pacing = pacing
         self.store = store
         self.deliverer = deliverer
         self.messages = messages
@@ -61,7 +66,7 @@ class ConversationJobs:
         if kind is JobKind.UNFOLLOW:
             return [], False  # nobody to answer; the state was cleared at the webhook
         if kind is JobKind.NOTICE:
-            return self._notice(job.detail or ""), False
+            return await self._notice(job), False
         if kind is JobKind.BATCH_END:
             if job.summary_batch_id is None:
                 return m.batch_not_open(), False
@@ -163,14 +168,27 @@ class ConversationJobs:
             logger.warning("pacing state unavailable: %s", exc)
 
     # Delivery ------------------------------------------------------------------------------------
-    def _notice(self, detail: str) -> list[Message]:
-        kind, _, rest = detail.partition(":")
+    async def _notice(self, job: Job) -> list[Message]:
+        kind, _, rest = (job.detail or "").partition(":")
         if kind == "waiting":
             waiting, _, minutes = rest.partition(":")
-            return self.messages.waiting_notice(int(waiting), int(minutes))
+            return await self._waiting_notice(job, int(waiting), int(minutes))
         if kind == "paused":
             return self.messages.paused_notice(clock_time(float(rest)))
         return []
+
+    async def _waiting_notice(self, job: Job, waiting: int, minutes: int) -> list[Message]:
+        """Told as it is when sent: every photo waiting by then, not only those before this one."""
+        if self.pacing is not None:
+            try:
+                now = time.time()
+                state = await self.store.pace_state(job.user_hash, now)
+            except STATE_ERRORS as exc:
+                logger.warning("pacing state unavailable, notice as decided: %s", exc)
+            else:
+                waiting, seconds = backlog(state, self.pacing, now)
+                minutes = math.ceil(seconds / SECONDS_PER_MINUTE)
+        return self.messages.waiting_notice(waiting, minutes) if waiting else []
 
 
 def _newest_first_tokens(photos: Sequence[PhotoOutcome]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Emulator of the LINE Messaging API platform: reply, push, content, loading, faults, recording."""
+"""Emulator of the LINE platform: reply, push, content, loading, bot info, faults, recording."""
 
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ from quart import Blueprint, Quart, Response, request
 
 from namecard.sim.body_limits import request_class_with_limits
 from namecard.sim.bounded import Bounded, SimLimits
+from namecard.sim.driver import DEFAULT_DESTINATION
 from namecard.sim.line_control import UPLOAD_RULE, ControlViews, parse_json, request_body
 from namecard.sim.line_validation import Json, detail, validate_messages
 
 __all__ = ["Delivery", "LineSimulator", "RecordedCall", "SimLimits", "validate_messages"]
 
-ENDPOINTS = ("reply", "push", "content", "loading")
+ENDPOINTS = ("reply", "push", "content", "loading", "info")
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024  # the upload route's body limit
 API_BODY_BYTES = 1024 * 1024  # every other route's
 RETRY_KEY_WINDOW_SECONDS = 24 * 3600
@@ -170,9 +171,11 @@ class LineSimulator:
         control_token: str | None = None,
         limits: SimLimits | None = None,
         clock: Callable[[], float] = time.time,
+        bot_user_id: str = DEFAULT_DESTINATION,  # the `destination` of the driver's webhooks
     ) -> None:
         """`access_tokens`: the channel tokens LINE accepts (None: any bearer token);
         `control_token`: the bearer token the `/_sim` control routes want (None: none)."""
+        self.bot_user_id = bot_user_id
         self._access_tokens = frozenset(access_tokens) if access_tokens is not None else None
         self._control_token = control_token
         self.limits = limits or SimLimits()
@@ -341,6 +344,11 @@ class LineSimulator:
             return _Answer(202, b"", content_type="application/octet-stream")
         return _Answer(200, item.data, content_type=item.content_type, chunked=item.chunked)
 
+    def _info(self, incoming: _Incoming) -> _Answer:
+        return _Answer(200, {"userId": self.bot_user_id, "basicId": "@000namecard",
+                             "displayName": "namecard", "chatMode": "bot",
+                             "markAsReadMode": "auto"})  # fmt: skip
+
     def _loading(self, incoming: _Incoming) -> _Answer:
         body: Json = incoming.body if isinstance(incoming.body, dict) else {}
         errors: list[Json] = []
@@ -395,6 +403,9 @@ class LineSimulator:
     async def _loading_view(self) -> Response:
         return await self._platform("loading", self._loading)
 
+    async def _info_view(self) -> Response:
+        return await self._platform("info", self._info)
+
     def blueprint(self) -> Blueprint:
         """Routes relative to the blueprint root; mount with `url_prefix="/sim/line"`."""
         bp = Blueprint("line_sim", __name__)
@@ -403,6 +414,7 @@ class LineSimulator:
             ("/v2/bot/message/push", self._push_view, "POST"),
             ("/v2/bot/message/<message_id>/content", self._content_view, "GET"),
             ("/v2/bot/chat/loading/start", self._loading_view, "POST"),
+            ("/v2/bot/info", self._info_view, "GET"),
         ]
         routes += ControlViews(self, ENDPOINTS, self._control_token).routes()
         for rule, view, method in routes:
