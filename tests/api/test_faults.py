@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from namecard.app import create_app
 from namecard.line.webhook import signature_of
 from namecard.settings import Settings, load_settings
+from namecard.sim.driver import DEFAULT_DESTINATION
 from tests.harness import CHANNEL_SECRET, Emulators, bot_environment, running_emulators
 
 USER_ID = "U" + "f" * 32
@@ -60,7 +61,7 @@ async def send_text(client: Client, emulators: Emulators, text: str) -> None:
         "message": {"id": str(uuid.uuid4().int)[:18], "type": "text", "text": text,
                     "quoteToken": "q" * 24},
     }  # fmt: skip
-    body = json.dumps({"destination": "U0", "events": [event]}).encode()
+    body = json.dumps({"destination": DEFAULT_DESTINATION, "events": [event]}).encode()
     headers = {"X-Line-Signature": signature_of(body, CHANNEL_SECRET)}
     response = await client.post("/callback", data=body, headers=headers)
     assert response.status_code == 200

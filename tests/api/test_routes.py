@@ -16,6 +16,7 @@ from namecard.api.ops import PUBLIC_ROUTES
 from namecard.app import create_app
 from namecard.line.webhook import signature_of
 from namecard.settings import Settings, load_settings
+from namecard.sim.driver import DEFAULT_DESTINATION
 from tests.harness import CHANNEL_SECRET, Emulators, bot_environment, running_emulators
 
 
@@ -192,7 +193,10 @@ async def test_a_slow_contact_store_does_not_hold_up_start_up(
             client = running.test_client()
             early = await (await client.get("/health")).get_json()
             body = json.dumps(
-                {"destination": "U0", "events": [event("follow", replyToken="r" * 32)]}
+                {
+                    "destination": DEFAULT_DESTINATION,
+                    "events": [event("follow", replyToken="r" * 32)],
+                }
             ).encode()
             accepted = await client.post("/callback", data=body, headers=signed(body))
             await until_healthy(client)
