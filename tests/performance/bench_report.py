@@ -1,0 +1,77 @@
+"""Tables of the accuracy benchmark: per field precision/recall/accuracy, by tag, reliability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.performance.accuracy_scoring import FIELDS
+
+COLUMNS = ("truth", "pred", "prec", "recall", "loose P", "loose R", "acc", "loose acc")
+# Short column heads for the per-tag matrix of field accuracy.
+SHORT = {"name": "name", "company": "comp", "department": "dept", "title": "title",
+         "phones": "phones", "phone_kinds": "kinds", "emails": "email", "address": "addr",
+         "website": "web", "line_id": "line", "tax_id": "tax"}  # fmt: skip
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def table_row(label: str, m: dict[str, Any]) -> str:
+    cells = [str(m["truth"]), str(m["predicted"]), percent(m["precision"]), percent(m["recall"]),
+             percent(m["loose_precision"]), percent(m["loose_recall"]), percent(m["accuracy"]),
+             percent(m["loose_accuracy"])]  # fmt: skip
+    return f"{label:<12}" + "".join(f"{cell:>10}" for cell in cells)
+
+
+def headline(name: str, report: dict[str, Any]) -> str:
+    return (
+        f"== {name}: {report['photos']} photos, {report['truth_cards']} cards in truth, "
+        f"{report['predicted_cards']} read, {report['matched_cards']} paired, "
+        f"{report['errors']} refused"
+    )
+
+
+def timing_line(report: dict[str, Any]) -> str:
+    return (
+        f"seconds per card: p50 {report['seconds_per_card_p50']:.2f}, "
+        f"p95 {report['seconds_per_card_p95']:.2f}, mean {report['seconds_per_card_mean']:.2f} "
+        f"(slowest photo {report['seconds_per_photo_max']:.2f})"
+    )
+
+
+def format_group(name: str, report: dict[str, Any]) -> str:
+    lines = [headline(name, report), f"{'field':<12}" + "".join(f"{c:>10}" for c in COLUMNS)]
+    lines += [table_row(field, report["fields"][field]) for field in FIELDS]
+    lines.append(table_row("overall", report["overall"]))
+    lines.append(timing_line(report))
+    return "\n".join(lines)
+
+
+def format_tags(set_name: str, tags: dict[str, dict[str, Any]]) -> str:
+    """One row per tag: photos, cards, field accuracy per field and overall."""
+    head = f"{'tag':<12}{'photos':>7}{'cards':>6}" + "".join(f"{SHORT[f]:>7}" for f in FIELDS)
+    lines = [f"== {set_name}: field accuracy by tag", head + f"{'all':>7}{'p95 s':>7}"]
+    for tag, report in tags.items():
+        cells = [short_percent(report["fields"][f]["accuracy"]) for f in FIELDS]
+        cells.append(short_percent(report["overall"]["accuracy"]))
+        cells.append(f"{report['seconds_per_card_p95']:.2f}")
+        lines.append(f"{tag:<12}{report['photos']:>7}{report['truth_cards']:>6}"
+                     + "".join(f"{cell:>7}" for cell in cells))  # fmt: skip
+    return "\n".join(lines)
+
+
+def short_percent(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.0f}%"
+
+
+def format_reliability(set_name: str, report: dict[str, Any], threshold: float) -> str:
+    """Of the fields reported with confidence >= threshold, how many were right, per field."""
+    lines = [
+        f"== {set_name}: reliability (card confidence >= {threshold}, field not uncertain)",
+        f"{'field':<12}{'reported':>10}{'right':>10}",
+    ]
+    for field in (*FIELDS, "overall"):
+        m = report["overall"] if field == "overall" else report["fields"][field]
+        lines.append(f"{field:<12}{m['confident']:>10}{percent(m['confident_right']):>10}")
+    return "\n".join(lines)
