@@ -42,8 +42,9 @@ SET_DIRS = {"tuning": FIXTURES / "corpus" / "tuning", "check": FIXTURES / "corpu
 SET_CHOICES = {"tuning": ("tuning",), "check": ("check",), "both": ("tuning", "check"),
                "legacy": ("legacy",), "all": ("tuning", "check", "legacy")}  # fmt: skip
 REPORT_TAGS = ("clean", "photo", "zh", "en", "ja", "bilingual", "cn", "multi", "dark", "vertical",
-               "gradient", "dim", "blur", "glare", "shadow", "hand", "rotated", "lowres",
-               "inline_title", "separated_title", "glued_web", "two_line_company")  # fmt: skip
+               "gradient", "dim", "blur", "glare", "shadow", "hand", "rotated", "lowres", "far",
+               "keystone", "exif", "inline_title", "separated_title", "glued_web",
+               "two_line_company")  # fmt: skip
 DEFAULT_OUTPUT = Path("bench-results/accuracy.json")
 REGION = "TW"
 P50, P95 = 0.5, 0.95
