@@ -34,7 +34,12 @@ from namecard.errors import NamecardError
 from namecard.metrics.stats import percentile
 from tests.performance.accuracy_scoring import CONFIDENT, PhotoScore, score_photo, summarise
 from tests.performance.accuracy_truth import KINDS, TruthFixture, load_corpus
-from tests.performance.bench_report import format_group, format_reliability, format_tags
+from tests.performance.bench_report import (
+    format_goals,
+    format_group,
+    format_reliability,
+    format_tags,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SET_DIRS = {"tuning": FIXTURES / "corpus" / "tuning", "check": FIXTURES / "corpus" / "check",
@@ -149,6 +154,7 @@ def print_set(name: str, report: dict[str, Any]) -> None:
             print(format_group(f"{name} / {group}", figures), end="\n\n")
     print(format_tags(name, report["tags"]), end="\n\n")
     print(format_reliability(name, report["groups"]["all"], CONFIDENT), end="\n\n")
+    print(format_goals(name, report), end="\n\n")
 
 
 def select(args: argparse.Namespace) -> dict[str, list[TruthFixture]]:

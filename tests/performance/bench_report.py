@@ -75,3 +75,37 @@ def format_reliability(set_name: str, report: dict[str, Any], threshold: float) 
         m = report["overall"] if field == "overall" else report["fields"][field]
         lines.append(f"{field:<12}{m['confident']:>10}{percent(m['confident_right']):>10}")
     return "\n".join(lines)
+
+
+# The issue's goals for the check set: (label, where the figure is, the least it must be).
+GOALS = (
+    ("clean cards: fields right", ("groups", "clean", "overall", "accuracy"), 0.95),
+    ("photos: fields right", ("groups", "photo", "overall", "accuracy"), 0.90),
+    ("title right", ("groups", "all", "fields", "title", "accuracy"), 0.90),
+    ("Japanese: company right", ("tags", "ja", "fields", "company", "accuracy"), 0.95),
+    ("Japanese: phones right", ("tags", "ja", "fields", "phones", "accuracy"), 0.95),
+)
+MAX_P95_SECONDS = 1.5
+
+
+def figure(report: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    value: Any = report
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value if isinstance(value, float | int) else None
+
+
+def format_goals(set_name: str, report: dict[str, Any]) -> str:
+    """The issue's goals (meant for the check set), each with its figure and met or not."""
+    lines = [f"== {set_name}: goals of issue 14 (judged on the check set)"]
+    for label, path, least in GOALS:
+        value = figure(report, path)
+        verdict = "-" if value is None else ("met" if value >= least else "NOT met")
+        lines.append(f"{label:<28}{percent(value):>8}  want >= {least:.0%}  {verdict}")
+    p95 = figure(report, ("groups", "all", "seconds_per_card_p95"))
+    verdict = "-" if p95 is None else ("met" if p95 <= MAX_P95_SECONDS else "NOT met")
+    shown = "-" if p95 is None else f"{p95:.2f} s"
+    lines.append(f"{'seconds per card, p95':<28}{shown:>8}  want <= {MAX_P95_SECONDS} s  {verdict}")
+    return "\n".join(lines)
