@@ -11,7 +11,7 @@ of this process, which runs the reader. Writes the figures and every mismatch pe
 bench-results/accuracy.json. Definitions: tests/performance/accuracy_scoring.py.
 
     python -m tests.performance.bench_accuracy [--set tuning|check|both|legacy|all]
-        [--tag TAG] [--kind clean|photo|all] [--limit N] [--output FILE]
+        [--tag TAG] [--kind clean|photo|all] [--limit N] [--examples N] [--output FILE]
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from namecard.metrics.stats import percentile
 from tests.performance.accuracy_scoring import CONFIDENT, PhotoScore, score_photo, summarise
 from tests.performance.accuracy_truth import KINDS, TruthFixture, load_corpus
 from tests.performance.bench_report import (
+    format_examples,
     format_goals,
     format_group,
     format_reliability,
@@ -144,7 +145,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def print_set(name: str, report: dict[str, Any]) -> None:
+def print_set(name: str, report: dict[str, Any], examples: int) -> None:
     for group, figures in report["groups"].items():
         if group == "none":
             print(
@@ -155,6 +156,8 @@ def print_set(name: str, report: dict[str, Any]) -> None:
     print(format_tags(name, report["tags"]), end="\n\n")
     print(format_reliability(name, report["groups"]["all"], CONFIDENT), end="\n\n")
     print(format_goals(name, report), end="\n\n")
+    if examples:
+        print(format_examples(name, report["fixtures"], examples), end="\n\n")
 
 
 def select(args: argparse.Namespace) -> dict[str, list[TruthFixture]]:
@@ -174,6 +177,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--tag", help="only pictures with this tag (zh, en, ja, photo, multi...)")
     parser.add_argument("--kind", choices=("clean", "photo", "all"), default="all")
     parser.add_argument("--limit", type=int, default=0, help="at most N pictures per set")
+    parser.add_argument("--examples", type=int, default=0, help="print N mismatches per field")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     return parser.parse_args(argv)
 
@@ -183,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warmup, runs = asyncio.run(read_all(select(args)))
     sets = {name: set_report(set_runs) for name, set_runs in runs.items()}
     for name, report in sets.items():
-        print_set(name, report)
+        print_set(name, report, args.examples)
     rss = peak_rss_mb()
     print(f"warm-up (model load and first read, not counted): {warmup:.2f} s")
     print(f"peak RSS of the reader process: {rss:.0f} MB")

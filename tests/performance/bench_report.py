@@ -109,3 +109,15 @@ def format_goals(set_name: str, report: dict[str, Any]) -> str:
     shown = "-" if p95 is None else f"{p95:.2f} s"
     lines.append(f"{'seconds per card, p95':<28}{shown:>8}  want <= {MAX_P95_SECONDS} s  {verdict}")
     return "\n".join(lines)
+
+
+def format_examples(set_name: str, fixtures: list[dict[str, Any]], per_field: int) -> str:
+    """Up to `per_field` mismatches of each field, as 'picture #card: truth -> read'."""
+    lines = [f"== {set_name}: mismatch examples (up to {per_field} per field)"]
+    for field in FIELDS:
+        found = [(f["stem"], m) for f in fixtures for m in f["mismatches"] if m["field"] == field]
+        for stem, mismatch in found[:per_field]:
+            truth = " | ".join(mismatch["truth"]) or "(none)"
+            read = " | ".join(mismatch["predicted"]) or "(none)"
+            lines.append(f"{field:<12}{stem} #{mismatch['card']}: {truth} -> {read}")
+    return "\n".join(lines)
