@@ -19,12 +19,13 @@ predictions, an unmatched truth card only as misses.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from namecard.cards.model import Card
 from tests.performance.accuracy_truth import KINDS, TruthFixture, load_corpus, truth_card
@@ -42,6 +43,7 @@ FIELDS = (
 MATCH_WEIGHTS = {"name": 4, "emails": 2, "phones": 2, "phone_kinds": 0}
 DEFAULT_MATCH_WEIGHT = 1
 CONFIDENT = 0.9  # the reliability table: of the fields reported this sure, how many are right
+FieldConfidences = Callable[[Card], Mapping[str, float]]
 EXHAUSTIVE_CARDS = 6  # at most 6! pairings per photo
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -171,23 +173,39 @@ class PhotoScore:
 EMPTY_CARD = Card()
 
 
-def reported_confidently(card: Card, name: str) -> bool:
-    """The Card model has one confidence per card plus a list of uncertain fields: a field counts
-    as reported with confidence >= CONFIDENT when its card's confidence is, and it is not listed
-    among the uncertain ones (`phone_kinds` goes with `phones`)."""
-    own = "phones" if name == "phone_kinds" else name
-    return card.confidence >= CONFIDENT and own not in card.uncertain_fields
+def field_confidence_source() -> FieldConfidences | None:
+    """`namecard.cards.confidence.field_confidences` when the reader reports a confidence per
+    field (looked up at run time: older readers have only the card's)."""
+    try:
+        module = importlib.import_module("namecard.cards.confidence")
+    except ImportError:
+        return None
+    found = getattr(module, "field_confidences", None)
+    return cast("FieldConfidences", found) if callable(found) else None
 
 
-def confidence_counts(want: frozenset[str], got: frozenset[str], card: Card,
+def sure_fields(card: Card, confidences: FieldConfidences | None) -> frozenset[str]:
+    """The fields of a read card reported with confidence >= CONFIDENT: per field when the reader
+    says so, else every field of a card that sure except those it lists as uncertain."""
+    if confidences is not None:
+        return frozenset(name for name, value in confidences(card).items() if value >= CONFIDENT)
+    if card.confidence < CONFIDENT:
+        return frozenset()
+    return frozenset(FIELDS) - frozenset(card.uncertain_fields)
+
+
+def confidence_counts(want: frozenset[str], got: frozenset[str], sure: frozenset[str],
                       name: str) -> FieldCounts:  # fmt: skip
-    if not got or not reported_confidently(card, name):
+    own = "phones" if name == "phone_kinds" else name  # a phone's kind goes with the number
+    if not got or own not in sure:
         return FieldCounts()
     return FieldCounts(confident=1, confident_right=1 if want == got else 0)
 
 
-def score_photo(truth: Iterable[Card], predicted: Iterable[Card]) -> PhotoScore:
-    """Score one photo's (normalised) predicted cards against its (normalised) truth cards."""
+def score_photo(truth: Iterable[Card], predicted: Iterable[Card],
+                confidences: FieldConfidences | None = None) -> PhotoScore:  # fmt: skip
+    """Score one photo's (normalised) predicted cards against its (normalised) truth cards;
+    `confidences` gives a read card's per-field confidences (see sure_fields)."""
     truth, predicted = list(truth), list(predicted)
     pairs = match_cards(truth, predicted)
     paired_truth = {ti: pi for ti, pi in pairs}
@@ -200,9 +218,10 @@ def score_photo(truth: Iterable[Card], predicted: Iterable[Card]) -> PhotoScore:
     counts = dict.fromkeys(FIELDS, FieldCounts())
     mismatches = []
     for index, t, p in comparisons:
+        sure = sure_fields(p, confidences)
         for name in FIELDS:
             want, got = field_items(t, name), field_items(p, name)
-            counts[name] += compare(want, got) + confidence_counts(want, got, p, name)
+            counts[name] += compare(want, got) + confidence_counts(want, got, sure, name)
             if want != got:
                 mismatches.append(Mismatch(index, name, tuple(sorted(want)), tuple(sorted(got))))
     return PhotoScore(counts, len(truth), len(predicted), len(pairs), tuple(mismatches))

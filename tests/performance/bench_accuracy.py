@@ -32,7 +32,13 @@ from namecard.cards.model import Card
 from namecard.cards.normalise import normalise_card, normalise_cards
 from namecard.errors import NamecardError
 from namecard.metrics.stats import percentile
-from tests.performance.accuracy_scoring import CONFIDENT, PhotoScore, score_photo, summarise
+from tests.performance.accuracy_scoring import (
+    CONFIDENT,
+    PhotoScore,
+    field_confidence_source,
+    score_photo,
+    summarise,
+)
 from tests.performance.accuracy_truth import KINDS, TruthFixture, load_corpus
 from tests.performance.bench_report import (
     format_examples,
@@ -52,6 +58,8 @@ REPORT_TAGS = ("clean", "photo", "zh", "en", "ja", "bilingual", "cn", "multi", "
                "keystone", "exif", "inline_title", "separated_title", "glued_web",
                "two_line_company")  # fmt: skip
 DEFAULT_OUTPUT = Path("bench-results/accuracy.json")
+FIELD_CONFIDENCES = field_confidence_source()  # None: the reader has only a card's confidence
+CONFIDENCE_MODE = "per field" if FIELD_CONFIDENCES else "per card, minus its uncertain fields"
 REGION = "TW"
 P50, P95 = 0.5, 0.95
 MIME_BY_SUFFIX = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
@@ -82,7 +90,8 @@ async def read_one(extractor: OfflineExtractor, fixture: TruthFixture) -> Run:
         error = type(exc).__name__
     seconds = time.perf_counter() - started
     predicted = normalise_cards(cards, region=REGION)
-    return Run(fixture, seconds, score_photo(truth_cards(fixture), predicted), error)
+    score = score_photo(truth_cards(fixture), predicted, FIELD_CONFIDENCES)
+    return Run(fixture, seconds, score, error)
 
 
 async def read_all(sets: dict[str, list[TruthFixture]]) -> tuple[float, dict[str, list[Run]]]:
@@ -154,7 +163,8 @@ def print_set(name: str, report: dict[str, Any], examples: int) -> None:
         else:
             print(format_group(f"{name} / {group}", figures), end="\n\n")
     print(format_tags(name, report["tags"]), end="\n\n")
-    print(format_reliability(name, report["groups"]["all"], CONFIDENT), end="\n\n")
+    reliability = format_reliability(name, report["groups"]["all"], CONFIDENT, CONFIDENCE_MODE)
+    print(reliability, end="\n\n")
     print(format_goals(name, report), end="\n\n")
     if examples:
         print(format_examples(name, report["fixtures"], examples), end="\n\n")
@@ -193,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"peak RSS of the reader process: {rss:.0f} MB")
     output = {"extractor": "offline", "region": REGION, "set": args.set, "tag": args.tag,
               "warmup_seconds": round(warmup, 3), "peak_rss_mb": round(rss, 1),
-              "sets": sets}  # fmt: skip
+              "confidence": CONFIDENCE_MODE, "sets": sets}  # fmt: skip
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(output, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(f"wrote {args.output}")

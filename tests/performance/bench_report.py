@@ -65,10 +65,11 @@ def short_percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.0f}%"
 
 
-def format_reliability(set_name: str, report: dict[str, Any], threshold: float) -> str:
+def format_reliability(set_name: str, report: dict[str, Any], threshold: float,
+                       mode: str) -> str:  # fmt: skip
     """Of the fields reported with confidence >= threshold, how many were right, per field."""
     lines = [
-        f"== {set_name}: reliability (card confidence >= {threshold}, field not uncertain)",
+        f"== {set_name}: reliability: fields reported with confidence >= {threshold} ({mode})",
         f"{'field':<12}{'reported':>10}{'right':>10}",
     ]
     for field in (*FIELDS, "overall"):

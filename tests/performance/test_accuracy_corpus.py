@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,17 @@ def test_reliability_counts_confident_fields_that_are_not_flagged_uncertain() ->
     assert (fields["name"]["confident"], fields["name"]["confident_right"]) == (1, 1.0)
     assert fields["emails"]["confident"] == 0  # flagged uncertain by the reader
     assert fields["company"]["confident"] == 0  # its card is only 0.5 sure
+
+
+def test_reliability_uses_per_field_confidences_when_the_reader_reports_them() -> None:
+    read = Card(name="王大明", emails=("wrong@example.com",), confidence=0.3)
+
+    def per_field(card: Card) -> Mapping[str, float]:
+        return {"name": 0.95, "emails": 0.92}
+
+    fields = summarise([score_photo([WANG], [read], per_field)])["fields"]
+    assert (fields["name"]["confident"], fields["name"]["confident_right"]) == (1, 1.0)
+    assert (fields["emails"]["confident"], fields["emails"]["confident_right"]) == (1, 0.0)
 
 
 def test_truth_numbers_are_normalised_in_their_own_country(tmp_path: Path) -> None:
