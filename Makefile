@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format check bench bench-chaos bench-hostile bench-accuracy fixtures clean
+.PHONY: install run test lint format check bench bench-chaos bench-hostile bench-accuracy fixtures fixture-fonts clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +50,26 @@ bench-hostile: install
 	$(PY) -m tests.performance.bench_hostile $(BENCH_ARGS)
 
 # Offline reader accuracy over the fixture corpus: per-field precision/recall, seconds per card.
+# BENCH_ARGS="--set tuning|check|both|legacy|all --tag ja --limit 10" narrows it.
 bench-accuracy: install
 	$(PY) -m tests.performance.bench_accuracy $(BENCH_ARGS)
 
-fixtures: install
+# The fixtures' fonts: installed with apt-get when a package is missing (tests need none of them).
+FIXTURE_FONT_PACKAGES := fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-uming fonts-arphic-ukai \
+	fonts-wqy-zenhei fonts-wqy-microhei fonts-ipafont-gothic fonts-ipafont-mincho \
+	fonts-liberation2 fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+fixture-fonts:
+	@missing=$$(for p in $(FIXTURE_FONT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing fonts:" $$missing; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+fixtures: install fixture-fonts
 	$(PY) tests/fixtures/generate_cards.py
+	$(PY) tests/fixtures/generate_corpus.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

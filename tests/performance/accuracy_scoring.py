@@ -19,24 +19,32 @@ predictions, an unmatched truth card only as misses.
 
 from __future__ import annotations
 
-import json
+import importlib
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from namecard.cards.model import Card, Phone, PhoneKind
+from namecard.cards.model import Card
+from tests.performance.accuracy_truth import KINDS, TruthFixture, load_corpus, truth_card
+
+__all__ = [
+    "FIELDS", "KINDS", "PhotoScore", "TruthFixture", "load_corpus", "loose", "match_cards",
+    "score_photo", "summarise", "truth_card",
+]  # fmt: skip
 
 FIELDS = (
     "name", "company", "department", "title", "phones", "phone_kinds", "emails", "address",
     "website", "line_id", "tax_id",
 )  # fmt: skip
-KINDS = ("clean", "photo", "none")
 # How much a shared item says "same person" when pairing predicted with truth cards.
 MATCH_WEIGHTS = {"name": 4, "emails": 2, "phones": 2, "phone_kinds": 0}
 DEFAULT_MATCH_WEIGHT = 1
+CONFIDENT = 0.9  # the reliability table: of the fields reported this sure, how many are right
+FieldConfidences = Callable[[Card], Mapping[str, float]]
+EXHAUSTIVE_CARDS = 6  # at most 6! pairings per photo
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -72,13 +80,16 @@ class FieldCounts:
     truth_fields: int = 0
     correct_fields: int = 0
     loose_correct_fields: int = 0
+    confident: int = 0  # fields read with confidence >= CONFIDENT (see reported_confidently)
+    confident_right: int = 0
 
     def __add__(self, other: FieldCounts) -> FieldCounts:
         return FieldCounts(*(a + b for a, b in zip(self.values(), other.values(), strict=True)))
 
     def values(self) -> tuple[int, ...]:
         return (self.truth, self.predicted, self.correct, self.loose_correct,
-                self.truth_fields, self.correct_fields, self.loose_correct_fields)  # fmt: skip
+                self.truth_fields, self.correct_fields, self.loose_correct_fields,
+                self.confident, self.confident_right)  # fmt: skip
 
 
 def compare(truth: frozenset[str], predicted: frozenset[str]) -> FieldCounts:
@@ -105,11 +116,34 @@ def similarity(a: Card, b: Card) -> int:
 
 
 def match_cards(truth: Iterable[Card], predicted: Iterable[Card]) -> list[tuple[int, int]]:
-    """(truth index, predicted index) pairs, most similar first, each card used at most once."""
+    """(truth index, predicted index) pairs of the assignment sharing the most in total (ties:
+    the first found in index order); a pair that shares nothing is no pair. Exhaustive up to
+    EXHAUSTIVE_CARDS cards a side, else greedy, most similar first."""
     truth, predicted = list(truth), list(predicted)
-    scored = [
-        (similarity(t, p), ti, pi) for ti, t in enumerate(truth) for pi, p in enumerate(predicted)
-    ]
+    scores = [[similarity(t, p) for p in predicted] for t in truth]
+    if max(len(truth), len(predicted)) > EXHAUSTIVE_CARDS:
+        return greedy_pairs(scores)
+    best: tuple[int, list[tuple[int, int]]] = (0, [])
+    for pairs in assignments(len(truth), len(predicted)):
+        kept = [(ti, pi) for ti, pi in pairs if scores[ti][pi] > 0]
+        total = sum(scores[ti][pi] for ti, pi in kept)
+        if total > best[0]:
+            best = (total, kept)
+    return sorted(best[1])
+
+
+def assignments(rows: int, columns: int) -> Iterator[list[tuple[int, int]]]:
+    """Every one-to-one pairing of min(rows, columns) rows with columns, as (row, column)."""
+    if rows <= columns:
+        for chosen in itertools.permutations(range(columns), rows):
+            yield list(enumerate(chosen))
+    else:
+        for chosen in itertools.permutations(range(rows), columns):
+            yield [(ti, pi) for pi, ti in enumerate(chosen)]
+
+
+def greedy_pairs(scores: list[list[int]]) -> list[tuple[int, int]]:
+    scored = [(score, ti, pi) for ti, row in enumerate(scores) for pi, score in enumerate(row)]
     pairs: list[tuple[int, int]] = []
     for score, ti, pi in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
         if score > 0 and all(ti != t and pi != p for t, p in pairs):
@@ -139,8 +173,39 @@ class PhotoScore:
 EMPTY_CARD = Card()
 
 
-def score_photo(truth: Iterable[Card], predicted: Iterable[Card]) -> PhotoScore:
-    """Score one photo's (normalised) predicted cards against its (normalised) truth cards."""
+def field_confidence_source() -> FieldConfidences | None:
+    """`namecard.cards.confidence.field_confidences` when the reader reports a confidence per
+    field (looked up at run time: older readers have only the card's)."""
+    try:
+        module = importlib.import_module("namecard.cards.confidence")
+    except ImportError:
+        return None
+    found = getattr(module, "field_confidences", None)
+    return cast("FieldConfidences", found) if callable(found) else None
+
+
+def sure_fields(card: Card, confidences: FieldConfidences | None) -> frozenset[str]:
+    """The fields of a read card reported with confidence >= CONFIDENT: per field when the reader
+    says so, else every field of a card that sure except those it lists as uncertain."""
+    if confidences is not None:
+        return frozenset(name for name, value in confidences(card).items() if value >= CONFIDENT)
+    if card.confidence < CONFIDENT:
+        return frozenset()
+    return frozenset(FIELDS) - frozenset(card.uncertain_fields)
+
+
+def confidence_counts(want: frozenset[str], got: frozenset[str], sure: frozenset[str],
+                      name: str) -> FieldCounts:  # fmt: skip
+    own = "phones" if name == "phone_kinds" else name  # a phone's kind goes with the number
+    if not got or own not in sure:
+        return FieldCounts()
+    return FieldCounts(confident=1, confident_right=1 if want == got else 0)
+
+
+def score_photo(truth: Iterable[Card], predicted: Iterable[Card],
+                confidences: FieldConfidences | None = None) -> PhotoScore:  # fmt: skip
+    """Score one photo's (normalised) predicted cards against its (normalised) truth cards;
+    `confidences` gives a read card's per-field confidences (see sure_fields)."""
     truth, predicted = list(truth), list(predicted)
     pairs = match_cards(truth, predicted)
     paired_truth = {ti: pi for ti, pi in pairs}
@@ -153,9 +218,10 @@ def score_photo(truth: Iterable[Card], predicted: Iterable[Card]) -> PhotoScore:
     counts = dict.fromkeys(FIELDS, FieldCounts())
     mismatches = []
     for index, t, p in comparisons:
+        sure = sure_fields(p, confidences)
         for name in FIELDS:
             want, got = field_items(t, name), field_items(p, name)
-            counts[name] += compare(want, got)
+            counts[name] += compare(want, got) + confidence_counts(want, got, sure, name)
             if want != got:
                 mismatches.append(Mismatch(index, name, tuple(sorted(want)), tuple(sorted(got))))
     return PhotoScore(counts, len(truth), len(predicted), len(pairs), tuple(mismatches))
@@ -192,48 +258,6 @@ def metrics(counts: FieldCounts) -> dict[str, Any]:
         "truth_fields": counts.truth_fields,
         "accuracy": ratio(counts.correct_fields, counts.truth_fields),
         "loose_accuracy": ratio(counts.loose_correct_fields, counts.truth_fields),
+        "confident": counts.confident,
+        "confident_right": ratio(counts.confident_right, counts.confident),
     }
-
-
-# ---------------------------------------------------------------------------- ground truth
-
-
-@dataclass(frozen=True)
-class TruthFixture:
-    stem: str
-    image: Path
-    kind: str
-    cards: tuple[Card, ...]
-
-
-def truth_card(raw: Mapping[str, Any]) -> Card:
-    """A ground-truth JSON card as a (raw, not yet normalised) Card; phone `type` → PhoneKind."""
-    phones = tuple(
-        Phone(number=p["number"], kind=PhoneKind(p["type"]), extension=p.get("extension"))
-        for p in raw.get("phones", [])
-    )
-    return Card(
-        name=raw.get("name"),
-        company=raw.get("company"),
-        department=raw.get("department"),
-        title=raw.get("title"),
-        phones=phones,
-        emails=tuple(raw.get("emails", [])),
-        address=raw.get("address"),
-        website=raw.get("website"),
-        line_id=raw.get("line_id"),
-        tax_id=raw.get("tax_id"),
-        notes=raw.get("notes"),
-    )
-
-
-def load_fixture(path: Path) -> TruthFixture:
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    cards = tuple(truth_card(card) for card in raw["cards"])
-    return TruthFixture(path.stem, path.parent / raw["file"], raw["kind"], cards)
-
-
-def load_corpus(directory: Path, kinds: Iterable[str] = KINDS) -> list[TruthFixture]:
-    wanted = set(kinds)
-    fixtures = (load_fixture(path) for path in sorted(directory.glob("*.json")))
-    return [fixture for fixture in fixtures if fixture.kind in wanted]
