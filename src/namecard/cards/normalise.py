@@ -15,6 +15,7 @@ from namecard.cards.contact import (
     normalise_tax_id,
     normalise_url,
 )
+from namecard.cards.context import card_region, postal_code_of
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.phones import DEFAULT_REGION, normalise_phone
 
@@ -27,6 +28,8 @@ NOTE_EMAIL = "Email?"
 NOTE_WEBSITE = "網址?"
 NOTE_LINE_ID = "LINE ID?"
 NOTE_TAX_ID = "統一編號?"
+NOTE_POSTAL_CODE = "郵遞區號"
+UNCERTAIN_PHONES = "phones"
 
 _DIGIT = re.compile(r"\d")
 
@@ -96,6 +99,28 @@ def _phones(raw: Iterable[Phone], region: str, notes: _Notes) -> tuple[Phone, ..
     return tuple(phones.values())
 
 
+def _without_postal_codes(card: Card, notes: _Notes) -> tuple[Phone, ...]:
+    """The card's phones less the postal codes read as phones (kept in the notes unless the
+    address already holds them)."""
+    phones = []
+    for phone in card.phones:
+        code = postal_code_of(phone, card.address)
+        if code is None:
+            phones.append(phone)
+        elif code not in (card.address or ""):
+            notes.add(NOTE_POSTAL_CODE, code)
+    return tuple(phones)
+
+
+def _uncertain(card: Card, phones: tuple[Phone, ...]) -> tuple[str, ...]:
+    """The reader's uncertain fields, plus phones when a number could not be verified (a Taiwan
+    landline printed without its area code is incomplete, not a number to dial)."""
+    names = [f for f in card.uncertain_fields if f]
+    if any(phone.national is None for phone in phones):
+        names.append(UNCERTAIN_PHONES)
+    return tuple(dict.fromkeys(names))
+
+
 def _emails(raw: Iterable[str], notes: _Notes) -> tuple[str, ...]:
     emails: dict[str, str] = {}
     for value in raw:
@@ -118,7 +143,8 @@ def _confidence(value: float) -> float:
 
 def _normalise(card: Card, region: str) -> Card:
     notes = _Notes(_text(card.notes))
-    phones = _phones(card.phones, region, notes)
+    raw_phones = _without_postal_codes(card, notes)
+    phones = _phones(raw_phones, card_region(card, region), notes)
     emails = _emails(card.emails, notes)
     website = _field(card.website, normalise_url, notes, NOTE_WEBSITE)
     line_id = _field(card.line_id, normalise_line_id, notes, NOTE_LINE_ID)
@@ -136,7 +162,7 @@ def _normalise(card: Card, region: str) -> Card:
         tax_id=tax_id,
         notes=notes.text(),
         confidence=_confidence(card.confidence),
-        uncertain_fields=tuple(dict.fromkeys(f for f in card.uncertain_fields if f)),
+        uncertain_fields=_uncertain(card, phones),
     )
 
 
