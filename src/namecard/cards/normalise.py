@@ -18,6 +18,7 @@ from namecard.cards.contact import (
 from namecard.cards.context import card_region, postal_code_of
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.phones import DEFAULT_REGION, normalise_phone
+from namecard.cards.roles import settle_roles
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ NOTE_POSTAL_CODE = "郵遞區號"
 UNCERTAIN_PHONES = "phones"
 
 _DIGIT = re.compile(r"\d")
+# Readers separate their notes' entries with new lines; stores get them joined with "; ".
+_NOTE_ENTRIES = re.compile(r"\s*\n\s*")
 
 
 def _text(value: str | None) -> str | None:
@@ -45,7 +48,8 @@ class _Notes:
     """The card's notes plus entries for values that found no field; nothing is dropped."""
 
     def __init__(self, existing: str | None) -> None:
-        self._entries: list[str] = [existing] if existing else []
+        entries = (_text(entry) for entry in _NOTE_ENTRIES.split(existing or ""))
+        self._entries: list[str] = list(dict.fromkeys(e for e in entries if e))
 
     def add(self, label: str, value: str) -> None:
         entry = f"{label}: {value}"
@@ -142,14 +146,14 @@ def _confidence(value: float) -> float:
 
 
 def _normalise(card: Card, region: str) -> Card:
-    notes = _Notes(_text(card.notes))
+    notes = _Notes(card.notes)
     raw_phones = _without_postal_codes(card, notes)
     phones = _phones(raw_phones, card_region(card, region), notes)
     emails = _emails(card.emails, notes)
     website = _field(card.website, normalise_url, notes, NOTE_WEBSITE)
     line_id = _field(card.line_id, normalise_line_id, notes, NOTE_LINE_ID)
     tax_id = _field(card.tax_id, normalise_tax_id, notes, NOTE_TAX_ID)
-    return Card(
+    settled = Card(
         name=_text(card.name),
         company=_text(card.company),
         department=_text(card.department),
@@ -164,6 +168,7 @@ def _normalise(card: Card, region: str) -> Card:
         confidence=_confidence(card.confidence),
         uncertain_fields=_uncertain(card, phones),
     )
+    return settle_roles(settled)
 
 
 def normalise_card(card: Card, *, region: str = DEFAULT_REGION) -> Card:
