@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from namecard.cards.address import normalise_address
+from namecard.cards.address import has_cjk, is_taiwan_address, normalise_address
 from namecard.cards.contact import (
     normalise_email,
     normalise_line_id,
@@ -19,6 +19,7 @@ from namecard.cards.context import card_region, postal_code_of
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.phones import DEFAULT_REGION, normalise_phone
 from namecard.cards.roles import settle_roles
+from namecard.cards.tw_districts import check_taiwan_address
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ NOTE_LINE_ID = "LINE ID?"
 NOTE_TAX_ID = "統一編號?"
 NOTE_POSTAL_CODE = "郵遞區號"
 UNCERTAIN_PHONES = "phones"
+UNCERTAIN_ADDRESS = "address"
 
 _DIGIT = re.compile(r"\d")
 # Readers separate their notes' entries with new lines; stores get them joined with "; ".
@@ -116,12 +118,15 @@ def _without_postal_codes(card: Card, notes: _Notes) -> tuple[Phone, ...]:
     return tuple(phones)
 
 
-def _uncertain(card: Card, phones: tuple[Phone, ...]) -> tuple[str, ...]:
+def _uncertain(card: Card, phones: tuple[Phone, ...], address_doubtful: bool) -> tuple[str, ...]:
     """The reader's uncertain fields, plus phones when a number could not be verified (a Taiwan
-    landline printed without its area code is incomplete, not a number to dial)."""
+    landline printed without its area code is incomplete, not a number to dial) and the address
+    when its postal code contradicts its district."""
     names = [f for f in card.uncertain_fields if f]
     if any(phone.national is None for phone in phones):
         names.append(UNCERTAIN_PHONES)
+    if address_doubtful:
+        names.append(UNCERTAIN_ADDRESS)
     return tuple(dict.fromkeys(names))
 
 
@@ -134,9 +139,17 @@ def _emails(raw: Iterable[str], notes: _Notes) -> tuple[str, ...]:
     return tuple(emails.values())
 
 
-def _address(value: str | None) -> str | None:
+def _address(value: str | None) -> tuple[str | None, bool]:
+    """The cleaned address, and whether it is doubtful (a Taiwan postal code contradicting its
+    district); a misread Taiwan district is corrected."""
     text = _text(value)
-    return _text(normalise_address(text)) if text else None
+    if text is None:
+        return None, False
+    text = _text(normalise_address(text)) or text
+    if not is_taiwan_address(text) or not has_cjk(text):
+        return text, False
+    checked = check_taiwan_address(text)
+    return checked.address, checked.doubtful
 
 
 def _confidence(value: float) -> float:
@@ -153,6 +166,7 @@ def _normalise(card: Card, region: str) -> Card:
     website = _field(card.website, normalise_url, notes, NOTE_WEBSITE)
     line_id = _field(card.line_id, normalise_line_id, notes, NOTE_LINE_ID)
     tax_id = _field(card.tax_id, normalise_tax_id, notes, NOTE_TAX_ID)
+    address, address_doubtful = _address(card.address)
     settled = Card(
         name=_text(card.name),
         company=_text(card.company),
@@ -160,13 +174,13 @@ def _normalise(card: Card, region: str) -> Card:
         title=_text(card.title),
         phones=phones,
         emails=emails,
-        address=_address(card.address),
+        address=address,
         website=website,
         line_id=line_id,
         tax_id=tax_id,
         notes=notes.text(),
         confidence=_confidence(card.confidence),
-        uncertain_fields=_uncertain(card, phones),
+        uncertain_fields=_uncertain(card, phones, address_doubtful),
     )
     return settle_roles(settled)
 

@@ -1,0 +1,84 @@
+"""Taiwan addresses checked against the official cities, districts and 3-digit postal codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# data/tw_districts.json: Chunghwa Post's 3-digit postal codes of the 22 cities and counties and
+# their 370 districts (source in the file's "_source" and in data/README.md).
+_DATA = "tw_districts.json"
+_LEADING_POSTAL = re.compile(r"^(\d{3})(\d{2,3})?")
+_DISTRICT_SUFFIXES = "區鄉鎮市島"
+
+
+@dataclass(frozen=True, slots=True)
+class AddressCheck:
+    """The address with a misread district corrected; `doubtful` when its postal code
+    contradicts its district."""
+
+    address: str
+    doubtful: bool = False
+
+
+@cache
+def districts() -> dict[str, dict[str, str]]:
+    """City (臺 spelling) → district → 3-digit postal code."""
+    text = resources.files("namecard.cards.data").joinpath(_DATA).read_text(encoding="utf-8")
+    cities: dict[str, dict[str, str]] = json.loads(text)["cities"]
+    return cities
+
+
+def _find_city(text: str) -> tuple[str, int] | None:
+    """The official name of the city the text names and where its name ends."""
+    spelled = text.replace("台", "臺")
+    found = [(spelled.find(city), city) for city in districts() if city in spelled]
+    if not found:
+        return None
+    start, city = min(found)
+    return city, start + len(city)
+
+
+def _one_off(read: str, real: str) -> bool:
+    """Same length, same last character (區, 鄉 …), exactly one other character different."""
+    if len(read) != len(real) or read[-1] != real[-1]:
+        return False
+    return sum(a != b for a, b in zip(read, real, strict=True)) == 1
+
+
+def _district(city: str, rest: str) -> tuple[str, str] | None:
+    """(the district as printed, the real district) at the start of `rest`; None without one."""
+    known = districts()[city]
+    for real in sorted(known, key=len, reverse=True):
+        if rest.startswith(real):
+            return real, real
+    near = {real for real in known if _one_off(rest[: len(real)], real)}
+    if len(near) == 1:
+        real = near.pop()
+        return rest[: len(real)], real
+    return None
+
+
+def _postal_contradicts(text: str, code: str) -> bool:
+    match = _LEADING_POSTAL.match(text)
+    return match is not None and match.group(1) != code
+
+
+def check_taiwan_address(text: str) -> AddressCheck:
+    """A district one character away from a real district of the same city is corrected (板橘區
+    → 板橋區); a leading postal code that contradicts the district is flagged, not changed."""
+    city = _find_city(text)
+    if city is None:
+        return AddressCheck(text)
+    name, end = city
+    found = _district(name, text[end:].replace("台", "臺"))
+    if found is None:
+        return AddressCheck(text)
+    printed, real = found
+    if printed != real:
+        text = text[:end] + real + text[end + len(printed) :]
+    code = districts()[name][real]
+    return AddressCheck(text, _postal_contradicts(text, code))
