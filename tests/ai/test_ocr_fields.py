@@ -9,6 +9,7 @@ from namecard.ai.ocr_card import read_card
 from namecard.ai.ocr_fields import looks_like_card, split_labels, tax_id_valid
 from namecard.ai.ocr_layout import TextBox, group_lines
 from namecard.cards.model import Card, Phone, PhoneKind
+from namecard.cards.normalise import normalise_card
 
 
 def box(x: float, y: float, text: str, height: float = 30, score: float = 0.99) -> TextBox:
@@ -302,3 +303,110 @@ def test_a_part_of_a_photo_stands_alone_as_a_card_with_a_name_and_a_contact(
 )
 def test_latin_spacing_dropped_by_the_ocr_is_put_back(text: str, expected: str) -> None:
     assert respace_latin(text) == expected
+
+
+# ---- error classes of cards the reader had never seen (issue 14) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("電話：（07）338-5566", "(07)338-5566"),
+        ("TEL（02）2367-8800分機23", "(02)2367-8800"),
+    ],
+)
+def test_a_parenthesised_area_code_is_kept_with_its_number(text: str, number: str) -> None:
+    assert [p.number for p in card(box(500, 200, text)).phones] == [number]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("〒550-0005 大阪府大阪市西区西本町1-2-3", "〒550-0005 大阪府大阪市西区西本町1-2-3"),
+        (
+            "5F Example Bldg., 5-6-1 Shinjuku, Shinjuku-ku, Tokyo 160-0022",
+            "5F Example Bldg., 5-6-1 Shinjuku, Shinjuku-ku, Tokyo 160-0022",
+        ),
+        ("Bahnhofstrasse 12, 8001 Zürich", "Bahnhofstrasse 12, 8001 Zürich"),
+        ("CH-8001 Zürich", "CH-8001 Zürich"),
+    ],
+)
+def test_postal_codes_stay_in_addresses_and_are_never_phones(text: str, address: str) -> None:
+    read = card(box(100, 100, "Taro Yamada", 50), box(100, 200, text))
+
+    assert read.phones == ()
+    assert read.address == address
+
+
+def test_an_email_and_a_web_address_glued_together_are_split() -> None:
+    read = card(box(100, 100, "sf.chang@anhe-bio.comwww.anhe-bio.com"))
+
+    assert (read.emails, read.website) == (("sf.chang@anhe-bio.com",), "www.anhe-bio.com")
+
+
+@pytest.mark.parametrize(
+    "company", ["Example Systems AG", "Muster Technik GmbH", "Newco co., ltd.", "Acme Pte. Ltd."]
+)
+def test_company_lines_with_a_legal_form_are_companies(company: str) -> None:
+    assert card(box(100, 100, "Anna Keller", 50), box(100, 200, company)).company == company
+
+
+@pytest.mark.parametrize(
+    ("upper", "lower", "company"),
+    [
+        ("海洋物流", "股份有限公司", "海洋物流股份有限公司"),
+        ("Example", "Co., Ltd.", "Example Co., Ltd."),
+        ("株式会社", "さくらテクノロジー", "株式会社さくらテクノロジー"),
+    ],
+)
+def test_a_legal_form_on_its_own_line_joins_the_rest_of_the_company(
+    upper: str, lower: str, company: str
+) -> None:
+    read = card(
+        box(80, 300, upper, 42),
+        box(80, 350, lower, 24),
+        box(80, 500, "王大明", 60),
+        box(80, 600, "手機 0912-345-678", 20),
+    )
+
+    assert read.company == company
+
+
+@pytest.mark.parametrize(
+    ("printed", "title"),
+    [
+        ("VP of Business Development", "VP of Business Development"),
+        ("VPofBusinessDevelopment", "VP of Business Development"),
+        ("HeadofSales", "Head of Sales"),
+        ("代表取締役", "代表取締役"),
+        ("営業部長", "営業部長"),
+    ],
+)
+def test_english_and_japanese_titles_are_read_as_titles(printed: str, title: str) -> None:
+    read = card(box(100, 100, "Daniel Park", 60), box(100, 200, printed, 30))
+
+    assert (read.name, read.title) == ("Daniel Park", title)
+
+
+def test_a_building_line_is_never_the_name() -> None:
+    read = card(
+        box(100, 40, "Ocean Tower", 70),
+        box(100, 150, "Kenji Tanaka", 50),
+        box(100, 250, "kenji@example.co.jp", 25),
+    )
+
+    assert read.name == "Kenji Tanaka"
+
+
+def test_a_bilingual_card_keeps_both_titles_with_the_chinese_one_first() -> None:
+    read = normalise_card(
+        card(
+            box(60, 40, "Chih-Hao Lin", 30),
+            box(60, 80, "林志豪", 64),
+            box(60, 160, "Senior Software Engineer", 30),
+            box(60, 200, "資深軟體工程師", 30),
+        )
+    )
+
+    assert (read.name, read.title) == ("林志豪", "資深軟體工程師")
+    assert read.notes == "英文名: Chih-Hao Lin; 英文職稱: Senior Software Engineer"

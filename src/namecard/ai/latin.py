@@ -9,6 +9,7 @@ _KEEP_WORDS = frozenset(
     (
         "LinkedIn", "YouTube", "PayPal", "iPhone", "iPad", "GitHub", "WhatsApp", "WeChat",
         "FedEx", "JavaScript", "PowerPoint", "eBay", "McKinsey", "PhD", "DevOps", "FinTech",
+        "GmbH", "mbH",
     )
 )  # fmt: skip
 # Tokens left alone entirely: e-mail addresses, web addresses, handles.
@@ -27,6 +28,10 @@ _AMPERSAND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")
 # A British postcode printed without its space: "EC2V8AU" -> "EC2V 8AU".
 _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})(,?)$")
 _MC_PREFIX = re.compile(r"\bMc ")
+# An acronym glued to a small word: "VPof Business" -> "VP of Business".
+_ACRONYM_WORD = re.compile(
+    r"\b([A-Z]{2,}|Head|Chief|Director|Manager|President)(of|and|for|at)(?=[A-Z]|$)"
+)
 
 
 def _space_part(part: str) -> str:
@@ -39,6 +44,7 @@ def _space_part(part: str) -> str:
 def _space_word(token: str) -> str:
     if token in _KEEP_WORDS or _UNTOUCHABLE.search(token):
         return token
+    token = _ACRONYM_WORD.sub(r"\1 \2 ", token)
     token = _AMPERSAND.sub(" & ", token)
     token = _AFTER_COMMA.sub(", ", token)
     token = _AFTER_PERIOD.sub(". ", token)

@@ -6,8 +6,10 @@ import re
 from collections.abc import Sequence
 
 from namecard.ai import ocr_fields as rules
+from namecard.ai import ocr_words as words
 from namecard.ai.ocr_layout import Line, join_words
 from namecard.ai.script import keep_card_script
+from namecard.cards.alternates import alternate, is_cjk
 from namecard.cards.model import Card
 
 # Layout tolerances, in text heights.
@@ -27,6 +29,7 @@ _UNIT_HEIGHT = 1.2
 _MISSING_CHAR_SLACK = 0.6
 _NOTE_SEPARATOR = "\n"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _below(upper: Line, lower: Line, max_gap: float) -> bool:
@@ -47,9 +50,9 @@ def _continue_address(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
     while draft.address_lines and len(draft.address_lines) < _ADDRESS_PARTS:
         last, address = draft.address_lines[-1], draft.values["address"]
         part = next((t for t in texts if t.alone and _below(last, t.line, _BELOW_GAP)), None)
-        if part is None or rules.is_company(part.text) or rules.is_title(part.text):
+        if part is None or words.is_company(part.text) or words.is_title(part.text):
             return
-        if not (rules.is_address(part.text) or not rules.address_complete(address)):
+        if not (words.is_address(part.text) or not words.address_complete(address)):
             return
         draft.values["address"] = _join_address(address, part.text)
         draft.sources["address"].append(part.line.score)
@@ -62,11 +65,11 @@ def _role(text: str) -> str:
     if len(compact) <= 1 or rules.is_label_word(compact):
         return "drop"
     for role, test in (
-        ("company", rules.is_company),
-        ("address", rules.is_address),
-        ("title", rules.is_title),
-        ("department", rules.is_department),
-        ("name", rules.name_like),
+        ("company", words.is_company),
+        ("address", words.is_address),
+        ("title", words.is_title),
+        ("department", words.is_department),
+        ("name", words.name_like),
     ):
         if test(compact):
             return role
@@ -102,7 +105,7 @@ def _place_name(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
     others = [t for t in names if t is not chosen and bool(_CJK.search(t.text)) != cjk]
     if others:
         second = max(others, key=lambda t: t.line.height)
-        draft.notes.append(f"{'英文名' if cjk else '中文名'}: {second.text}")
+        draft.notes.append(alternate("name", second.text).note())
         second.role = "used"
 
 
@@ -119,17 +122,46 @@ def _on_top_of(upper: Line, lower: Line) -> bool:
     )
 
 
+def _company_part(texts: list[rules.TextPiece], firm: rules.TextPiece) -> rules.TextPiece | None:
+    """The line that carries on a company name: the one above it, or for a line that is only a
+    legal form, the line above (海洋物流 / 股份有限公司) or below (株式会社 / さくら…)."""
+    if not words.is_legal_suffix(firm.text):
+        return next(
+            (t for t in texts if t.role == "other" and t.alone and _on_top_of(t.line, firm.line)),
+            None,
+        )
+    prefix = words.is_company_prefix(firm.text)
+    for text in texts:
+        upper, lower = (firm.line, text.line) if prefix else (text.line, firm.line)
+        if text.role in ("other", "name") and text.alone and _joins(upper, lower):
+            return text
+    return None
+
+
+def _joins(upper: Line, lower: Line) -> bool:
+    """Whether `lower` sits right under `upper`, overlapping it, whatever their sizes."""
+    height = max(upper.height, lower.height)
+    gap = lower.y0 - upper.y1
+    overlap = min(upper.x1, lower.x1) - max(upper.x0, lower.x0)
+    return -0.3 * height <= gap <= _COMPANY_PART_GAP * height and overlap > 0
+
+
+def _glue(left: str, right: str) -> str:
+    """Chinese and Japanese text joins without a space, Latin text with one."""
+    wide = _WIDE.match(left[-1:]) and _WIDE.match(right[:1])
+    return left + right if wide else join_words(left, right)
+
+
 def _place_company(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
     firm = _first(texts, "company")
     if firm is None:
         return
     value = firm.text
-    head = next(
-        (t for t in texts if t.role == "other" and t.alone and _on_top_of(t.line, firm.line)), None
-    )
-    if head is not None and not any(c.isdigit() for c in head.text):
-        value = join_words(head.text, firm.text)
-        head.role = "used"
+    part = _company_part(texts, firm)
+    if part is not None and not any(c.isdigit() for c in part.text):
+        first, second = (firm, part) if words.is_company_prefix(firm.text) else (part, firm)
+        value = _glue(first.text, second.text)
+        part.role = "used"
     draft.put("company", value, firm.line)
     firm.role = "used"
 
@@ -141,10 +173,10 @@ def _place_title(draft: rules.Draft, texts: list[rules.TextPiece]) -> Line | Non
     title.role = "used"
     if title.repaired:
         draft.guessed.add("title")
-    split = rules.DEPT_THEN_TITLE.match(title.text.replace(" ", ""))
-    if split and rules.is_title(split.group(2)) and "department" not in draft.values:
-        draft.put("department", split.group(1), title.line)
-        draft.put("title", split.group(2), title.line)
+    split = words.department_then_title(title.text)
+    if split and "department" not in draft.values:
+        draft.put("department", split[0], title.line)
+        draft.put("title", split[1], title.line)
     else:
         draft.put("title", title.text, title.line)
     return title.line
@@ -190,6 +222,18 @@ def _is_noise(text: rules.TextPiece, known: str) -> bool:
     if text.role == "drop" or all(c in known for c in compact):
         return True
     return len(compact) <= 2 and text.line.score < _LOW_SCORE
+
+
+def _label_alternates(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
+    """A second title or company in the other language is kept as that field's alternate."""
+    for role in ("title", "company"):
+        placed = draft.values.get(role)
+        if placed is None:
+            continue
+        for text in texts:
+            if text.role == role and is_cjk(text.text) != is_cjk(placed):
+                draft.notes.append(alternate(role, text.text).note())
+                text.role = "used"
 
 
 def _collect_notes(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
@@ -246,5 +290,6 @@ def read_card(lines: Sequence[Line]) -> Card:
     title = _place_title(draft, free)
     _place_single(draft, free, "department")
     _place_unit_under_title(draft, free, title)
+    _label_alternates(draft, free)
     _collect_notes(draft, free)
     return _build(draft)

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from namecard.ai.latin import respace_latin
 from namecard.ai.ocr_layout import Line, TextBox
+from namecard.ai.ocr_words import is_address, is_company, is_department, is_title, name_like
 from namecard.cards.model import Phone, PhoneKind
 
 
@@ -68,6 +69,15 @@ PHONE_RE = re.compile(
     re.IGNORECASE,
 )
 _PHONE_DIGITS = (7, 15)
+# Postal codes printed like phone numbers: after 〒 or a postal label, or a Japanese 123-4567
+# sharing its line with other text (a phone number has its own line or its label).
+_POSTAL_MARK = re.compile(r"〒|郵遞區號|郵便番号|邮编|ZIP|Postal", re.IGNORECASE)
+_POSTAL_MARK_REACH = 12
+_POSTAL_SHAPE = re.compile(r"\d{3}-\d{4}")
+# An e-mail or web address glued to the next one or to a number ("x@y.comwww.y.com").
+_GLUED = re.compile(rf"(\.(?:{_TLDS}))(?=www\.|https?://|\d|[A-Z])")
+_FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "：": ":",
+                             **{chr(0xFF10 + i): str(i) for i in range(10)}})  # fmt: skip
 _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
 # Mobile numbers by shape: Taiwan 09, Japan 070/080/090, mainland China 13x-19x; with the
 # country code when the number starts with "+", in national form otherwise.
@@ -76,48 +86,6 @@ _MOBILE_NATIONAL = re.compile(r"09\d{8}|0[789]0\d{8}|1[3-9]\d{9}")
 _LANDLINE_TW = re.compile(r"0[2-8]\d{6,9}")
 TAX_ID_DIGITS = 8
 _TAX_WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
-
-_COMPANY_RE = re.compile(
-    r"(?:股份有限公司|有限公司|公司|事務所|事务所|集團|集团|工作室|協會|协会|基金會|學會|銀行|醫院|診所"
-    r"|茶行|商行|洋行|車行|企業社|實業社|商店|書店|書局|藥局|餐廳|飯店|旅行社|出版社|合作社|商號"
-    r"|株式会社|有限会社|Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|LLC|L\.L\.C\."
-    r"|GmbH|PLC|Pte\.?\s*Ltd\.?|Company|Group|Studio)\s*$|^株式会社",
-    re.IGNORECASE,
-)
-_TITLE_CJK = re.compile(
-    r"董事長|董事长|總經理|总经理|執行長|执行长|總裁|总裁|總監|总监|經理|经理|副理|協理|协理|襄理|副總|副总"
-    r"|主任|專員|专员|助理|秘書|秘书|顧問|顾问|工程師|工程师|設計師|设计师|建築師|建筑师|律師|律师|會計師"
-    r"|医师|醫師|藥師|教授|講師|研究員|主管|負責人|负责人|創辦人|创始人|合夥人|合伙人|代表|店長|廠長|厂长"
-    r"|財務長|财务长|技術長|營運長|組長|组长|課長|處長|部長|部长|院長|所長|社長|校長|董事|特助|主席|會長"
-    r"|分析師|架構師|規劃師|管理師|技師|經紀人|主編|編輯|記者|攝影師|護理師|老師|總幹事|秘書長"
-)
-_TITLE_LATIN = re.compile(
-    r"\b(?:Manager|Director|Engineer|Executive|Designer|President|VP|CEO|CTO|CFO|COO|CMO|CIO"
-    r"|Founder|Co-Founder|Owner|Partner|Principal|Consultant|Specialist|Officer|Lead|Head|Architect"
-    r"|Attorney|Lawyer|Counsel|Analyst|Developer|Programmer|Representative|Assistant|Associate"
-    r"|Coordinator|Supervisor|Chairman|Chairwoman|Administrator|Accountant|Advisor|Adviser|Agent"
-    r"|Producer|Editor|Professor|Researcher|Scientist|Technician|Secretary|Strategist|Planner"
-    r"|Chief|GM)\b",
-    re.IGNORECASE,
-)
-_DEPT_RE = re.compile(
-    r"(?:部|處|处|課|课|組|组|室|中心|事業群|事业群)$|\b(?:Department|Dept\.?|Division|Div\.)(?:\s|$)",
-    re.IGNORECASE,
-)
-DEPT_THEN_TITLE = re.compile(r"^(.{2,10}?(?:部|處|处|課|课|組|组|中心))\s*(.+)$")
-_ADDRESS_CJK = re.compile(
-    r"(?:市|縣|县|省).*(?:區|区|鄉|乡|鎮|镇|路|街|段|號|号|巷|弄|樓|楼)|(?:路|街|大道).*(?:號|号)"
-    r"|^\d{3,6}\s*\S{1,3}(?:市|縣|县)|^〒|(?:都|道|府|県).*(?:区|市|町|村|丁目)"
-)
-_ADDRESS_LATIN = re.compile(
-    r"\d.*\b(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Way|Lane|Ln|Dr|Drive"
-    r"|Suite|Ste|Floor|Fl|Plaza|Building|Bldg|Sec|Section|Alley|Highway|Hwy|Parkway|Pkwy|Court|Ct)\b"
-    r"|\b[A-Z]{2}\s?\d{5}(?:-\d{4})?\b|\b(?:Taipei|Taichung|Kaohsiung|Hsinchu|Taiwan|R\.O\.C\.)\b",
-    re.IGNORECASE,
-)
-_ADDRESS_DONE = re.compile(r"(?:號|号|樓|楼|室|F|\d{5}(?:-\d{4})?|Taiwan|USA|R\.O\.C\.)\s*$")
-_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
-_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'’-]*\.?(?:\s+[A-Z][A-Za-z'’-]*\.?){1,2}")
 
 
 def tax_id_valid(digits: str) -> bool:
@@ -164,6 +132,16 @@ def phone_kind(number: str, label: Kind | None) -> tuple[PhoneKind, bool]:
     return PhoneKind.OTHER, True
 
 
+def _postal_code(match: re.Match[str], label: Kind | None) -> bool:
+    """〒550-0005, "Tokyo 160-0022": a postal code, which stays in its address line."""
+    before = match.string[max(0, match.start() - _POSTAL_MARK_REACH) : match.start()]
+    if _POSTAL_MARK.search(before):
+        return True
+    number = match.group("number").strip(" -.")
+    others = (match.string[: match.start()] + match.string[match.end() :]).strip(" ,")
+    return label is None and bool(_POSTAL_SHAPE.fullmatch(number)) and bool(others)
+
+
 def find_phones(text: str, label: Kind | None) -> tuple[list[tuple[Phone, bool]], str]:
     """Phone numbers in the text (number as printed, extension apart) and the text without them."""
     found: list[tuple[Phone, bool]] = []
@@ -171,7 +149,7 @@ def find_phones(text: str, label: Kind | None) -> tuple[list[tuple[Phone, bool]]
     def take(match: re.Match[str]) -> str:
         number = match.group("number").strip(" -.")
         digits = sum(c.isdigit() for c in number)
-        if not _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1]:
+        if not _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1] or _postal_code(match, label):
             return match.group(0)
         kind, guessed = phone_kind(number, label)
         found.append((Phone(number, kind, extension=match.group("ext")), guessed))
@@ -181,39 +159,8 @@ def find_phones(text: str, label: Kind | None) -> tuple[list[tuple[Phone, bool]]
     return found, rest
 
 
-def is_company(text: str) -> bool:
-    return bool(_COMPANY_RE.search(text))
-
-
-def is_address(text: str) -> bool:
-    return bool(_ADDRESS_CJK.search(text) or _ADDRESS_LATIN.search(text))
-
-
-def address_complete(text: str) -> bool:
-    """Whether an address already ends the way addresses end (a number, floor or postcode)."""
-    return bool(_ADDRESS_DONE.search(text))
-
-
-def is_title(text: str) -> bool:
-    if any(c.isdigit() for c in text) or "@" in text:
-        return False
-    return bool(_TITLE_CJK.search(text) or _TITLE_LATIN.search(text))
-
-
-def is_department(text: str) -> bool:
-    return len(text) <= 30 and not any(c.isdigit() for c in text) and bool(_DEPT_RE.search(text))
-
-
 def is_label_word(text: str) -> bool:
     return text.strip(" :：.").lower() in _LABEL_KIND
-
-
-def name_like(text: str) -> bool:
-    """Two to four Chinese characters, or two or three capitalised Latin words."""
-    compact = text.replace(" ", "")
-    if _CJK_NAME.fullmatch(compact):
-        return True
-    return bool(_LATIN_NAME.fullmatch(text.strip())) and not _TITLE_LATIN.search(text)
 
 
 def person_name_like(text: str) -> bool:
@@ -285,6 +232,7 @@ class Draft:
 
 def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> str:
     """Takes e-mails, web addresses, a tax ID and phones out of the text; returns what is left."""
+    text = _GLUED.sub(r"\1 ", text)
     for email in EMAIL_RE.findall(text):
         draft.emails.append(email)
         draft.sources.setdefault("emails", []).append(line.score)
@@ -331,7 +279,7 @@ def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line)
 
 def read_line(draft: Draft, line: Line, text: str) -> list[TextPiece]:
     """Puts the labelled values and contacts of a line in the draft; returns the other text."""
-    pieces = split_labels(text)
+    pieces = split_labels(text.translate(_FULL_WIDTH))
     left: list[str] = []
     for kind, label, value in pieces:
         if kind is None:
