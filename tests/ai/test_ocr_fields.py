@@ -410,3 +410,14 @@ def test_a_bilingual_card_keeps_both_titles_with_the_chinese_one_first() -> None
 
     assert (read.name, read.title) == ("林志豪", "資深軟體工程師")
     assert read.notes == "英文名: Chih-Hao Lin; 英文職稱: Senior Software Engineer"
+
+
+def test_a_postal_mark_read_as_t_starts_the_address_and_is_no_phone() -> None:
+    read = card(
+        box(100, 100, "山田太郎", 60),
+        box(100, 400, "T100-0005東京都千", 25),
+        box(100, 430, "代田区丸の内1-9-2 15F", 25),
+    )
+
+    assert read.phones == ()
+    assert read.address == "〒100-0005東京都千代田区丸の内1-9-2 15F"

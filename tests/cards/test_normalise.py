@@ -203,3 +203,9 @@ def test_a_taiwan_landline_without_its_area_code_is_kept_but_uncertain() -> None
 
     assert read.phones[0].number == "2367-8800"
     assert "phones" in read.uncertain_fields
+
+
+def test_a_company_ending_in_co_ltd_gets_the_period_the_ocr_dropped() -> None:
+    assert normalise_card(Card(company="Formosa Semicon Co., Ltd")).company == (
+        "Formosa Semicon Co., Ltd."
+    )

@@ -25,6 +25,8 @@ def test_the_list_holds_all_22_cities_and_counties_with_their_districts() -> Non
     [
         ("新北市板橘區文化路一段188巷32號", "新北市板橋區文化路一段188巷32號"),
         ("320桃園市中瀝區中正路100號", "320桃園市中壢區中正路100號"),
+        ("桃園市中區中華路一段200號", "桃園市中壢區中華路一段200號"),  # a character dropped
+        ("台中市中區中山路1號", "台中市中區中山路1號"),  # a real district of its own city
         ("台中市西屯匾臺灣大道三段99號", "台中市西屯匾臺灣大道三段99號"),  # the suffix itself: kept
         ("台北市信義路五段7號", "台北市信義路五段7號"),  # a road, not a district
         ("臺南市東區中華東路一段1號", "臺南市東區中華東路一段1號"),

@@ -35,6 +35,7 @@ from tests.performance.accuracy_scoring import (
     score_photo,
     summarise,
 )
+from tests.performance.reliability import Outcome, field_outcomes, format_reliability, reliability
 
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "cards"
 DEFAULT_OUTPUT = Path("bench-results/accuracy.json")
@@ -51,6 +52,7 @@ class Run:
     seconds: float
     score: PhotoScore
     error: str | None
+    outcomes: tuple[Outcome, ...] = ()
 
 
 async def read_one(extractor: OfflineExtractor, fixture: TruthFixture) -> Run:
@@ -65,7 +67,8 @@ async def read_one(extractor: OfflineExtractor, fixture: TruthFixture) -> Run:
     seconds = time.perf_counter() - started
     predicted = normalise_cards(cards, region=REGION)
     truth: tuple[Card, ...] = normalise_cards(fixture.cards, region=REGION)
-    return Run(fixture, seconds, score_photo(truth, predicted), error)
+    outcomes = tuple(field_outcomes(truth, predicted))
+    return Run(fixture, seconds, score_photo(truth, predicted), error, outcomes)
 
 
 async def read_all(fixtures: Sequence[TruthFixture]) -> tuple[float, list[Run]]:
@@ -93,7 +96,8 @@ def timing(runs: Sequence[Run]) -> dict[str, float]:
 
 def group_report(runs: Sequence[Run]) -> dict[str, Any]:
     return {**summarise(run.score for run in runs), **timing(runs),
-            "errors": sum(run.error is not None for run in runs)}  # fmt: skip
+            "errors": sum(run.error is not None for run in runs),
+            "reliability": reliability(o for run in runs for o in run.outcomes)}  # fmt: skip
 
 
 def percent(value: float | None) -> str:
@@ -121,6 +125,7 @@ def format_group(name: str, report: dict[str, Any]) -> str:
         f"p95 {report['seconds_per_card_p95']:.2f} (slowest photo "
         f"{report['seconds_per_photo_max']:.2f})"
     )
+    lines.append(format_reliability(report["reliability"]))
     return "\n".join(lines)
 
 

@@ -74,6 +74,9 @@ _PHONE_DIGITS = (7, 15)
 _POSTAL_MARK = re.compile(r"〒|郵遞區號|郵便番号|邮编|ZIP|Postal", re.IGNORECASE)
 _POSTAL_MARK_REACH = 12
 _POSTAL_SHAPE = re.compile(r"\d{3}-\d{4}")
+# The OCR reads 〒 as a T: "T100-0005東京都…".
+_POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z])T\s?(?=\d{3}-\d{4}(?!\d))")
+_CJK_NEXT = re.compile(r"\s*[\u3040-\u30ff\u3400-\u9fff]")
 # An e-mail or web address glued to the next one or to a number ("x@y.comwww.y.com").
 _GLUED = re.compile(rf"(\.(?:{_TLDS}))(?=www\.|https?://|\d|[A-Z])")
 _FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "：": ":",
@@ -138,8 +141,12 @@ def _postal_code(match: re.Match[str], label: Kind | None) -> bool:
     if _POSTAL_MARK.search(before):
         return True
     number = match.group("number").strip(" -.")
+    if not _POSTAL_SHAPE.fullmatch(number):
+        return False
+    if _CJK_NEXT.match(match.string, match.end()):
+        return True  # a phone number is never followed by its address
     others = (match.string[: match.start()] + match.string[match.end() :]).strip(" ,")
-    return label is None and bool(_POSTAL_SHAPE.fullmatch(number)) and bool(others)
+    return label is None and bool(others)
 
 
 def find_phones(text: str, label: Kind | None) -> tuple[list[tuple[Phone, bool]], str]:
@@ -279,7 +286,7 @@ def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line)
 
 def read_line(draft: Draft, line: Line, text: str) -> list[TextPiece]:
     """Puts the labelled values and contacts of a line in the draft; returns the other text."""
-    pieces = split_labels(text.translate(_FULL_WIDTH))
+    pieces = split_labels(_POSTAL_MARK_AS_T.sub("〒", text.translate(_FULL_WIDTH)))
     left: list[str] = []
     for kind, label, value in pieces:
         if kind is None:

@@ -79,8 +79,24 @@ def to_traditional(text: str) -> str:
     return text.translate(_TABLE)
 
 
+# Simplified forms the model writes on Japanese cards whose Japanese form is the traditional one
+# (Japanese writes 東, 設, 電 …; forms Japan simplified its own way, 県 区 発 会, are left alone).
+_JAPANESE_FORMS = str.maketrans(
+    dict(
+        zip(
+            "东设计话电业门长马车书见贸银间试销资场员",
+            "東設計話電業門長馬車書見貿銀間試銷資場員",
+            strict=True,
+        )
+    )
+)
+
+
 def keep_card_script(texts: list[str]) -> list[str]:
-    """The texts corrected to traditional if the card is Traditional Chinese, else as read."""
+    """The texts corrected to traditional if the card is Traditional Chinese, simplified forms
+    foreign to Japanese corrected on a Japanese card, else as read."""
+    if any(_JAPANESE.search(text) for text in texts):
+        return [text.translate(_JAPANESE_FORMS) for text in texts]
     if not is_traditional(texts):
         return texts
     return [to_traditional(text) for text in texts]

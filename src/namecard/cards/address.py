@@ -36,6 +36,9 @@ _BASEMENT_MARKED = re.compile(r"(?<![A-Za-z\d])[Bb](\d{1,2})\s?(?:[Ff][Ll]?\.?|�
 _BASEMENT_BARE = re.compile(rf"(?<=[{_CJK},，])[Bb](\d{{1,2}})(?=$|[,，、;；\s(（]|之)")
 _FLOOR = re.compile(r"(?<![A-Za-z\d])(\d{1,3})\s?[Ff][Ll]?\.?(?![A-Za-z])")
 
+# A Japanese postal code opening the address: 〒100-0005 with one space after it.
+_JAPANESE_POSTAL = re.compile(r"^〒\s*(\d{3})-?(\d{4})\s*")
+
 _DIGITS = "零一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
 
@@ -98,6 +101,7 @@ def normalise_address(text: str) -> str:
     numbers in Chinese (5段 -> 五段) and floors as 樓 (12F -> 12樓, 號B1 -> 號地下1樓).
     Road and district names are never touched; English addresses keep their spelling."""
     text = " ".join(text.translate(_FULL_WIDTH_ALNUM).split())
+    text = _JAPANESE_POSTAL.sub(r"〒\1-\2 ", text, count=1)
     if not has_cjk(text) or not _taiwan_rules_apply(text):
         return text  # English, Japanese and mainland addresses are kept as written
     text = _SPACE_NEAR_CJK.sub("", text)

@@ -20,6 +20,7 @@ _TRADITIONAL = re.compile(r"[號區樓層為這發東車門電話務業經總編
 _MAINLAND_ADDRESS = re.compile(r"中国|\bChina\b|[\u4e00-\u9fff]{2,3}省", re.I)
 # 〒100-0005, 郵遞區號 106, ZIP 10001: a postal code, whatever its digits look like.
 _POSTAL_MARK = re.compile(r"〒|郵遞區號|邮政编码|郵便番号|\bZIP\b|\bPostal\b|\bPost\s?code\b", re.I)
+_JAPANESE_POSTAL = re.compile(r"^\d{3}-\d{4}$")
 _POSTAL_SHAPE = re.compile(r"^\d{3}-?\d{4}$|^\d{3}(?:\d{2,3})?$")
 
 
@@ -39,13 +40,15 @@ def card_region(card: Card, default: str) -> str:
     return default
 
 
-def postal_code_of(phone: Phone, address: str | None) -> str | None:
-    """The postal code a "phone" really is (〒100-0005, or the digits that open the card's
-    address), None for a real phone number."""
+def postal_code_of(phone: Phone, address: str | None, region: str) -> str | None:
+    """The postal code a "phone" really is (〒100-0005, 123-4567 on a Japanese card, or the
+    digits printed in the card's address), None for a real phone number."""
     text = phone.number.strip()
     if _POSTAL_MARK.search(text):
         return _POSTAL_MARK.sub("", text).strip(" :：")
     compact = re.sub(r"[\s()]", "", text)
+    if region == JAPAN and _JAPANESE_POSTAL.match(compact) and not phone.extension:
+        return compact  # Japanese phone numbers have ten digits or more
     if phone.extension or not _POSTAL_SHAPE.match(compact) or not address:
         return None
     printed = "-?".join(compact.replace("-", ""))

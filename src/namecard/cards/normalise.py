@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from namecard.cards.address import has_cjk, is_taiwan_address, normalise_address
+from namecard.cards.confidence import calibrated
 from namecard.cards.contact import (
     normalise_email,
     normalise_line_id,
@@ -35,6 +36,7 @@ UNCERTAIN_PHONES = "phones"
 UNCERTAIN_ADDRESS = "address"
 
 _DIGIT = re.compile(r"\d")
+_CO_LTD = re.compile(r"\bCo\.,\s?Ltd$", re.IGNORECASE)
 # Readers separate their notes' entries with new lines; stores get them joined with "; ".
 _NOTE_ENTRIES = re.compile(r"\s*\n\s*")
 
@@ -105,12 +107,12 @@ def _phones(raw: Iterable[Phone], region: str, notes: _Notes) -> tuple[Phone, ..
     return tuple(phones.values())
 
 
-def _without_postal_codes(card: Card, notes: _Notes) -> tuple[Phone, ...]:
+def _without_postal_codes(card: Card, region: str, notes: _Notes) -> tuple[Phone, ...]:
     """The card's phones less the postal codes read as phones (kept in the notes unless the
     address already holds them)."""
     phones = []
     for phone in card.phones:
-        code = postal_code_of(phone, card.address)
+        code = postal_code_of(phone, card.address, region)
         if code is None:
             phones.append(phone)
         elif code not in (card.address or ""):
@@ -152,6 +154,12 @@ def _address(value: str | None) -> tuple[str | None, bool]:
     return checked.address, checked.doubtful
 
 
+def _company(value: str | None) -> str | None:
+    """Whitespace collapsed; "Co., Ltd" gets the period the OCR often drops."""
+    text = _text(value)
+    return _CO_LTD.sub(lambda m: m.group(0) + ".", text) if text else None
+
+
 def _confidence(value: float) -> float:
     if not isinstance(value, int | float) or not math.isfinite(value):
         return 0.0
@@ -160,8 +168,9 @@ def _confidence(value: float) -> float:
 
 def _normalise(card: Card, region: str) -> Card:
     notes = _Notes(card.notes)
-    raw_phones = _without_postal_codes(card, notes)
-    phones = _phones(raw_phones, card_region(card, region), notes)
+    card_area = card_region(card, region)
+    raw_phones = _without_postal_codes(card, card_area, notes)
+    phones = _phones(raw_phones, card_area, notes)
     emails = _emails(card.emails, notes)
     website = _field(card.website, normalise_url, notes, NOTE_WEBSITE)
     line_id = _field(card.line_id, normalise_line_id, notes, NOTE_LINE_ID)
@@ -169,7 +178,7 @@ def _normalise(card: Card, region: str) -> Card:
     address, address_doubtful = _address(card.address)
     settled = Card(
         name=_text(card.name),
-        company=_text(card.company),
+        company=_company(card.company),
         department=_text(card.department),
         title=_text(card.title),
         phones=phones,
@@ -182,7 +191,9 @@ def _normalise(card: Card, region: str) -> Card:
         confidence=_confidence(card.confidence),
         uncertain_fields=_uncertain(card, phones, address_doubtful),
     )
-    return settle_roles(settled)
+    settled = settle_roles(settled)
+    confidence, uncertain = calibrated(settled)
+    return replace(settled, confidence=confidence, uncertain_fields=uncertain)
 
 
 def normalise_card(card: Card, *, region: str = DEFAULT_REGION) -> Card:

@@ -43,10 +43,14 @@ def _find_city(text: str) -> tuple[str, int] | None:
 
 
 def _one_off(read: str, real: str) -> bool:
-    """Same length, same last character (區, 鄉 …), exactly one other character different."""
-    if len(read) != len(real) or read[-1] != real[-1]:
+    """The same last character (區, 鄉 …) and one other character changed or dropped."""
+    if not read or read[-1] != real[-1]:
         return False
-    return sum(a != b for a, b in zip(read, real, strict=True)) == 1
+    if len(read) == len(real):
+        return sum(a != b for a, b in zip(read, real, strict=True)) == 1
+    return len(read) == len(real) - 1 and any(
+        real[:i] + real[i + 1 :] == read for i in range(len(real) - 1)
+    )
 
 
 def _district(city: str, rest: str) -> tuple[str, str] | None:
@@ -55,11 +59,13 @@ def _district(city: str, rest: str) -> tuple[str, str] | None:
     for real in sorted(known, key=len, reverse=True):
         if rest.startswith(real):
             return real, real
-    near = {real for real in known if _one_off(rest[: len(real)], real)}
-    if len(near) == 1:
-        real = near.pop()
-        return rest[: len(real)], real
-    return None
+    near = {
+        (rest[:size], real)
+        for real in known
+        for size in (len(real), len(real) - 1)
+        if size > 1 and _one_off(rest[:size], real)
+    }
+    return near.pop() if len(near) == 1 else None
 
 
 def _postal_contradicts(text: str, code: str) -> bool:
@@ -82,3 +88,12 @@ def check_taiwan_address(text: str) -> AddressCheck:
         text = text[:end] + real + text[end + len(printed) :]
     code = districts()[name][real]
     return AddressCheck(text, _postal_contradicts(text, code))
+
+
+def names_a_district(text: str) -> bool:
+    """Whether the address names a real city and one of its districts, exactly as listed."""
+    city = _find_city(text)
+    if city is None:
+        return False
+    found = _district(city[0], text[city[1] :].replace("台", "臺"))
+    return found is not None and found[0] == found[1]
