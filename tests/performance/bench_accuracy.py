@@ -35,7 +35,6 @@ from tests.performance.accuracy_scoring import (
     score_photo,
     summarise,
 )
-from tests.performance.reliability import Outcome, field_outcomes, format_reliability, reliability
 
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "cards"
 DEFAULT_OUTPUT = Path("bench-results/accuracy.json")
@@ -52,7 +51,6 @@ class Run:
     seconds: float
     score: PhotoScore
     error: str | None
-    outcomes: tuple[Outcome, ...] = ()
 
 
 async def read_one(extractor: OfflineExtractor, fixture: TruthFixture) -> Run:
@@ -67,8 +65,7 @@ async def read_one(extractor: OfflineExtractor, fixture: TruthFixture) -> Run:
     seconds = time.perf_counter() - started
     predicted = normalise_cards(cards, region=REGION)
     truth: tuple[Card, ...] = normalise_cards(fixture.cards, region=REGION)
-    outcomes = tuple(field_outcomes(truth, predicted))
-    return Run(fixture, seconds, score_photo(truth, predicted), error, outcomes)
+    return Run(fixture, seconds, score_photo(truth, predicted), error)
 
 
 async def read_all(fixtures: Sequence[TruthFixture]) -> tuple[float, list[Run]]:
@@ -96,8 +93,7 @@ def timing(runs: Sequence[Run]) -> dict[str, float]:
 
 def group_report(runs: Sequence[Run]) -> dict[str, Any]:
     return {**summarise(run.score for run in runs), **timing(runs),
-            "errors": sum(run.error is not None for run in runs),
-            "reliability": reliability(o for run in runs for o in run.outcomes)}  # fmt: skip
+            "errors": sum(run.error is not None for run in runs)}  # fmt: skip
 
 
 def percent(value: float | None) -> str:
@@ -125,7 +121,6 @@ def format_group(name: str, report: dict[str, Any]) -> str:
         f"p95 {report['seconds_per_card_p95']:.2f} (slowest photo "
         f"{report['seconds_per_photo_max']:.2f})"
     )
-    lines.append(format_reliability(report["reliability"]))
     return "\n".join(lines)
 
 
