@@ -421,3 +421,46 @@ def test_a_postal_mark_read_as_t_starts_the_address_and_is_no_phone() -> None:
 
     assert read.phones == ()
     assert read.address == "〒100-0005東京都千代田区丸の内1-9-2 15F"
+
+
+@pytest.mark.parametrize(("printed", "name"), [("森田直樹", "森田 直樹"), ("佐藤健", "佐藤 健")])
+def test_a_japanese_name_keeps_the_space_between_family_and_given_name(
+    printed: str, name: str
+) -> None:
+    read = card(box(100, 100, printed, 60), box(100, 200, "株式会社ミライ電機", 30))
+
+    assert read.name == name
+
+
+@pytest.mark.parametrize(
+    ("printed", "title"), [("代表取役社長", "代表取締役社長"), ("副總輯", "副總編輯")]
+)
+def test_titles_missing_a_character_the_model_lacks_are_repaired(printed: str, title: str) -> None:
+    read = card(box(100, 100, "王大明", 60), box(100, 200, printed, 30))
+
+    assert read.title == title
+    assert "title" in read.uncertain_fields
+
+
+def test_a_logo_initial_on_the_company_line_is_dropped() -> None:
+    read = card(box(100, 100, "Anna Keller", 60), box(100, 200, "T Tidewater Robotics GmbH", 30))
+
+    assert read.company == "Tidewater Robotics GmbH"
+
+
+@pytest.mark.parametrize(
+    ("text", "email", "website"),
+    [("felix@quarry.chhttps://www.quarry.ch", "felix@quarry.ch", "https://www.quarry.ch")],
+)
+def test_a_glued_web_address_is_split_after_any_country_domain(
+    text: str, email: str, website: str
+) -> None:
+    read = card(box(100, 100, text))
+
+    assert (read.emails, read.website) == ((email,), website)
+
+
+def test_a_comma_before_a_unit_number_gets_its_space() -> None:
+    assert respace_latin("19 Anson Road,#19-06, Singapore 079903") == (
+        "19 Anson Road, #19-06, Singapore 079903"
+    )

@@ -209,3 +209,18 @@ def test_a_company_ending_in_co_ltd_gets_the_period_the_ocr_dropped() -> None:
     assert normalise_card(Card(company="Formosa Semicon Co., Ltd")).company == (
         "Formosa Semicon Co., Ltd."
     )
+
+
+@pytest.mark.parametrize(
+    ("phones", "e164"),
+    [
+        (("+81-52-566-1435", "052-622-8420"), "+81526228420"),
+        (("+44 20 7946 0738", "020 7946 0889"), "+442079460889"),
+    ],
+)
+def test_national_numbers_take_the_country_the_cards_other_numbers_print(
+    phones: tuple[str, str], e164: str
+) -> None:
+    card = normalise_card(Card(name="Alex", phones=tuple(Phone(p) for p in phones)))
+
+    assert card.phones[1].number == e164

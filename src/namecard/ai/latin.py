@@ -21,7 +21,7 @@ _LETTERS_DIGITS = re.compile(r"(?<=[A-Za-z]{2})(?=\d)")
 # Digits before a word, except ordinals and floor/unit marks (1st, 12F, B1, 3rd, 12A).
 _DIGITS_LETTERS = re.compile(r"(?<=\d)(?=[A-Za-z]{2,})(?!(?:st|nd|rd|th)\b)")
 # A comma before a letter, or before digits that are not a thousands group ("12,60" but "1,000").
-_AFTER_COMMA = re.compile(r",(?=[A-Za-z]|\d(?!\d\d(?:\D|$)))")
+_AFTER_COMMA = re.compile(r",(?=[A-Za-z#]|\d(?!\d\d(?:\D|$)))")
 # A period ending an abbreviation before a word or a number: "St.Louis", "No.68", "E.Rd.".
 _AFTER_PERIOD = re.compile(r"(?<=[A-Za-z]{2})\.(?=[A-Z][a-z]|\d)|(?<=\b[A-Z])\.(?=[A-Z][a-z])")
 _AMPERSAND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")

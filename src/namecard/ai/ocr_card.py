@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from namecard.ai import ocr_fields as rules
 from namecard.ai import ocr_words as words
 from namecard.ai.ocr_layout import Line, join_words
-from namecard.ai.script import keep_card_script
+from namecard.ai.script import is_japanese, keep_card_script
 from namecard.cards.alternates import alternate, is_cjk
 from namecard.cards.model import Card
 
@@ -28,6 +28,9 @@ _UNIT_HEIGHT = 1.2
 # A Chinese name box this much wider (in characters) than its text probably lost a character.
 _MISSING_CHAR_SLACK = 0.6
 _NOTE_SEPARATOR = "\n"
+_JAPANESE_NAME_CHARS = (3, 4)
+# A logo's initial read on the company's line: "T Tidewater Robotics GmbH".
+_LOGO_INITIAL = re.compile(r"^([A-Z])\s+(?=\1[a-z])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
@@ -87,7 +90,19 @@ def _lost_character(text: str, line: Line) -> bool:
     )
 
 
-def _place_name(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
+def _name_value(text: str, japanese: bool) -> str:
+    """A Chinese name without spaces; a Japanese one as family name, space, given name (the OCR
+    drops the space; most family names have two characters)."""
+    if not _CJK.search(text):
+        return text
+    compact = text.replace(" ", "")
+    if not japanese or not _JAPANESE_NAME_CHARS[0] <= len(compact) <= _JAPANESE_NAME_CHARS[1]:
+        return compact
+    parts = text.split()
+    return " ".join(parts) if len(parts) == 2 else f"{compact[:2]} {compact[2:]}"
+
+
+def _place_name(draft: rules.Draft, texts: list[rules.TextPiece], japanese: bool) -> None:
     """The tallest name-like line (the top one among near-equals); the name in the other script
     goes to the notes."""
     names = [t for t in texts if t.role == "name"]
@@ -97,10 +112,10 @@ def _place_name(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
     near = [t for t in names if t.line.height >= _NAME_HEIGHT_TIE * tallest]
     chosen = min(near, key=lambda t: (t.line.y0, t.line.x0))
     cjk = bool(_CJK.search(chosen.text))
-    value = chosen.text.replace(" ", "") if cjk else chosen.text
+    value = _name_value(chosen.text, japanese)
     draft.put("name", value, chosen.line)
     chosen.role = "used"
-    if len(near) > 1 or _lost_character(value, chosen.line):
+    if len(near) > 1 or _lost_character(value.replace(" ", ""), chosen.line):
         draft.guessed.add("name")
     others = [t for t in names if t is not chosen and bool(_CJK.search(t.text)) != cjk]
     if others:
@@ -162,7 +177,7 @@ def _place_company(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
         first, second = (firm, part) if words.is_company_prefix(firm.text) else (part, firm)
         value = _glue(first.text, second.text)
         part.role = "used"
-    draft.put("company", value, firm.line)
+    draft.put("company", _LOGO_INITIAL.sub("", value), firm.line)
     firm.role = "used"
 
 
@@ -285,7 +300,7 @@ def read_card(lines: Sequence[Line]) -> Card:
         text.role = _role(text.text)
     _place_single(draft, free, "address")
     _continue_address(draft, free)
-    _place_name(draft, free)
+    _place_name(draft, free, is_japanese(texts))
     _place_company(draft, free)
     title = _place_title(draft, free)
     _place_single(draft, free, "department")

@@ -57,7 +57,10 @@ _VALUE_START = {
 }  # fmt: skip
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_TLDS = "com|net|org|edu|gov|io|co|tw|cn|jp|hk|sg|us|uk|de|me|biz|info|design|app|dev|ai|tv|asia"
+_TLDS = (
+    "com|net|org|edu|gov|io|co|tw|cn|jp|hk|sg|us|uk|de|me|biz|info|design|app|dev|ai|tv|asia"
+    "|ch|fr|nl|au|kr|ca|eu|es|se|it|at"
+)
 URL_RE = re.compile(
     r"(?<![\w@.])(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
     rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
@@ -87,6 +90,7 @@ _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
 _MOBILE_INTERNATIONAL = re.compile(r"8869\d{8}|81[789]0\d{8}|861[3-9]\d{9}")
 _MOBILE_NATIONAL = re.compile(r"09\d{8}|0[789]0\d{8}|1[3-9]\d{9}")
 _LANDLINE_TW = re.compile(r"0[2-8]\d{6,9}")
+_TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"))
 TAX_ID_DIGITS = 8
 _TAX_WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
 
@@ -186,10 +190,13 @@ def looks_like_card(boxes: Sequence[TextBox]) -> bool:
 
 
 def repair_title(text: str) -> str | None:
-    """The model's character set lacks 監, so 總監 reads as a title ending in a bare 總; the
-    repaired title, or None when there is nothing to repair."""
+    """The model's character set lacks 監, 締 and 編, so 總監 reads as a title ending in a bare
+    總, 取締役 as 取役, 總編輯 as 總輯; the repaired title, or None when nothing needs repair."""
     if text.endswith("總") and not text.endswith("副總") and len(text) >= len("設計總"):
         return text + "監"
+    for lost, whole in _TITLE_REPAIRS:
+        if lost in text and whole not in text:
+            return text.replace(lost, whole)
     return None
 
 

@@ -92,10 +92,15 @@ _JAPANESE_FORMS = str.maketrans(
 )
 
 
+def is_japanese(texts: Iterable[str]) -> bool:
+    """Kana, 株式会社, 県 or 〒 somewhere on the card."""
+    return any(_JAPANESE.search(text) for text in texts)
+
+
 def keep_card_script(texts: list[str]) -> list[str]:
     """The texts corrected to traditional if the card is Traditional Chinese, simplified forms
     foreign to Japanese corrected on a Japanese card, else as read."""
-    if any(_JAPANESE.search(text) for text in texts):
+    if is_japanese(texts):
         return [text.translate(_JAPANESE_FORMS) for text in texts]
     if not is_traditional(texts):
         return texts

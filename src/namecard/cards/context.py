@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
+
 from namecard.cards.model import Card, Phone
 
 JAPAN = "JP"
 CHINA = "CN"
 
+_UNKNOWN = "ZZ"
+# "+81 …", "+44 (0)20 …": the country code of a number printed in international form.
+_COUNTRY_CODE = re.compile(r"^\+\s*(\d{1,3})(?=[\s\-(.]|\d{6,})")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 # A Japanese address: 〒, a prefecture before a ward or city, or the country in Latin letters.
 _JAPANESE_ADDRESS = re.compile(
@@ -28,9 +33,23 @@ def _texts(card: Card) -> str:
     return " ".join(v for v in (card.name, card.company, card.title, card.address) if v)
 
 
+def _printed_country(card: Card) -> str | None:
+    """The region of the country code most of the card's international numbers print."""
+    regions = [
+        phonenumbers.region_code_for_country_code(int(code.group(1)))
+        for phone in card.phones
+        if (code := _COUNTRY_CODE.match(phone.number.strip()))
+    ]
+    known = [region for region in regions if region != _UNKNOWN]
+    return max(set(known), key=known.count) if known else None
+
+
 def card_region(card: Card, default: str) -> str:
-    """The region a card's national numbers belong to: Japan for a Japanese card or address,
-    mainland China for a simplified Chinese card, else `default`."""
+    """The region a card's national numbers belong to: the country code its other numbers print,
+    Japan for a Japanese card or address, mainland China for a simplified Chinese card, else
+    `default`."""
+    if printed := _printed_country(card):
+        return printed
     text = _texts(card)
     if _KANA.search(text) or _JAPANESE_ADDRESS.search(card.address or ""):
         return JAPAN
