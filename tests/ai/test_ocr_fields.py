@@ -464,3 +464,21 @@ def test_a_comma_before_a_unit_number_gets_its_space() -> None:
     assert respace_latin("19 Anson Road,#19-06, Singapore 079903") == (
         "19 Anson Road, #19-06, Singapore 079903"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        ("Emalleonie@halcyon.de", "leonie@halcyon.de"),
+        ("Emlcheng.chiehting@haiyang.com.tw", "cheng.chiehting@haiyang.com.tw"),
+        ("emily@brightpath.io", "emily@brightpath.io"),
+    ],
+)
+def test_an_email_label_glued_to_the_address_is_dropped(text: str, email: str) -> None:
+    assert card(box(100, 100, text)).emails == (email,)
+
+
+def test_a_contact_label_left_at_the_end_of_the_title_is_dropped() -> None:
+    read = card(box(100, 100, "Anna Keller", 60), box(100, 200, "Chief Financial Officer Moble"))
+
+    assert read.title == "Chief Financial Officer"

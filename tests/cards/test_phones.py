@@ -153,3 +153,13 @@ def test_the_trunk_zero_after_a_country_code_is_dropped(text: str, e164: str) ->
 )
 def test_the_country_is_taken_from_the_numbers_shape(text: str, e164: str) -> None:
     assert normalise_phone(text, region="TW").number == e164
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [("447911123020", "+447911123020"), ("8190-3555-8982", "+819035558982")],
+)
+def test_a_long_international_number_whose_plus_was_not_read_is_recognised(
+    text: str, e164: str
+) -> None:
+    assert normalise_phone(text).number == e164

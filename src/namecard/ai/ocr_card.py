@@ -29,6 +29,10 @@ _UNIT_HEIGHT = 1.2
 _MISSING_CHAR_SLACK = 0.6
 _NOTE_SEPARATOR = "\n"
 _JAPANESE_NAME_CHARS = (3, 4)
+# A contact label left at the end of the title's line: "Chief Financial Officer Mobile".
+_TRAILING_LABEL = re.compile(
+    r"\s+(?:Mobile|Moble|Mob|Tel|Phone|Fax|E-?mail|電話|手機|傳真|携帯|電子郵件)\s*$", re.IGNORECASE
+)
 # A logo's initial read on the company's line: "T Tidewater Robotics GmbH".
 _LOGO_INITIAL = re.compile(r"^([A-Z])\s+(?=\1[a-z])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -188,6 +192,7 @@ def _place_title(draft: rules.Draft, texts: list[rules.TextPiece]) -> Line | Non
     title.role = "used"
     if title.repaired:
         draft.guessed.add("title")
+    title.text = _TRAILING_LABEL.sub("", title.text)
     split = words.department_then_title(title.text)
     if split and "department" not in draft.values:
         draft.put("department", split[0], title.line)

@@ -90,6 +90,8 @@ _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
 _MOBILE_INTERNATIONAL = re.compile(r"8869\d{8}|81[789]0\d{8}|861[3-9]\d{9}")
 _MOBILE_NATIONAL = re.compile(r"09\d{8}|0[789]0\d{8}|1[3-9]\d{9}")
 _LANDLINE_TW = re.compile(r"0[2-8]\d{6,9}")
+# The "E-mail" label misread and glued to the address: "Emalleonie@…", "Emlcheng.chiehting@…".
+_EMAIL_LABEL_GLUED = re.compile(r"^(?:E-?mail|Emal|Eml|Mail)[:.]?(?=[a-z0-9])")
 _TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"))
 TAX_ID_DIGITS = 8
 _TAX_WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
@@ -248,7 +250,7 @@ def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> s
     """Takes e-mails, web addresses, a tax ID and phones out of the text; returns what is left."""
     text = _GLUED.sub(r"\1 ", text)
     for email in EMAIL_RE.findall(text):
-        draft.emails.append(email)
+        draft.emails.append(_EMAIL_LABEL_GLUED.sub("", email))
         draft.sources.setdefault("emails", []).append(line.score)
     text = EMAIL_RE.sub(" ", text)
     for url in URL_RE.findall(text):

@@ -84,8 +84,8 @@ def to_traditional(text: str) -> str:
 _JAPANESE_FORMS = str.maketrans(
     dict(
         zip(
-            "东设计话电业门长马车书见贸银间试销资场员",
-            "東設計話電業門長馬車書見貿銀間試銷資場員",
+            "东设计话电业门长马车书见贸银间试销资场员阳边辅营滨泽",
+            "東設計話電業門長馬車書見貿銀間試銷資場員陽辺輔営浜沢",
             strict=True,
         )
     )

@@ -31,6 +31,8 @@ _BARE_COUNTRY_CODE = re.compile(r"^([1-9]\d{0,2})[\s-]")
 # A mainland Chinese mobile (11 digits, 13x-19x) is one whatever region the card is read in.
 _CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _CN = "CN"
+# Eleven digits or more, not starting with 0: an international number whose plus was not read.
+_INTERNATIONAL_DIGITS = 11
 _MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE})
 _FIXED_TYPES = frozenset({PhoneNumberType.FIXED_LINE})
 
@@ -75,7 +77,10 @@ def _parse_any(candidate: str, digits: str, region: str) -> phonenumbers.PhoneNu
     if parsed is not None or candidate.startswith("+"):
         return parsed
     bare = _BARE_COUNTRY_CODE.match(candidate)
-    if bare and phonenumbers.region_code_for_country_code(int(bare.group(1))) != "ZZ":
+    long_international = len(digits) >= _INTERNATIONAL_DIGITS and not digits.startswith("0")
+    if long_international or (
+        bare and phonenumbers.region_code_for_country_code(int(bare.group(1))) != "ZZ"
+    ):
         parsed = _parse(f"+{digits}", region)
         if parsed is not None:
             return parsed
