@@ -44,7 +44,7 @@ def test_a_clean_card_stays_sure_with_nothing_flagged() -> None:
 
     assert card.confidence >= 0.9
     assert card.uncertain_fields == ()
-    assert min(field_confidences(card).values()) >= 0.9
+    assert min(field_confidences(card).values()) >= FLAG_BELOW
 
 
 def test_an_unverified_phone_is_reported_below_the_flag() -> None:

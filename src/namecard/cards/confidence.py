@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from namecard.cards.alternates import is_cjk
 from namecard.cards.model import Card
-from namecard.cards.titles import SURNAMES, is_title_text
+from namecard.cards.titles import JAPANESE_SURNAMES, SURNAMES, is_title_text
 from namecard.cards.tw_districts import names_a_district
 
 # Fields reported below this are marked ⚠ in the reply (and listed in `uncertain_fields`).
@@ -16,19 +16,19 @@ FLAG_BELOW = 0.8
 DOUBTFUL = 0.5
 # The share of fields of each shape found right on the tuning corpus (bench-accuracy's
 # reliability table, docs/decisions.md); a field is reported at most at its shape's share.
-SURE = 0.97
-NAME_CJK_KNOWN_SURNAME = 0.95
-NAME_CJK_OTHER = 0.85
-NAME_LATIN = 0.9
+SURE = 0.96
+NAME_CJK_KNOWN_SURNAME = 0.92
+NAME_CJK_OTHER = 0.65
+NAME_LATIN = 0.92
 NAME_OTHER = 0.6
-TITLE_KNOWN_WORD = 0.95
+TITLE_KNOWN_WORD = 0.93
 TITLE_OTHER = 0.65
-COMPANY_LEGAL_FORM = 0.9
+COMPANY_LEGAL_FORM = 0.88
 COMPANY_OTHER = 0.7
 COMPANY_STUB = 0.3
-DEPARTMENT = 0.9
-ADDRESS_KNOWN_DISTRICT = 0.95
-ADDRESS_COMPLETE = 0.85
+DEPARTMENT = 0.85
+ADDRESS_KNOWN_DISTRICT = 0.9
+ADDRESS_COMPLETE = 0.8
 ADDRESS_OTHER = 0.6
 PHONE_UNVERIFIED = 0.5
 LINE_ID = 0.9
@@ -50,7 +50,8 @@ _LATIN_ADDRESS = re.compile(r"\d.*,.*[A-Za-z]{2,}")
 def _name(value: str) -> float:
     compact = value.replace(" ", "")
     if is_cjk(compact):
-        return NAME_CJK_KNOWN_SURNAME if compact[:1] in SURNAMES else NAME_CJK_OTHER
+        known = compact[:1] in SURNAMES or compact[:2] in JAPANESE_SURNAMES
+        return NAME_CJK_KNOWN_SURNAME if known else NAME_CJK_OTHER
     return NAME_LATIN if _LATIN_NAME.fullmatch(value) else NAME_OTHER
 
 
