@@ -482,3 +482,18 @@ def test_a_contact_label_left_at_the_end_of_the_title_is_dropped() -> None:
     read = card(box(100, 100, "Anna Keller", 60), box(100, 200, "Chief Financial Officer Moble"))
 
     assert read.title == "Chief Financial Officer"
+
+
+@pytest.mark.parametrize(
+    ("printed", "company"),
+    [
+        ("R RedwoodRoboticsplc", "Redwood Robotics plc"),
+        ("TidewaterBiotech Co.,Ltd. T", "Tidewater Biotech Co., Ltd."),
+    ],
+)
+def test_a_logo_letter_beside_the_company_and_a_glued_legal_form(
+    printed: str, company: str
+) -> None:
+    read = card(box(100, 100, "Lucas Sinclair", 60), box(100, 300, printed, 40))
+
+    assert read.company == company

@@ -28,6 +28,8 @@ _AMPERSAND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")
 # A British postcode printed without its space: "EC2V8AU" -> "EC2V 8AU".
 _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})(,?)$")
 _MC_PREFIX = re.compile(r"\bMc ")
+# A legal form glued to the name before it: "RedwoodRoboticsplc" -> "Redwood Robotics plc".
+_GLUED_LEGAL_FORM = re.compile(r"(?<=[a-z]{3})(plc|llc|ltd\.?|GmbH)$")
 # An acronym glued to a small word: "VPof Business" -> "VP of Business".
 _ACRONYM_WORD = re.compile(
     r"\b([A-Z]{2,}|Head|Chief|Director|Manager|President)(of|and|for|at)(?=[A-Z]|$)"
@@ -45,6 +47,7 @@ def _space_word(token: str) -> str:
     if token in _KEEP_WORDS or _UNTOUCHABLE.search(token):
         return token
     token = _ACRONYM_WORD.sub(r"\1 \2 ", token)
+    token = _GLUED_LEGAL_FORM.sub(r" \1", token)
     token = _AMPERSAND.sub(" & ", token)
     token = _AFTER_COMMA.sub(", ", token)
     token = _AFTER_PERIOD.sub(". ", token)

@@ -36,7 +36,7 @@ _TRAILING_LABEL = re.compile(
     r"\s+(?:Mobile|Moble|Mob|Tel|Phone|Fax|E-?mail|電話|手機|傳真|携帯|電子郵件)\s*$", re.IGNORECASE
 )
 # A logo's initial read on the company's line: "T Tidewater Robotics GmbH".
-_LOGO_INITIAL = re.compile(r"^([A-Z])\s+(?=\1[a-z])")
+_LOGO_INITIAL = re.compile(r"^[A-Z]\s+(?=[A-Z][a-z])|(?<=[a-z.])\s+[A-Z]$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
@@ -183,7 +183,7 @@ def _place_company(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
         first, second = (firm, part) if words.is_company_prefix(firm.text) else (part, firm)
         value = _glue(first.text, second.text)
         part.role = "used"
-    draft.put("company", _LOGO_INITIAL.sub("", value), firm.line)
+    draft.put("company", value, firm.line)
     firm.role = "used"
 
 
@@ -305,6 +305,11 @@ def read_card(lines: Sequence[Line]) -> Card:
     ]
     for text in free:
         text.role = _role(text.text)
+        core = _LOGO_INITIAL.sub("", text.text)
+        if text.role != "company" and core != text.text and words.is_company(core):
+            text.text, text.role = core, "company"
+        elif text.role == "company":
+            text.text = core
     _place_single(draft, free, "address")
     _continue_address(draft, free)
     _place_name(draft, free, is_japanese(texts))

@@ -12,8 +12,6 @@ JAPAN = "JP"
 CHINA = "CN"
 
 _UNKNOWN = "ZZ"
-# "+81 …", "+44 (0)20 …": the country code of a number printed in international form.
-_COUNTRY_CODE = re.compile(r"^\+\s*(\d{1,3})(?=[\s\-(.]|\d{6,})")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 # A Japanese address: 〒, a prefecture before a ward or city, or the country in Latin letters.
 _JAPANESE_ADDRESS = re.compile(
@@ -33,13 +31,20 @@ def _texts(card: Card) -> str:
     return " ".join(v for v in (card.name, card.company, card.title, card.address) if v)
 
 
+def _region_of(number: str) -> str:
+    """The region of a number printed with its country code; ZZ for any other."""
+    if not number.strip().startswith("+"):
+        return _UNKNOWN
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return _UNKNOWN
+    return phonenumbers.region_code_for_country_code(parsed.country_code)
+
+
 def _printed_country(card: Card) -> str | None:
     """The region of the country code most of the card's international numbers print."""
-    regions = [
-        phonenumbers.region_code_for_country_code(int(code.group(1)))
-        for phone in card.phones
-        if (code := _COUNTRY_CODE.match(phone.number.strip()))
-    ]
+    regions = [_region_of(phone.number) for phone in card.phones]
     known = [region for region in regions if region != _UNKNOWN]
     return max(set(known), key=known.count) if known else None
 
