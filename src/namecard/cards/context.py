@@ -39,7 +39,8 @@ def _region_of(number: str) -> str:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         return _UNKNOWN
-    return phonenumbers.region_code_for_country_code(parsed.country_code)
+    code = parsed.country_code
+    return phonenumbers.region_code_for_country_code(code) if code else _UNKNOWN
 
 
 def _printed_country(card: Card) -> str | None:
