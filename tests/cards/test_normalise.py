@@ -224,3 +224,11 @@ def test_national_numbers_take_the_country_the_cards_other_numbers_print(
     card = normalise_card(Card(name="Alex", phones=tuple(Phone(p) for p in phones)))
 
     assert card.phones[1].number == e164
+
+
+@pytest.mark.parametrize(
+    ("read", "company"),
+    [("Bluefin Systems Co. Ltd", "Bluefin Systems Co., Ltd."), ("X CO.,LTD.", "X CO., LTD.")],
+)
+def test_co_ltd_is_written_one_way(read: str, company: str) -> None:
+    assert normalise_card(Card(company=read)).company == company

@@ -48,3 +48,9 @@ def test_a_postal_code_that_contradicts_the_district_is_flagged_not_trusted() ->
         "address"
         not in normalise_card(Card(address="106台北市大安區忠孝東路四段1號")).uncertain_fields
     )
+
+
+def test_a_city_one_character_off_at_the_start_is_corrected_with_its_district() -> None:
+    card = normalise_card(Card(address="桃固市桃國區中華路一段197號"))
+
+    assert card.address == "桃園市桃園區中華路一段197號"

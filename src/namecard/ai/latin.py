@@ -28,6 +28,8 @@ _AMPERSAND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")
 # A British postcode printed without its space: "EC2V8AU" -> "EC2V 8AU".
 _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})(,?)$")
 _MC_PREFIX = re.compile(r"\bMc ")
+# The second half of a British postcode ("M3 2BW"), kept whole.
+_UK_INWARD = re.compile(r"^\d[A-Z]{2},?$")
 # A legal form glued to the name before it: "RedwoodRoboticsplc" -> "Redwood Robotics plc".
 _GLUED_LEGAL_FORM = re.compile(r"(?<=[a-z]{3})(plc|llc|ltd\.?|GmbH)$")
 # An acronym glued to a small word: "VPof Business" -> "VP of Business".
@@ -37,6 +39,8 @@ _ACRONYM_WORD = re.compile(
 
 
 def _space_part(part: str) -> str:
+    if _UK_INWARD.match(part):
+        return part
     if _UK_POSTCODE.match(part):
         return _UK_POSTCODE.sub(r"\1 \2\3", part)
     part = _LETTERS_DIGITS.sub(" ", part)

@@ -31,6 +31,9 @@ _UNIT_HEIGHT = 1.2
 _MISSING_CHAR_SLACK = 0.6
 _NOTE_SEPARATOR = "\n"
 _JAPANESE_NAME_CHARS = (3, 4)
+# A Japanese name box at most this much narrower (in characters) than its text has a printed
+# gap between family and given name (tuning corpus: 9 of 12 names told apart).
+_JAPANESE_NAME_GAP = -0.25
 # A contact label left at the end of the title's line: "Chief Financial Officer Mobile".
 _TRAILING_LABEL = re.compile(
     r"\s+(?:Mobile|Moble|Mob|Tel|Phone|Fax|E-?mail|電話|手機|傳真|携帯|電子郵件)\s*$", re.IGNORECASE
@@ -96,13 +99,17 @@ def _lost_character(text: str, line: Line) -> bool:
     )
 
 
-def _name_value(text: str, japanese: bool) -> str:
-    """A Chinese name without spaces; a Japanese one as family name, space, given name (the OCR
-    drops the space; most family names have two characters)."""
+def _name_value(text: str, line: Line, japanese: bool) -> str:
+    """A Chinese name without spaces; a Japanese one printed with a gap as family name, space,
+    given name (the OCR drops the space; most family names have two characters)."""
     if not _CJK.search(text):
         return text
     compact = text.replace(" ", "")
-    if not japanese or not _JAPANESE_NAME_CHARS[0] <= len(compact) <= _JAPANESE_NAME_CHARS[1]:
+    sizes = _JAPANESE_NAME_CHARS
+    if not japanese or not sizes[0] <= len(compact) <= sizes[1]:
+        return compact
+    printed_gap = (line.x1 - line.x0) / line.height - len(compact) > _JAPANESE_NAME_GAP
+    if " " not in text.strip() and not printed_gap:
         return compact
     parts = text.split()
     return " ".join(parts) if len(parts) == 2 else f"{compact[:2]} {compact[2:]}"
@@ -118,10 +125,10 @@ def _place_name(draft: rules.Draft, texts: list[rules.TextPiece], japanese: bool
     near = [t for t in names if t.line.height >= _NAME_HEIGHT_TIE * tallest]
     chosen = min(near, key=lambda t: (t.line.y0, t.line.x0))
     cjk = bool(_CJK.search(chosen.text))
-    value = _name_value(chosen.text, japanese)
+    value = _name_value(chosen.text, chosen.line, japanese)
     draft.put("name", value, chosen.line)
     chosen.role = "used"
-    if len(near) > 1 or _lost_character(value.replace(" ", ""), chosen.line):
+    if len(near) > 1 or (" " not in value and _lost_character(value, chosen.line)):
         draft.guessed.add("name")
     others = [t for t in names if t is not chosen and bool(_CJK.search(t.text)) != cjk]
     if others:

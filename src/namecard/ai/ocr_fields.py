@@ -45,7 +45,9 @@ _LABEL_KIND = {w.lower(): kind for kind, words in _LABELS.items() for w in words
 _WORDS = sorted(_LABEL_KIND, key=len, reverse=True)
 _LABEL_RE = re.compile(
     r"(?<![A-Za-z])(?:(?P<word>" + "|".join(re.escape(w) for w in _WORDS) + r")"
-    r"|(?<![0-9])(?P<letter>[MTFO](?=\s*[:：.]?\s*[+(]?\d)|[EWA](?=\s*[:：])))"
+    # A letter label is followed by a separator or a space, or opens the line ("M3 2BW" is not).
+    r"|(?<![0-9])(?P<letter>[MTFO](?=\s*[:：.]\s*[+(]?\d|\s+[+(]?\d)|\A[MTFO](?=[+(]?\d)"
+    r"|[EWA](?=\s*[:：])))"
     r"\s*[:：.]?\s*",
     re.IGNORECASE,
 )
@@ -77,6 +79,8 @@ _PHONE_DIGITS = (7, 15)
 _POSTAL_MARK = re.compile(r"〒|郵遞區號|郵便番号|邮编|ZIP|Postal", re.IGNORECASE)
 _POSTAL_MARK_REACH = 12
 _POSTAL_SHAPE = re.compile(r"\d{3}-\d{4}")
+# 1-19-29, 7-12-18: a Japanese block number (a phone starts with 0 or +, or has longer groups).
+_BLOCK_NUMBER = re.compile(r"[1-9]\d?-\d{1,2}-\d")
 # The OCR reads 〒 as a T: "T100-0005東京都…".
 _POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z])T\s?(?=\d{3}-\d{4}(?!\d))")
 _CJK_NEXT = re.compile(r"\s*[\u3040-\u30ff\u3400-\u9fff]")
@@ -142,7 +146,10 @@ def phone_kind(number: str, label: Kind | None) -> tuple[PhoneKind, bool]:
 
 
 def _postal_code(match: re.Match[str], label: Kind | None) -> bool:
-    """〒550-0005, "Tokyo 160-0022": a postal code, which stays in its address line."""
+    """〒550-0005, "Tokyo 160-0022": a postal code, which stays in its address line; also a
+    Japanese block number (1-19-29), which no phone number looks like."""
+    if _BLOCK_NUMBER.match(match.group("number")):
+        return True
     before = match.string[max(0, match.start() - _POSTAL_MARK_REACH) : match.start()]
     if _POSTAL_MARK.search(before):
         return True

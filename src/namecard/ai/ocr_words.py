@@ -31,7 +31,8 @@ _ADDRESS_CJK = re.compile(
 _ADDRESS_LATIN = re.compile(
     r"\d.*\b(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Way|Lane|Ln|Dr|Drive"
     r"|Suite|Ste|Floor|Fl|Plaza|Building|Bldg|Sec|Section|Alley|Highway|Hwy|Parkway|Pkwy|Court|Ct)\b"
-    r"|\b[A-Z]{2}\s?\d{5}(?:-\d{4})?\b|\b(?:Taipei|Taichung|Kaohsiung|Hsinchu|Taiwan|R\.O\.C\.)\b"
+    r"|\b[A-Z]{2}\s?\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}$"  # US, UK
+    r"|\b(?:Taipei|Taichung|Kaohsiung|Hsinchu|Taiwan|R\.O\.C\.)\b"
     # Europe: "Bahnhofstrasse 12, 8001 Zürich", "CH-8001", "12 rue de la Paix, 75002 Paris".
     r"|[A-Za-zÀ-ÿ]+(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|laan|straat|vej|gatan)\s+\d"
     r"|\b(?:rue|avenue|boulevard|via|viale|calle|avenida|piazza|plaza)\s+\S+.*\d"

@@ -74,6 +74,11 @@ def is_taiwan_address(text: str) -> bool:
     return _CITY_RE.search(text) is not None or re.search(r"[台臺]灣|Taiwan", text) is not None
 
 
+def may_be_taiwan_address(text: str) -> bool:
+    """Chinese text that is neither Japanese nor a mainland (simplified) address."""
+    return has_cjk(text) and _taiwan_rules_apply(text)
+
+
 def _taiwan_rules_apply(text: str) -> bool:
     if _KANA.search(text):
         return False

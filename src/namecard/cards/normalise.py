@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from namecard.cards.address import has_cjk, is_taiwan_address, normalise_address
+from namecard.cards.address import may_be_taiwan_address, normalise_address
 from namecard.cards.confidence import calibrated
 from namecard.cards.contact import (
     normalise_email,
@@ -36,7 +36,7 @@ UNCERTAIN_PHONES = "phones"
 UNCERTAIN_ADDRESS = "address"
 
 _DIGIT = re.compile(r"\d")
-_CO_LTD = re.compile(r"\bCo\.,\s?Ltd$", re.IGNORECASE)
+_CO_LTD = re.compile(r"\b(Co)\.?,?\s?(Ltd)\.?$", re.IGNORECASE)
 # Readers separate their notes' entries with new lines; stores get them joined with "; ".
 _NOTE_ENTRIES = re.compile(r"\s*\n\s*")
 
@@ -148,16 +148,19 @@ def _address(value: str | None) -> tuple[str | None, bool]:
     if text is None:
         return None, False
     text = _text(normalise_address(text)) or text
-    if not is_taiwan_address(text) or not has_cjk(text):
+    if not may_be_taiwan_address(text):
         return text, False
     checked = check_taiwan_address(text)
     return checked.address, checked.doubtful
 
 
 def _company(value: str | None) -> str | None:
-    """Whitespace collapsed; "Co., Ltd" gets the period the OCR often drops."""
+    """Whitespace collapsed; "Co.,Ltd", "Co. Ltd" and "Co., Ltd" written "Co., Ltd." (the OCR
+    drops its comma and periods), in the case printed."""
     text = _text(value)
-    return _CO_LTD.sub(lambda m: m.group(0) + ".", text) if text else None
+    if text is None:
+        return None
+    return _CO_LTD.sub(lambda m: f"{m.group(1)}., {m.group(2)}.", text)
 
 
 def _confidence(value: float) -> float:

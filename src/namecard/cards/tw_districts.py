@@ -33,13 +33,17 @@ def districts() -> dict[str, dict[str, str]]:
 
 
 def _find_city(text: str) -> tuple[str, int] | None:
-    """The official name of the city the text names and where its name ends."""
+    """The official name of the city the text names and where its name ends; a city opening
+    the address (after its postal code) with one character misread counts too (桃固市)."""
     spelled = text.replace("台", "臺")
     found = [(spelled.find(city), city) for city in districts() if city in spelled]
-    if not found:
-        return None
-    start, city = min(found)
-    return city, start + len(city)
+    if found:
+        start, city = min(found)
+        return city, start + len(city)
+    postal = _LEADING_POSTAL.match(spelled)
+    start = len(postal.group(0)) if postal else 0
+    near = [city for city in districts() if _one_off(spelled[start : start + len(city)], city)]
+    return (near[0], start + len(near[0])) if len(near) == 1 else None
 
 
 def _one_off(read: str, real: str) -> bool:
@@ -80,6 +84,9 @@ def check_taiwan_address(text: str) -> AddressCheck:
     if city is None:
         return AddressCheck(text)
     name, end = city
+    start = end - len(name)
+    if text[start:end].replace("台", "臺") != name:
+        text = text[:start] + name + text[end:]
     found = _district(name, text[end:].replace("台", "臺"))
     if found is None:
         return AddressCheck(text)
