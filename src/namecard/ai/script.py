@@ -79,13 +79,14 @@ def to_traditional(text: str) -> str:
     return text.translate(_TABLE)
 
 
-# Simplified forms the model writes on Japanese cards whose Japanese form is the traditional one
-# (Japanese writes 東, 設, 電 …; forms Japan simplified its own way, 県 区 発 会, are left alone).
+# Forms the model writes on Japanese cards that Japanese does not use: simplified ones whose
+# Japanese form is the traditional one (东 → 東, 设 → 設), and traditional ones Japan simplified
+# its own way (專 → 専, 產 → 産, 會 → 会, 縣 → 県; not 邊 澤 濱 廣, which names keep).
 _JAPANESE_FORMS = str.maketrans(
     dict(
         zip(
-            "东设计话电业门长马车书见贸银间试销资场员阳边辅营滨泽缔术产",
-            "東設計話電業門長馬車書見貿銀間試銷資場員陽辺輔営浜沢締術産",
+            "东设计话电业门长马车书见贸银间试销资场员阳边辅营滨泽缔术产專產營會縣區號發實藥醫",
+            "東設計話電業門長馬車書見貿銀間試銷資場員陽辺輔営浜沢締術産専産営会県区号発実薬医",
             strict=True,
         )
     )
