@@ -7,15 +7,14 @@ from collections.abc import Sequence
 
 from namecard.ai import ocr_fields as rules
 from namecard.ai import ocr_words as words
-from namecard.ai.ocr_layout import Line, join_words
+from namecard.ai.ocr_company import place_company
+from namecard.ai.ocr_layout import Line
 from namecard.ai.script import is_japanese, keep_card_script
 from namecard.cards.alternates import alternate, is_cjk
 from namecard.cards.model import Card
 
 # Layout tolerances, in text heights.
 _BELOW_GAP = 1.0
-_COMPANY_PART_GAP = 0.8
-_COMPANY_PART_HEIGHTS = (0.6, 1.6)
 _NAME_HEIGHT_TIE = 0.85
 # A line read with a lower score makes its field uncertain; each uncertain field costs confidence.
 _LOW_SCORE = (
@@ -41,7 +40,6 @@ _TRAILING_LABEL = re.compile(
 # A logo's initial read on the company's line: "T Tidewater Robotics GmbH".
 _LOGO_INITIAL = re.compile(r"^[A-Z]\s+(?=[A-Z][a-z])|(?<=[a-z.])\s+[A-Z]$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _below(upper: Line, lower: Line, max_gap: float) -> bool:
@@ -135,63 +133,6 @@ def _place_name(draft: rules.Draft, texts: list[rules.TextPiece], japanese: bool
         second = max(others, key=lambda t: t.line.height)
         draft.notes.append(alternate("name", second.text).note())
         second.role = "used"
-
-
-def _on_top_of(upper: Line, lower: Line) -> bool:
-    """Whether `upper` is the first line of a name that `lower` finishes."""
-    low, high = _COMPANY_PART_HEIGHTS
-    gap = lower.y0 - upper.y1
-    overlap = min(upper.x1, lower.x1) - max(upper.x0, lower.x0)
-    ratio = upper.height / lower.height
-    return (
-        -0.3 * lower.height <= gap <= _COMPANY_PART_GAP * lower.height
-        and overlap > 0
-        and low <= ratio <= high
-    )
-
-
-def _company_part(texts: list[rules.TextPiece], firm: rules.TextPiece) -> rules.TextPiece | None:
-    """The line that carries on a company name: the one above it, or for a line that is only a
-    legal form, the line above (海洋物流 / 股份有限公司) or below (株式会社 / さくら…)."""
-    if not words.is_legal_suffix(firm.text):
-        return next(
-            (t for t in texts if t.role == "other" and t.alone and _on_top_of(t.line, firm.line)),
-            None,
-        )
-    prefix = words.is_company_prefix(firm.text)
-    for text in texts:
-        upper, lower = (firm.line, text.line) if prefix else (text.line, firm.line)
-        if text.role in ("other", "name") and text.alone and _joins(upper, lower):
-            return text
-    return None
-
-
-def _joins(upper: Line, lower: Line) -> bool:
-    """Whether `lower` sits right under `upper`, overlapping it, whatever their sizes."""
-    height = max(upper.height, lower.height)
-    gap = lower.y0 - upper.y1
-    overlap = min(upper.x1, lower.x1) - max(upper.x0, lower.x0)
-    return -0.3 * height <= gap <= _COMPANY_PART_GAP * height and overlap > 0
-
-
-def _glue(left: str, right: str) -> str:
-    """Chinese and Japanese text joins without a space, Latin text with one."""
-    wide = _WIDE.match(left[-1:]) and _WIDE.match(right[:1])
-    return left + right if wide else join_words(left, right)
-
-
-def _place_company(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
-    firm = _first(texts, "company")
-    if firm is None:
-        return
-    value = firm.text
-    part = _company_part(texts, firm)
-    if part is not None and not any(c.isdigit() for c in part.text):
-        first, second = (firm, part) if words.is_company_prefix(firm.text) else (part, firm)
-        value = _glue(first.text, second.text)
-        part.role = "used"
-    draft.put("company", value, firm.line)
-    firm.role = "used"
 
 
 def _place_title(draft: rules.Draft, texts: list[rules.TextPiece]) -> Line | None:
@@ -320,7 +261,7 @@ def read_card(lines: Sequence[Line]) -> Card:
     _place_single(draft, free, "address")
     _continue_address(draft, free)
     _place_name(draft, free, is_japanese(texts))
-    _place_company(draft, free)
+    place_company(draft, free)
     title = _place_title(draft, free)
     _place_single(draft, free, "department")
     _place_unit_under_title(draft, free, title)

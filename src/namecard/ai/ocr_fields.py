@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from namecard.ai.latin import respace_latin
 from namecard.ai.ocr_layout import Line, TextBox
+from namecard.ai.ocr_phones import find_phones
 from namecard.ai.ocr_words import is_address, is_company, is_department, is_title, name_like
 from namecard.cards.model import Phone, PhoneKind
 
@@ -68,32 +69,13 @@ URL_RE = re.compile(
     rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
     re.IGNORECASE,
 )
-PHONE_RE = re.compile(
-    r"(?<![A-Za-z0-9@.\-])(?P<number>\+?\(?\d[\d\s\-().]{5,}\d)"
-    r"(?:\s*(?:分機|分机|轉|转|ext\.?|extn\.?|x|#)\s*(?P<ext>\d{1,6}))?",
-    re.IGNORECASE,
-)
-_PHONE_DIGITS = (7, 15)
-# Postal codes printed like phone numbers: after 〒 or a postal label, or a Japanese 123-4567
-# sharing its line with other text (a phone number has its own line or its label).
-_POSTAL_MARK = re.compile(r"〒|郵遞區號|郵便番号|邮编|ZIP|Postal", re.IGNORECASE)
-_POSTAL_MARK_REACH = 12
-_POSTAL_SHAPE = re.compile(r"\d{3}-\d{4}")
-# 1-19-29, 7-12-18: a Japanese block number (a phone starts with 0 or +, or has longer groups).
-_BLOCK_NUMBER = re.compile(r"[1-9]\d?-\d{1,2}-\d")
 # The OCR reads 〒 as a T: "T100-0005東京都…".
 _POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z])T\s?(?=\d{3}-\d{4}(?!\d))")
-_CJK_NEXT = re.compile(r"\s*[\u3040-\u30ff\u3400-\u9fff]")
 # An e-mail or web address glued to the next one or to a number ("x@y.comwww.y.com").
 _GLUED = re.compile(rf"(\.(?:{_TLDS}))(?=www\.|https?://|\d|[A-Z])")
 _FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "：": ":",
                              **{chr(0xFF10 + i): str(i) for i in range(10)}})  # fmt: skip
 _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
-# Mobile numbers by shape: Taiwan 09, Japan 070/080/090, mainland China 13x-19x; with the
-# country code when the number starts with "+", in national form otherwise.
-_MOBILE_INTERNATIONAL = re.compile(r"8869\d{8}|81[789]0\d{8}|861[3-9]\d{9}")
-_MOBILE_NATIONAL = re.compile(r"09\d{8}|0[789]0\d{8}|1[3-9]\d{9}")
-_LANDLINE_TW = re.compile(r"0[2-8]\d{6,9}")
 # The "E-mail" label misread and glued to the address: "Emalleonie@…", "Emlcheng.chiehting@…".
 _EMAIL_LABEL_GLUED = re.compile(r"^(?:E-?mail|Emal|Eml|Mail)[:.]?(?=[a-z0-9])")
 _TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"))
@@ -132,51 +114,8 @@ def _label_kind(match: re.Match[str]) -> Kind:
     return _LABEL_KIND[match.group("word").lower()]
 
 
-def phone_kind(number: str, label: Kind | None) -> tuple[PhoneKind, bool]:
-    """The phone's type from its label, else from its shape; True when it was guessed."""
-    if label in (Kind.MOBILE, Kind.OFFICE, Kind.FAX):
-        return PhoneKind(label.value), False
-    digits = re.sub(r"\D", "", number)
-    shapes = _MOBILE_INTERNATIONAL if number.lstrip("(").startswith("+") else _MOBILE_NATIONAL
-    if shapes.fullmatch(digits):
-        return PhoneKind.MOBILE, False
-    if _LANDLINE_TW.fullmatch(digits):
-        return PhoneKind.OFFICE, True
-    return PhoneKind.OTHER, True
-
-
-def _postal_code(match: re.Match[str], label: Kind | None) -> bool:
-    """〒550-0005, "Tokyo 160-0022": a postal code, which stays in its address line; also a
-    Japanese block number (1-19-29), which no phone number looks like."""
-    if _BLOCK_NUMBER.match(match.group("number")):
-        return True
-    before = match.string[max(0, match.start() - _POSTAL_MARK_REACH) : match.start()]
-    if _POSTAL_MARK.search(before):
-        return True
-    number = match.group("number").strip(" -.")
-    if not _POSTAL_SHAPE.fullmatch(number):
-        return False
-    if _CJK_NEXT.match(match.string, match.end()):
-        return True  # a phone number is never followed by its address
-    others = (match.string[: match.start()] + match.string[match.end() :]).strip(" ,")
-    return label is None and bool(others)
-
-
-def find_phones(text: str, label: Kind | None) -> tuple[list[tuple[Phone, bool]], str]:
-    """Phone numbers in the text (number as printed, extension apart) and the text without them."""
-    found: list[tuple[Phone, bool]] = []
-
-    def take(match: re.Match[str]) -> str:
-        number = match.group("number").strip(" -.")
-        digits = sum(c.isdigit() for c in number)
-        if not _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1] or _postal_code(match, label):
-            return match.group(0)
-        kind, guessed = phone_kind(number, label)
-        found.append((Phone(number, kind, extension=match.group("ext")), guessed))
-        return " "
-
-    rest = PHONE_RE.sub(take, text)
-    return found, rest
+def _phone_label(label: Kind | None) -> PhoneKind | None:
+    return PhoneKind(label.value) if label in _PHONE_KINDS else None
 
 
 def is_label_word(text: str) -> bool:
@@ -194,7 +133,7 @@ def looks_like_card(boxes: Sequence[TextBox]) -> bool:
     """Whether some boxes can stand alone as a card: a person's name and a way to reach them
     (a column of a card holding only the company and its address does not)."""
     texts = [b.text.strip() for b in boxes]
-    contact = any(EMAIL_RE.search(t) or find_phones(t, None)[0] for t in texts)
+    contact = any(EMAIL_RE.search(t) or find_phones(t, None, labelled=False)[0] for t in texts)
     return len(boxes) >= 3 and contact and any(person_name_like(t) for t in texts)
 
 
@@ -267,7 +206,7 @@ def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> s
     if tax_id_valid(compact) and label is None:
         draft.put("tax_id", compact, line)
         return ""
-    phones, text = find_phones(text, label)
+    phones, text = find_phones(text, _phone_label(label), labelled=label is not None)
     for phone, guessed in phones:
         draft.add_phone(phone, guessed, line)
     return text.strip(" :：|/,;-")
