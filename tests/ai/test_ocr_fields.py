@@ -515,3 +515,25 @@ def test_a_japanese_name_gets_its_space_only_when_printed_with_a_gap(
     read = card(TextBox(points, "加藤亮", 0.99), box(100, 200, "株式会社葵ロジスティクス", 30))
 
     assert read.name == name
+
+
+@pytest.mark.parametrize(
+    ("lines", "address"),
+    [
+        (("Friedrichstrabe", "320,10117Berlin"), "Friedrichstraße 320, 10117 Berlin"),
+        (
+            ("No.330,Wenhua Rd.,Banqiao", "Dist., New Taipei City 220"),
+            "No. 330, Wenhua Rd., Banqiao Dist., New Taipei City 220",
+        ),
+    ],
+)
+def test_an_address_broken_inside_a_name_is_joined_as_printed(
+    lines: tuple[str, str], address: str
+) -> None:
+    read = card(
+        box(100, 100, "Lucas Sinclair", 60),
+        box(590, 390, lines[0], 25),
+        box(590, 426, lines[1], 25),
+    )
+
+    assert read.address == address

@@ -28,6 +28,8 @@ _AMPERSAND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")
 # A British postcode printed without its space: "EC2V8AU" -> "EC2V 8AU".
 _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})(,?)$")
 _MC_PREFIX = re.compile(r"\bMc ")
+# ß read as b or B in a German street name: "Friedrichstrabe".
+_ESZETT = re.compile(r"(?<=[a-z])stra[bB]e\b")
 # The second half of a British postcode ("M3 2BW"), kept whole.
 _UK_INWARD = re.compile(r"^\d[A-Z]{2},?$")
 # A legal form glued to the name before it: "RedwoodRoboticsplc" -> "Redwood Robotics plc".
@@ -50,6 +52,7 @@ def _space_part(part: str) -> str:
 def _space_word(token: str) -> str:
     if token in _KEEP_WORDS or _UNTOUCHABLE.search(token):
         return token
+    token = _ESZETT.sub("straße", token)
     token = _ACRONYM_WORD.sub(r"\1 \2 ", token)
     token = _GLUED_LEGAL_FORM.sub(r" \1", token)
     token = _AMPERSAND.sub(" & ", token)

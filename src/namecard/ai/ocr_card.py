@@ -40,6 +40,12 @@ _TRAILING_LABEL = re.compile(
 # A logo's initial read on the company's line: "T Tidewater Robotics GmbH".
 _LOGO_INITIAL = re.compile(r"^[A-Z]\s+(?=[A-Z][a-z])|(?<=[a-z.])\s+[A-Z]$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Words that carry on the line above rather than start a new part of an address.
+_CARRIED_ON = re.compile(r"^(?:Dist\.?|District|Rd\.?|Road|St\.?|Street|Sec\.?|Ave\.?)(?:\W|$)")
+# A line holding only a street name, its number printed on the next line.
+_STREET_ONLY = re.compile(
+    r"[A-Za-zÀ-ÿ](?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|straat|vej|gatan)$", re.IGNORECASE
+)
 
 
 def _below(upper: Line, lower: Line, max_gap: float) -> bool:
@@ -50,13 +56,31 @@ def _below(upper: Line, lower: Line, max_gap: float) -> bool:
 
 
 def _join_address(address: str, part: str) -> str:
+    """CJK lines join directly; a Latin line break stands for a comma, unless the line ends
+    with one or the next one carries on a name ("Banqiao" / "Dist., New Taipei City")."""
     if _CJK.search(address[-1:]) and _CJK.search(part[:1]):
         return address + part
-    return f"{address} {part}" if address.endswith(",") else f"{address}, {part}"
+    if address.endswith(",") or _CARRIED_ON.match(part) or _STREET_ONLY.search(address):
+        return f"{address} {part}"
+    return f"{address}, {part}"
+
+
+def _street_above(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
+    """A street name printed alone above the address's number ("Friedrichstraße" / "320, 10117
+    Berlin") opens the address."""
+    first = draft.address_lines[0]
+    above = next((t for t in texts if t.alone and _below(t.line, first, _BELOW_GAP)), None)
+    if above is None or not _STREET_ONLY.search(above.text) or any(c.isdigit() for c in above.text):
+        return
+    draft.values["address"] = _join_address(above.text, draft.values["address"])
+    draft.sources["address"].append(above.line.score)
+    texts.remove(above)
 
 
 def _continue_address(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
     """Appends the lines that carry on a multi-line address below it."""
+    if draft.address_lines:
+        _street_above(draft, texts)
     while draft.address_lines and len(draft.address_lines) < _ADDRESS_PARTS:
         last, address = draft.address_lines[-1], draft.values["address"]
         part = next((t for t in texts if t.alone and _below(last, t.line, _BELOW_GAP)), None)
