@@ -424,7 +424,8 @@ def test_a_postal_mark_read_as_t_starts_the_address_and_is_no_phone() -> None:
 
 
 @pytest.mark.parametrize(
-    ("printed", "title"), [("代表取役社長", "代表取締役社長"), ("副總輯", "副總編輯")]
+    ("printed", "title"),
+    [("代表取役社長", "代表取締役社長"), ("副總輯", "副總編輯"), ("設計總照", "設計總監")],
 )
 def test_titles_missing_a_character_the_model_lacks_are_repaired(printed: str, title: str) -> None:
     read = card(box(100, 100, "王大明", 60), box(100, 200, printed, 30))

@@ -78,7 +78,7 @@ _FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "�
 _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
 # The "E-mail" label misread and glued to the address: "Emalleonie@…", "Emlcheng.chiehting@…".
 _EMAIL_LABEL_GLUED = re.compile(r"^(?:E-?mail|Emal|Eml|Mail)[:.]?(?=[a-z0-9])")
-_TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"))
+_TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"), ("總照", "總監"))
 TAX_ID_DIGITS = 8
 _TAX_WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
 
