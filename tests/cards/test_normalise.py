@@ -232,3 +232,11 @@ def test_national_numbers_take_the_country_the_cards_other_numbers_print(
 )
 def test_co_ltd_is_written_one_way(read: str, company: str) -> None:
     assert normalise_card(Card(company=read)).company == company
+
+
+def test_a_misread_country_code_on_a_japanese_card_does_not_make_it_chinese() -> None:
+    read = Card(
+        company="みなと製薬株式会社", phones=(Phone("+869098167285"), Phone("052-596-9171"))
+    )
+
+    assert [p.number for p in normalise_card(read).phones] == ["+819098167285", "+81525969171"]

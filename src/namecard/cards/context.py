@@ -39,6 +39,8 @@ def _region_of(number: str) -> str:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         return _UNKNOWN
+    if not phonenumbers.is_valid_number(parsed):
+        return _UNKNOWN
     code = parsed.country_code
     return phonenumbers.region_code_for_country_code(code) if code else _UNKNOWN
 
@@ -51,14 +53,14 @@ def _printed_country(card: Card) -> str | None:
 
 
 def card_region(card: Card, default: str) -> str:
-    """The region a card's national numbers belong to: the country code its other numbers print,
-    Japan for a Japanese card or address, mainland China for a simplified Chinese card, else
-    `default`."""
-    if printed := _printed_country(card):
-        return printed
+    """The region a card's national numbers belong to: Japan for a Japanese card or address,
+    else the country code its other numbers print, mainland China for a simplified Chinese card,
+    else `default`."""
     text = _texts(card)
     if _KANA.search(text) or _JAPANESE_ADDRESS.search(card.address or ""):
         return JAPAN
+    if printed := _printed_country(card):
+        return printed
     mainland = _MAINLAND_ADDRESS.search(card.address or "") is not None
     if mainland or (_SIMPLIFIED.search(text) and not _TRADITIONAL.search(text)):
         return CHINA

@@ -70,11 +70,25 @@ def _parse(candidate: str, region: str) -> phonenumbers.PhoneNumber | None:
     return parsed if phonenumbers.is_valid_number(parsed) else None
 
 
+def _misread_country_code(digits: str, region: str) -> phonenumbers.PhoneNumber | None:
+    """ "+86 90-9816-7285" on a Japanese card: the region's own country code one digit off the
+    printed one, when the number after it is valid there (the OCR confuses 1 and 6)."""
+    own = str(phonenumbers.country_code_for_region(region))
+    printed = digits[: len(own)]
+    if own == "0" or len(printed) != len(own) or printed == own:
+        return None
+    if sum(a != b for a, b in zip(printed, own, strict=True)) != 1:
+        return None
+    return _parse(f"+{own}{digits[len(own) :]}", region)
+
+
 def _parse_any(candidate: str, digits: str, region: str) -> phonenumbers.PhoneNumber | None:
     """The number in `region`, else by its own shape: a country code printed without its plus,
     or a mainland mobile on a card read with another region."""
+    if candidate.startswith("+"):
+        return _misread_country_code(digits, region) or _parse(candidate, region)
     parsed = _parse(candidate, region)
-    if parsed is not None or candidate.startswith("+"):
+    if parsed is not None:
         return parsed
     bare = _BARE_COUNTRY_CODE.match(candidate)
     long_international = len(digits) >= _INTERNATIONAL_DIGITS and not digits.startswith("0")
