@@ -93,6 +93,7 @@ def test_a_badly_read_name_is_reported_uncertain_and_lowers_confidence() -> None
         ("傳真 02-2345-6790", Phone("02-2345-6790", PhoneKind.FAX)),
         ("FAX +81-3-6812-3457", Phone("+81-3-6812-3457", PhoneKind.FAX)),
         ("F. 02-2345-6790", Phone("02-2345-6790", PhoneKind.FAX)),
+        ("传（0755）54918100", Phone("(0755)54918100", PhoneKind.FAX)),
         ("0933-765-432", Phone("0933-765-432", PhoneKind.MOBILE)),
         ("+886 912 888 456", Phone("+886 912 888 456", PhoneKind.MOBILE)),
         ("+8613800138000", Phone("+8613800138000", PhoneKind.MOBILE)),

@@ -31,7 +31,7 @@ _LABELS: dict[Kind, tuple[str, ...]] = {
                   "手樓", "手楼", "Mobile", "Mob", "Cell"),  # 手樓: 機 misread on blurred cards
     Kind.OFFICE: ("公司電話", "電話", "电话", "總機", "总机", "專線", "直撥", "公司", "TEL",
                   "Telephone", "Phone", "Office", "Direct"),
-    Kind.FAX: ("傳真", "传真", "傅真", "Fax"),
+    Kind.FAX: ("傳真", "传真", "傅真", "Fax", "傳", "传"),  # 傳 alone: 真 lost by the OCR
     Kind.EMAIL: ("電子郵件", "電郵", "郵箱", "邮箱", "信箱", "E-mail", "Email", "Mail"),
     Kind.WEB: ("網址", "网址", "網站", "网站", "官網", "官网", "Website", "Web", "URL"),
     Kind.ADDRESS: ("公司地址", "地址", "住址", "Address", "Addr", "Add"),
