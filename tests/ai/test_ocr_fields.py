@@ -539,3 +539,18 @@ def test_an_address_broken_inside_a_name_is_joined_as_printed(
     )
 
     assert read.address == address
+
+
+def test_an_email_whose_at_sign_was_lost_is_no_website() -> None:
+    read = card(
+        box(100, 100, "Makoto Sato", 60), box(100, 200, "E-mail makoto.satofujl-systems.co.jp")
+    )
+
+    assert (read.website, read.emails) == (None, ())
+    assert read.notes == "Email?: makoto.satofujl-systems.co.jp"
+
+
+def test_an_email_label_read_as_e_mall_is_dropped_from_the_address() -> None:
+    assert card(box(100, 100, "E-malltingyu_lee@chenguang.com.tw")).emails == (
+        "tingyu_lee@chenguang.com.tw",
+    )

@@ -77,7 +77,9 @@ _FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "�
                              **{chr(0xFF10 + i): str(i) for i in range(10)}})  # fmt: skip
 _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
 # The "E-mail" label misread and glued to the address: "Emalleonie@…", "Emlcheng.chiehting@…".
-_EMAIL_LABEL_GLUED = re.compile(r"^(?:E-?mail|Emal|Eml|Mail)[:.]?(?=[a-z0-9])")
+_EMAIL_LABEL_GLUED = re.compile(r"^(?:E-mall|E-?mai?l|Emal|Eml|Mail)[:.]?(?=[a-z0-9])")
+# What an e-mail label's value is when the OCR lost its @: kept in the notes, never a website.
+NOTE_EMAIL_WITHOUT_AT = "Email?"
 _TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"), ("總照", "總監"))
 TAX_ID_DIGITS = 8
 _TAX_WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
@@ -212,12 +214,20 @@ def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> s
     return text.strip(" :：|/,;-")
 
 
+def _take_email(draft: Draft, line: Line, value: str) -> str:
+    """An e-mail label's value; one that lost its @ to the OCR goes to the notes."""
+    if not EMAIL_RE.search(value) and URL_RE.fullmatch(value.strip()):
+        draft.notes.append(f"{NOTE_EMAIL_WITHOUT_AT}: {value.strip()}")
+        return ""
+    return _take_contacts(draft, line, value, None)
+
+
 def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line) -> str:
     """Places a labelled value; returns any text of it that is not that field."""
     if kind in _PHONE_KINDS:
         return _take_contacts(draft, line, value, kind)
     if kind is Kind.EMAIL:
-        return _take_contacts(draft, line, value, None)
+        return _take_email(draft, line, value)
     if kind is Kind.ADDRESS:
         if draft.put("address", respace_latin(value), line):
             draft.address_lines.append(line)
