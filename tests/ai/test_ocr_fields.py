@@ -554,3 +554,14 @@ def test_an_email_label_read_as_e_mall_is_dropped_from_the_address() -> None:
     assert card(box(100, 100, "E-malltingyu_lee@chenguang.com.tw")).emails == (
         "tingyu_lee@chenguang.com.tw",
     )
+
+
+def test_a_japanese_address_opening_with_its_postal_code_is_joined_with_the_next_line() -> None:
+    read = card(
+        box(260, 348, "加藤亮", 50),
+        box(326, 281, "株式会社", 30),
+        box(646, 540, "160-0022東京都新", 26),
+        box(645, 566, "宿区新宿1-19-29 11F", 26),
+    )
+
+    assert read.address == "160-0022東京都新宿区新宿1-19-29 11F"

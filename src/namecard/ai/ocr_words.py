@@ -27,6 +27,7 @@ _ADDRESS_CJK = re.compile(
     r"(?:市|縣|县|省).*(?:區|区|鄉|乡|鎮|镇|路|街|段|號|号|巷|弄|樓|楼)|(?:路|街|大道).*(?:號|号)"
     r"|^\d{3,6}\s*\S{1,3}(?:市|縣|县)|^〒|(?:都|道|府|県).*(?:区|市|町|村|丁目)"
     r"|[区市町村].{0,12}\d+(?:丁目|番地?|号|-\d+)"
+    r"|^〒?\s*\d{3}-\d{4}\s*[\u3040-\u30ff\u4e00-\u9fff]"  # a Japanese postal code, then the rest
 )
 _ADDRESS_LATIN = re.compile(
     r"\d.*\b(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Way|Lane|Ln|Dr|Drive"
