@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from namecard.cards.model import Card
 from namecard.cards.normalise import normalise_card
@@ -92,3 +94,19 @@ def test_an_english_card_keeps_its_english_fields() -> None:
 
     assert normalise_card(read) == normalise_card(normalise_card(read))
     assert normalise_card(read).title == "Director"
+
+
+PIECES = ["賴", "佩珊", "副總編輯", "/", "|", "Associate Director", "品保部", "英文名: X Y",
+          "中文名: 林志豪", "中文職稱: 經理", "Chih Lin", "部長", " ", "行銷協理", "歐陽", "\n",
+          "; ", "03-1234-5678"]  # fmt: skip
+ROLE_TEXT = st.one_of(st.none(), st.lists(st.sampled_from(PIECES), max_size=4).map("".join))
+
+
+@settings(max_examples=500)
+@given(name=ROLE_TEXT, title=ROLE_TEXT, department=ROLE_TEXT, notes=ROLE_TEXT)
+def test_the_role_rules_settle_in_one_normalisation(
+    name: str | None, title: str | None, department: str | None, notes: str | None
+) -> None:
+    once = normalise_card(Card(name=name, title=title, department=department, notes=notes))
+
+    assert normalise_card(once) == once

@@ -22,6 +22,7 @@ TITLE_JOINER = "/"
 # "/行銷協理/Associate Marketing Director", "法規事務經理|品保部": the parts of a title line.
 _TITLE_SEPARATORS = re.compile(r"\s*[/|｜／]\s*")
 _SWAPPED_FIELDS = ("name", "title", "company")
+_MAX_PASSES = 4
 
 
 def _with_note(notes: str | None, entry: str) -> str:
@@ -115,5 +116,12 @@ def _chinese_first(card: Card) -> Card:
 
 
 def settle_roles(card: Card) -> Card:
-    """Name, title and department placed by rules that hold whichever reader read the card."""
-    return _split_title(_chinese_first(_split_glued_name(card)))
+    """Name, title and department placed by rules that hold whichever reader read the card;
+    applied until nothing changes (one rule's result can be another's input), so that
+    normalising twice gives the same card."""
+    for _ in range(_MAX_PASSES):
+        settled = _split_title(_chinese_first(_split_glued_name(card)))
+        if settled == card:
+            break
+        card = settled
+    return card
