@@ -15,10 +15,11 @@ import pytest
 from PIL import Image
 from pydantic import SecretStr
 
+from namecard.ai.base import NormalisingExtractor
 from namecard.ai.gemini import GeminiExtractor
 from namecard.ai.images import prepare_for_model
 from namecard.ai.schema import CardOut, ExtractionOut, PhoneOut, to_cards
-from namecard.cards.model import PhoneKind
+from namecard.cards.model import Card, PhoneKind
 from namecard.errors import (
     ConfigError,
     ExtractionFailed,
@@ -27,6 +28,7 @@ from namecard.errors import (
     TransientError,
 )
 from namecard.sim.gemini import GeminiEmulator, GeminiFault
+from namecard.sim.gemini_cases import GEMINI_SHAPED_CASES
 from namecard.sim.server import EmulatorServer, free_port
 
 KEY = "AIzaSy-test-only-key-7Qx2"
@@ -359,3 +361,53 @@ def test_unexpected_phone_type_is_kept_as_other() -> None:
         '{"cards": [{"name": "A", "phones": [{"number": "123", "type": "Home"}]}]}'
     )
     assert to_cards(answer)[0].phones[0].kind is PhoneKind.OTHER
+
+
+# ---- Gemini-shaped answers through the SDK and the normaliser (issue 14) --------------------
+
+
+@pytest.fixture
+def shaped_photos() -> dict[str, bytes]:
+    return {name: png((480, 300), (i * 20, 200, 200)) for i, name in enumerate(GEMINI_SHAPED_CASES)}
+
+
+@pytest.fixture
+def shaped_server(shaped_photos: dict[str, bytes]) -> Iterator[EmulatorServer]:
+    truth = {digest(shaped_photos[name]): cards for name, cards in GEMINI_SHAPED_CASES.items()}
+    with EmulatorServer(GeminiEmulator(truth, api_keys=[KEY]).create_app()) as running:
+        yield running
+
+
+async def read_case(server: EmulatorServer, photo: bytes) -> Card:
+    reader = NormalisingExtractor(make_extractor(server.url), region="TW")
+    try:
+        [card] = (await reader.extract(photo, "image/png")).cards
+    finally:
+        await reader.aclose()
+    return card
+
+
+async def test_gemini_answers_with_known_mistakes_come_out_right(
+    shaped_server: EmulatorServer, shaped_photos: dict[str, bytes]
+) -> None:
+    cards = {name: await read_case(shaped_server, photo) for name, photo in shaped_photos.items()}
+
+    glued = cards["name_in_title"]
+    assert (glued.name, glued.title) == ("賴佩珊", "副總編輯")
+    assert [(p.number, p.extension) for p in glued.phones] == [("+886223678800", "23")]
+    split = cards["title_separators"]
+    assert (split.title, split.department) == ("行銷協理", "品保部")
+    assert split.notes == "英文職稱: Associate Marketing Director"
+    bilingual = cards["bilingual_english_first"]
+    assert (bilingual.name, bilingual.title, bilingual.company) == (
+        "林志豪",
+        "資深軟體工程師",
+        "智匯資訊有限公司",
+    )
+    assert "英文名: Chih-Hao Lin" in (bilingual.notes or "")
+    japanese = cards["japanese_postal_code"]
+    assert [p.number for p in japanese.phones] == ["+81368123456", "+819023456789"]
+    assert japanese.address == "〒100-0005 東京都千代田区丸の内1-9-2 15F"
+    taiwan = cards["taiwan_district"]
+    assert taiwan.address == "220新北市板橋區文化路一段188巷32號"
+    assert "phones" in taiwan.uncertain_fields

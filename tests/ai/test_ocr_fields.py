@@ -9,6 +9,7 @@ from namecard.ai.ocr_card import read_card
 from namecard.ai.ocr_fields import looks_like_card, split_labels, tax_id_valid
 from namecard.ai.ocr_layout import TextBox, group_lines
 from namecard.cards.model import Card, Phone, PhoneKind
+from namecard.cards.normalise import normalise_card
 
 
 def box(x: float, y: float, text: str, height: float = 30, score: float = 0.99) -> TextBox:
@@ -92,6 +93,7 @@ def test_a_badly_read_name_is_reported_uncertain_and_lowers_confidence() -> None
         ("傳真 02-2345-6790", Phone("02-2345-6790", PhoneKind.FAX)),
         ("FAX +81-3-6812-3457", Phone("+81-3-6812-3457", PhoneKind.FAX)),
         ("F. 02-2345-6790", Phone("02-2345-6790", PhoneKind.FAX)),
+        ("传（0755）54918100", Phone("(0755)54918100", PhoneKind.FAX)),
         ("0933-765-432", Phone("0933-765-432", PhoneKind.MOBILE)),
         ("+886 912 888 456", Phone("+886 912 888 456", PhoneKind.MOBILE)),
         ("+8613800138000", Phone("+8613800138000", PhoneKind.MOBILE)),
@@ -302,3 +304,264 @@ def test_a_part_of_a_photo_stands_alone_as_a_card_with_a_name_and_a_contact(
 )
 def test_latin_spacing_dropped_by_the_ocr_is_put_back(text: str, expected: str) -> None:
     assert respace_latin(text) == expected
+
+
+# ---- error classes of cards the reader had never seen (issue 14) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("電話：（07）338-5566", "(07)338-5566"),
+        ("TEL（02）2367-8800分機23", "(02)2367-8800"),
+    ],
+)
+def test_a_parenthesised_area_code_is_kept_with_its_number(text: str, number: str) -> None:
+    assert [p.number for p in card(box(500, 200, text)).phones] == [number]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("〒550-0005 大阪府大阪市西区西本町1-2-3", "〒550-0005 大阪府大阪市西区西本町1-2-3"),
+        (
+            "5F Example Bldg., 5-6-1 Shinjuku, Shinjuku-ku, Tokyo 160-0022",
+            "5F Example Bldg., 5-6-1 Shinjuku, Shinjuku-ku, Tokyo 160-0022",
+        ),
+        ("Bahnhofstrasse 12, 8001 Zürich", "Bahnhofstrasse 12, 8001 Zürich"),
+        ("CH-8001 Zürich", "CH-8001 Zürich"),
+    ],
+)
+def test_postal_codes_stay_in_addresses_and_are_never_phones(text: str, address: str) -> None:
+    read = card(box(100, 100, "Taro Yamada", 50), box(100, 200, text))
+
+    assert read.phones == ()
+    assert read.address == address
+
+
+def test_an_email_and_a_web_address_glued_together_are_split() -> None:
+    read = card(box(100, 100, "sf.chang@anhe-bio.comwww.anhe-bio.com"))
+
+    assert (read.emails, read.website) == (("sf.chang@anhe-bio.com",), "www.anhe-bio.com")
+
+
+@pytest.mark.parametrize(
+    "company", ["Example Systems AG", "Muster Technik GmbH", "Newco co., ltd.", "Acme Pte. Ltd."]
+)
+def test_company_lines_with_a_legal_form_are_companies(company: str) -> None:
+    assert card(box(100, 100, "Anna Keller", 50), box(100, 200, company)).company == company
+
+
+@pytest.mark.parametrize(
+    ("upper", "lower", "company"),
+    [
+        ("海洋物流", "股份有限公司", "海洋物流股份有限公司"),
+        ("Example", "Co., Ltd.", "Example Co., Ltd."),
+        ("株式会社", "さくらテクノロジー", "株式会社さくらテクノロジー"),
+    ],
+)
+def test_a_legal_form_on_its_own_line_joins_the_rest_of_the_company(
+    upper: str, lower: str, company: str
+) -> None:
+    read = card(
+        box(80, 300, upper, 42),
+        box(80, 350, lower, 24),
+        box(80, 500, "王大明", 60),
+        box(80, 600, "手機 0912-345-678", 20),
+    )
+
+    assert read.company == company
+
+
+@pytest.mark.parametrize(
+    ("printed", "title"),
+    [
+        ("VP of Business Development", "VP of Business Development"),
+        ("VPofBusinessDevelopment", "VP of Business Development"),
+        ("HeadofSales", "Head of Sales"),
+        ("代表取締役", "代表取締役"),
+        ("営業部長", "営業部長"),
+    ],
+)
+def test_english_and_japanese_titles_are_read_as_titles(printed: str, title: str) -> None:
+    read = card(box(100, 100, "Daniel Park", 60), box(100, 200, printed, 30))
+
+    assert (read.name, read.title) == ("Daniel Park", title)
+
+
+def test_a_building_line_is_never_the_name() -> None:
+    read = card(
+        box(100, 40, "Ocean Tower", 70),
+        box(100, 150, "Kenji Tanaka", 50),
+        box(100, 250, "kenji@example.co.jp", 25),
+    )
+
+    assert read.name == "Kenji Tanaka"
+
+
+def test_a_bilingual_card_keeps_both_titles_with_the_chinese_one_first() -> None:
+    read = normalise_card(
+        card(
+            box(60, 40, "Chih-Hao Lin", 30),
+            box(60, 80, "林志豪", 64),
+            box(60, 160, "Senior Software Engineer", 30),
+            box(60, 200, "資深軟體工程師", 30),
+        )
+    )
+
+    assert (read.name, read.title) == ("林志豪", "資深軟體工程師")
+    assert read.notes == "英文名: Chih-Hao Lin; 英文職稱: Senior Software Engineer"
+
+
+def test_a_postal_mark_read_as_t_starts_the_address_and_is_no_phone() -> None:
+    read = card(
+        box(100, 100, "山田太郎", 60),
+        box(100, 400, "T100-0005東京都千", 25),
+        box(100, 430, "代田区丸の内1-9-2 15F", 25),
+    )
+
+    assert read.phones == ()
+    assert read.address == "〒100-0005東京都千代田区丸の内1-9-2 15F"
+
+
+@pytest.mark.parametrize(
+    ("printed", "title"),
+    [("代表取役社長", "代表取締役社長"), ("副總輯", "副總編輯"), ("設計總照", "設計總監")],
+)
+def test_titles_missing_a_character_the_model_lacks_are_repaired(printed: str, title: str) -> None:
+    read = card(box(100, 100, "王大明", 60), box(100, 200, printed, 30))
+
+    assert read.title == title
+    assert "title" in read.uncertain_fields
+
+
+def test_a_logo_initial_on_the_company_line_is_dropped() -> None:
+    read = card(box(100, 100, "Anna Keller", 60), box(100, 200, "T Tidewater Robotics GmbH", 30))
+
+    assert read.company == "Tidewater Robotics GmbH"
+
+
+@pytest.mark.parametrize(
+    ("text", "email", "website"),
+    [("felix@quarry.chhttps://www.quarry.ch", "felix@quarry.ch", "https://www.quarry.ch")],
+)
+def test_a_glued_web_address_is_split_after_any_country_domain(
+    text: str, email: str, website: str
+) -> None:
+    read = card(box(100, 100, text))
+
+    assert (read.emails, read.website) == ((email,), website)
+
+
+def test_a_comma_before_a_unit_number_gets_its_space() -> None:
+    assert respace_latin("19 Anson Road,#19-06, Singapore 079903") == (
+        "19 Anson Road, #19-06, Singapore 079903"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        ("Emalleonie@halcyon.de", "leonie@halcyon.de"),
+        ("Emlcheng.chiehting@haiyang.com.tw", "cheng.chiehting@haiyang.com.tw"),
+        ("emily@brightpath.io", "emily@brightpath.io"),
+    ],
+)
+def test_an_email_label_glued_to_the_address_is_dropped(text: str, email: str) -> None:
+    assert card(box(100, 100, text)).emails == (email,)
+
+
+def test_a_contact_label_left_at_the_end_of_the_title_is_dropped() -> None:
+    read = card(box(100, 100, "Anna Keller", 60), box(100, 200, "Chief Financial Officer Moble"))
+
+    assert read.title == "Chief Financial Officer"
+
+
+@pytest.mark.parametrize(
+    ("printed", "company"),
+    [
+        ("R RedwoodRoboticsplc", "Redwood Robotics plc"),
+        ("TidewaterBiotech Co.,Ltd. T", "Tidewater Biotech Co., Ltd."),
+    ],
+)
+def test_a_logo_letter_beside_the_company_and_a_glued_legal_form(
+    printed: str, company: str
+) -> None:
+    read = card(box(100, 100, "Lucas Sinclair", 60), box(100, 300, printed, 40))
+
+    assert read.company == company
+
+
+def test_a_japanese_block_number_is_no_phone_and_a_uk_postcode_line_is_an_address() -> None:
+    read = card(
+        box(100, 100, "Ryo Kato", 60),
+        box(100, 200, "株式会社葵ロジスティクス", 30),
+        box(100, 300, "東京都新宿区新宿1-19-29 11F"),
+        box(600, 100, "9 Deansgate, Manchester M3 2BW"),
+    )
+
+    assert read.phones == ()
+    assert read.address == "9 Deansgate, Manchester M3 2BW"
+    assert read.notes == "東京都新宿区新宿1-19-29 11F"
+
+
+@pytest.mark.parametrize(("chars_wide", "name"), [(3.0, "加藤 亮"), (2.5, "加藤亮")])
+def test_a_japanese_name_gets_its_space_only_when_printed_with_a_gap(
+    chars_wide: float, name: str
+) -> None:
+    """The OCR drops the space; a box as wide as its characters shows the printed gap (glyphs
+    of a name printed solid are narrower than the text height)."""
+    height = 60
+    width = chars_wide * height
+    points = ((100, 100), (100 + width, 100), (100 + width, 160), (100, 160))
+    read = card(TextBox(points, "加藤亮", 0.99), box(100, 200, "株式会社葵ロジスティクス", 30))
+
+    assert read.name == name
+
+
+@pytest.mark.parametrize(
+    ("lines", "address"),
+    [
+        (("Friedrichstrabe", "320,10117Berlin"), "Friedrichstraße 320, 10117 Berlin"),
+        (
+            ("No.330,Wenhua Rd.,Banqiao", "Dist., New Taipei City 220"),
+            "No. 330, Wenhua Rd., Banqiao Dist., New Taipei City 220",
+        ),
+    ],
+)
+def test_an_address_broken_inside_a_name_is_joined_as_printed(
+    lines: tuple[str, str], address: str
+) -> None:
+    read = card(
+        box(100, 100, "Lucas Sinclair", 60),
+        box(590, 390, lines[0], 25),
+        box(590, 426, lines[1], 25),
+    )
+
+    assert read.address == address
+
+
+def test_an_email_whose_at_sign_was_lost_is_no_website() -> None:
+    read = card(
+        box(100, 100, "Makoto Sato", 60), box(100, 200, "E-mail makoto.satofujl-systems.co.jp")
+    )
+
+    assert (read.website, read.emails) == (None, ())
+    assert read.notes == "Email?: makoto.satofujl-systems.co.jp"
+
+
+def test_an_email_label_read_as_e_mall_is_dropped_from_the_address() -> None:
+    assert card(box(100, 100, "E-malltingyu_lee@chenguang.com.tw")).emails == (
+        "tingyu_lee@chenguang.com.tw",
+    )
+
+
+def test_a_japanese_address_opening_with_its_postal_code_is_joined_with_the_next_line() -> None:
+    read = card(
+        box(260, 348, "加藤亮", 50),
+        box(326, 281, "株式会社", 30),
+        box(646, 540, "160-0022東京都新", 26),
+        box(645, 566, "宿区新宿1-19-29 11F", 26),
+    )
+
+    assert read.address == "160-0022東京都新宿区新宿1-19-29 11F"

@@ -85,3 +85,18 @@ def test_a_simplified_card_with_one_stray_traditional_form_stays_simplified() ->
 )
 def test_japanese_and_latin_cards_are_never_converted(texts: list[str]) -> None:
     assert keep_card_script(texts) == texts
+
+
+def test_simplified_forms_foreign_to_japanese_are_corrected_on_a_japanese_card() -> None:
+    assert keep_card_script(["株式会社あおば建設", "东京都新宿区西新宿2-8-1"]) == [
+        "株式会社あおば建設",
+        "東京都新宿区西新宿2-8-1",
+    ]
+    assert keep_card_script(["大阪府大阪市北区梅田2-4-9 県"])[0] == "大阪府大阪市北区梅田2-4-9 県"
+    assert keep_card_script(["株式会社", "伊藤阳子", "渡边大辅", "营业部", "專務", "物產"])[1:] == [
+        "伊藤陽子",
+        "渡辺大輔",
+        "営業部",
+        "専務",
+        "物産",
+    ]

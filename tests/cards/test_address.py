@@ -164,3 +164,16 @@ def test_never_raises_and_is_idempotent(text: str) -> None:
     once = normalise_address(text)
     assert normalise_address(once) == once
     assert once == once.strip()
+
+
+def test_a_japanese_postal_code_opens_the_address_with_one_space() -> None:
+    assert (
+        normalise_address("〒100-0005東京都千代田区丸の内1-9-2")
+        == "〒100-0005 東京都千代田区丸の内1-9-2"
+    )
+
+
+def test_a_japanese_postal_code_printed_without_its_mark_gets_it() -> None:
+    assert normalise_address("060-0001北海道札幌市中央区北一条西6-1-3") == (
+        "〒060-0001 北海道札幌市中央区北一条西6-1-3"
+    )

@@ -162,3 +162,81 @@ def test_nothing_is_lost(card: Card) -> None:
         elif raw:
             assert raw in (once.notes or "")
     assert len(once.phones) <= len(card.phones)
+
+
+@pytest.mark.parametrize(
+    ("address", "phone"),
+    [
+        ("〒100-0005 東京都千代田区丸の内1-6-5", "〒100-0005"),
+        ("〒100-0005 東京都千代田区丸の内1-6-5", "100-0005"),
+        ("5-6-1 Shinjuku, Shinjuku-ku, Tokyo 160-0022", "160-0022"),
+    ],
+)
+def test_a_postal_code_is_never_a_phone(address: str, phone: str) -> None:
+    read = normalise_card(Card(address=address, phones=(Phone(phone, PhoneKind.OFFICE),)))
+
+    assert read.phones == ()
+
+
+def test_a_postal_code_missing_from_the_address_is_kept_in_the_notes() -> None:
+    read = normalise_card(Card(address="東京都千代田区丸の内1-6-5", phones=(Phone("〒100-0005"),)))
+
+    assert read.phones == ()
+    assert "100-0005" in (read.notes or "")
+
+
+@pytest.mark.parametrize(
+    ("card", "e164"),
+    [
+        (Card(company="株式会社さくら", phones=(Phone("03-1234-5678"),)), "+81312345678"),
+        (Card(address="大阪府大阪市西区1-2-3", phones=(Phone("06-1234-5678"),)), "+81612345678"),
+        (Card(address="广东省深圳市南山区", phones=(Phone("0755-8888-1234"),)), "+8675588881234"),
+        (Card(address="台北市信義區松高路11號", phones=(Phone("02-2345-6789"),)), "+886223456789"),
+    ],
+)
+def test_the_phone_country_follows_the_cards_script_and_address(card: Card, e164: str) -> None:
+    assert normalise_card(card).phones[0].number == e164
+
+
+def test_a_taiwan_landline_without_its_area_code_is_kept_but_uncertain() -> None:
+    read = normalise_card(Card(name="王大明", phones=(Phone("2367-8800", PhoneKind.OFFICE),)))
+
+    assert read.phones[0].number == "2367-8800"
+    assert "phones" in read.uncertain_fields
+
+
+def test_a_company_ending_in_co_ltd_gets_the_period_the_ocr_dropped() -> None:
+    assert normalise_card(Card(company="Formosa Semicon Co., Ltd")).company == (
+        "Formosa Semicon Co., Ltd."
+    )
+
+
+@pytest.mark.parametrize(
+    ("phones", "e164"),
+    [
+        (("+81-52-566-1435", "052-622-8420"), "+81526228420"),
+        (("+44 20 7946 0738", "020 7946 0889"), "+442079460889"),
+    ],
+)
+def test_national_numbers_take_the_country_the_cards_other_numbers_print(
+    phones: tuple[str, str], e164: str
+) -> None:
+    card = normalise_card(Card(name="Alex", phones=tuple(Phone(p) for p in phones)))
+
+    assert card.phones[1].number == e164
+
+
+@pytest.mark.parametrize(
+    ("read", "company"),
+    [("Bluefin Systems Co. Ltd", "Bluefin Systems Co., Ltd."), ("X CO.,LTD.", "X CO., LTD.")],
+)
+def test_co_ltd_is_written_one_way(read: str, company: str) -> None:
+    assert normalise_card(Card(company=read)).company == company
+
+
+def test_a_misread_country_code_on_a_japanese_card_does_not_make_it_chinese() -> None:
+    read = Card(
+        company="みなと製薬株式会社", phones=(Phone("+869098167285"), Phone("052-596-9171"))
+    )
+
+    assert [p.number for p in normalise_card(read).phones] == ["+819098167285", "+81525969171"]

@@ -130,3 +130,36 @@ def test_never_raises_and_is_idempotent(text: str) -> None:
         assert re.fullmatch(r"\+[1-9]\d{6,14}", once.number)
     elif re.search(r"\d", once.number):
         assert re.fullmatch(r"[\d+\-() ]+", once.number)
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [
+        ("+44 (0)12 3456 789", "+44123456789"),  # unverifiable: kept, without its trunk zero
+        ("+44 (0)20 1234 5678", "+442012345678"),
+    ],
+)
+def test_the_trunk_zero_after_a_country_code_is_dropped(text: str, e164: str) -> None:
+    assert normalise_phone(text).number == e164
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [
+        ("81-52-123-4567", "+81521234567"),  # a country code printed without its plus
+        ("86-138-1234-5678", "+8613812345678"),
+        ("13812345678", "+8613812345678"),  # a mainland mobile read on a Taiwan default
+    ],
+)
+def test_the_country_is_taken_from_the_numbers_shape(text: str, e164: str) -> None:
+    assert normalise_phone(text, region="TW").number == e164
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [("447911123020", "+447911123020"), ("8190-3555-8982", "+819035558982")],
+)
+def test_a_long_international_number_whose_plus_was_not_read_is_recognised(
+    text: str, e164: str
+) -> None:
+    assert normalise_phone(text).number == e164

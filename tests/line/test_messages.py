@@ -219,6 +219,30 @@ def test_uncertain_fields_are_marked_for_checking() -> None:
     assert "雲端" in shown
 
 
+def test_the_other_language_name_title_company_and_address_are_shown_smaller() -> None:
+    card = Card(
+        name="林志豪",
+        title="資深軟體工程師",
+        company="智匯資訊有限公司",
+        address="新竹市東區光復路二段101號",
+        notes=(
+            "英文名: Chih-Hao Lin; 英文職稱: Senior Software Engineer; "
+            "英文公司名: SmartWise Co., Ltd.; 英文地址: No. 101, Sec. 2, Guangfu Rd., Hsinchu; 備註"
+        ),
+    )
+    bubble = one_card(card)
+    small = {c["text"]: c["size"] for c in walk(bubble) if c.get("type") == "text"}
+
+    for shown in (
+        "Chih-Hao Lin",
+        "Senior Software Engineer",
+        "SmartWise Co., Ltd.",
+        "No. 101, Sec. 2, Guangfu Rd., Hsinchu",
+    ):
+        assert small.get(shown) == "xs"
+    assert "備註" not in small
+
+
 @pytest.mark.parametrize(
     ("entry", "pending", "store", "status"),
     [

@@ -9,6 +9,7 @@ _KEEP_WORDS = frozenset(
     (
         "LinkedIn", "YouTube", "PayPal", "iPhone", "iPad", "GitHub", "WhatsApp", "WeChat",
         "FedEx", "JavaScript", "PowerPoint", "eBay", "McKinsey", "PhD", "DevOps", "FinTech",
+        "GmbH", "mbH",
     )
 )  # fmt: skip
 # Tokens left alone entirely: e-mail addresses, web addresses, handles.
@@ -20,16 +21,28 @@ _LETTERS_DIGITS = re.compile(r"(?<=[A-Za-z]{2})(?=\d)")
 # Digits before a word, except ordinals and floor/unit marks (1st, 12F, B1, 3rd, 12A).
 _DIGITS_LETTERS = re.compile(r"(?<=\d)(?=[A-Za-z]{2,})(?!(?:st|nd|rd|th)\b)")
 # A comma before a letter, or before digits that are not a thousands group ("12,60" but "1,000").
-_AFTER_COMMA = re.compile(r",(?=[A-Za-z]|\d(?!\d\d(?:\D|$)))")
+_AFTER_COMMA = re.compile(r",(?=[A-Za-z#]|\d(?!\d\d(?:\D|$)))")
 # A period ending an abbreviation before a word or a number: "St.Louis", "No.68", "E.Rd.".
 _AFTER_PERIOD = re.compile(r"(?<=[A-Za-z]{2})\.(?=[A-Z][a-z]|\d)|(?<=\b[A-Z])\.(?=[A-Z][a-z])")
 _AMPERSAND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")
 # A British postcode printed without its space: "EC2V8AU" -> "EC2V 8AU".
 _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})(,?)$")
 _MC_PREFIX = re.compile(r"\bMc ")
+# ß read as b or B in a German street name: "Friedrichstrabe".
+_ESZETT = re.compile(r"(?<=[a-z])stra[bB]e\b")
+# The second half of a British postcode ("M3 2BW"), kept whole.
+_UK_INWARD = re.compile(r"^\d[A-Z]{2},?$")
+# A legal form glued to the name before it: "RedwoodRoboticsplc" -> "Redwood Robotics plc".
+_GLUED_LEGAL_FORM = re.compile(r"(?<=[a-z]{3})(plc|llc|ltd\.?|GmbH)$")
+# An acronym glued to a small word: "VPof Business" -> "VP of Business".
+_ACRONYM_WORD = re.compile(
+    r"\b([A-Z]{2,}|Head|Chief|Director|Manager|President)(of|and|for|at)(?=[A-Z]|$)"
+)
 
 
 def _space_part(part: str) -> str:
+    if _UK_INWARD.match(part):
+        return part
     if _UK_POSTCODE.match(part):
         return _UK_POSTCODE.sub(r"\1 \2\3", part)
     part = _LETTERS_DIGITS.sub(" ", part)
@@ -39,6 +52,9 @@ def _space_part(part: str) -> str:
 def _space_word(token: str) -> str:
     if token in _KEEP_WORDS or _UNTOUCHABLE.search(token):
         return token
+    token = _ESZETT.sub("straße", token)
+    token = _ACRONYM_WORD.sub(r"\1 \2 ", token)
+    token = _GLUED_LEGAL_FORM.sub(r" \1", token)
     token = _AMPERSAND.sub(" & ", token)
     token = _AFTER_COMMA.sub(", ", token)
     token = _AFTER_PERIOD.sub(". ", token)

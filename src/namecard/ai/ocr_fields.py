@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from namecard.ai.latin import respace_latin
 from namecard.ai.ocr_layout import Line, TextBox
+from namecard.ai.ocr_phones import find_phones
+from namecard.ai.ocr_words import is_address, is_company, is_department, is_title, name_like
 from namecard.cards.model import Phone, PhoneKind
 
 
@@ -29,7 +31,7 @@ _LABELS: dict[Kind, tuple[str, ...]] = {
                   "手樓", "手楼", "Mobile", "Mob", "Cell"),  # 手樓: 機 misread on blurred cards
     Kind.OFFICE: ("公司電話", "電話", "电话", "總機", "总机", "專線", "直撥", "公司", "TEL",
                   "Telephone", "Phone", "Office", "Direct"),
-    Kind.FAX: ("傳真", "传真", "傅真", "Fax"),
+    Kind.FAX: ("傳真", "传真", "傅真", "Fax", "傳", "传"),  # 傳 alone: 真 lost by the OCR
     Kind.EMAIL: ("電子郵件", "電郵", "郵箱", "邮箱", "信箱", "E-mail", "Email", "Mail"),
     Kind.WEB: ("網址", "网址", "網站", "网站", "官網", "官网", "Website", "Web", "URL"),
     Kind.ADDRESS: ("公司地址", "地址", "住址", "Address", "Addr", "Add"),
@@ -44,7 +46,9 @@ _LABEL_KIND = {w.lower(): kind for kind, words in _LABELS.items() for w in words
 _WORDS = sorted(_LABEL_KIND, key=len, reverse=True)
 _LABEL_RE = re.compile(
     r"(?<![A-Za-z])(?:(?P<word>" + "|".join(re.escape(w) for w in _WORDS) + r")"
-    r"|(?<![0-9])(?P<letter>[MTFO](?=\s*[:：.]?\s*[+(]?\d)|[EWA](?=\s*[:：])))"
+    # A letter label is followed by a separator or a space, or opens the line ("M3 2BW" is not).
+    r"|(?<![0-9])(?P<letter>[MTFO](?=\s*[:：.]\s*[+(]?\d|\s+[+(]?\d)|\A[MTFO](?=[+(]?\d)"
+    r"|[EWA](?=\s*[:：])))"
     r"\s*[:：.]?\s*",
     re.IGNORECASE,
 )
@@ -56,68 +60,29 @@ _VALUE_START = {
 }  # fmt: skip
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_TLDS = "com|net|org|edu|gov|io|co|tw|cn|jp|hk|sg|us|uk|de|me|biz|info|design|app|dev|ai|tv|asia"
+_TLDS = (
+    "com|net|org|edu|gov|io|co|tw|cn|jp|hk|sg|us|uk|de|me|biz|info|design|app|dev|ai|tv|asia"
+    "|ch|fr|nl|au|kr|ca|eu|es|se|it|at"
+)
 URL_RE = re.compile(
     r"(?<![\w@.])(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
     rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
     re.IGNORECASE,
 )
-PHONE_RE = re.compile(
-    r"(?<![A-Za-z0-9@.\-])(?P<number>\+?\(?\d[\d\s\-().]{5,}\d)"
-    r"(?:\s*(?:分機|分机|轉|转|ext\.?|extn\.?|x|#)\s*(?P<ext>\d{1,6}))?",
-    re.IGNORECASE,
-)
-_PHONE_DIGITS = (7, 15)
+# The OCR reads 〒 as a T: "T100-0005東京都…".
+_POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z])T\s?(?=\d{3}-\d{4}(?!\d))")
+# An e-mail or web address glued to the next one or to a number ("x@y.comwww.y.com").
+_GLUED = re.compile(rf"(\.(?:{_TLDS}))(?=www\.|https?://|\d|[A-Z])")
+_FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "：": ":",
+                             **{chr(0xFF10 + i): str(i) for i in range(10)}})  # fmt: skip
 _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
-# Mobile numbers by shape: Taiwan 09, Japan 070/080/090, mainland China 13x-19x; with the
-# country code when the number starts with "+", in national form otherwise.
-_MOBILE_INTERNATIONAL = re.compile(r"8869\d{8}|81[789]0\d{8}|861[3-9]\d{9}")
-_MOBILE_NATIONAL = re.compile(r"09\d{8}|0[789]0\d{8}|1[3-9]\d{9}")
-_LANDLINE_TW = re.compile(r"0[2-8]\d{6,9}")
+# The "E-mail" label misread and glued to the address: "Emalleonie@…", "Emlcheng.chiehting@…".
+_EMAIL_LABEL_GLUED = re.compile(r"^(?:E-mall|E-?mai?l|Emal|Eml|Mail)[:.]?(?=[a-z0-9])")
+# What an e-mail label's value is when the OCR lost its @: kept in the notes, never a website.
+NOTE_EMAIL_WITHOUT_AT = "Email?"
+_TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"), ("總照", "總監"))
 TAX_ID_DIGITS = 8
 _TAX_WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
-
-_COMPANY_RE = re.compile(
-    r"(?:股份有限公司|有限公司|公司|事務所|事务所|集團|集团|工作室|協會|协会|基金會|學會|銀行|醫院|診所"
-    r"|茶行|商行|洋行|車行|企業社|實業社|商店|書店|書局|藥局|餐廳|飯店|旅行社|出版社|合作社|商號"
-    r"|株式会社|有限会社|Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|LLC|L\.L\.C\."
-    r"|GmbH|PLC|Pte\.?\s*Ltd\.?|Company|Group|Studio)\s*$|^株式会社",
-    re.IGNORECASE,
-)
-_TITLE_CJK = re.compile(
-    r"董事長|董事长|總經理|总经理|執行長|执行长|總裁|总裁|總監|总监|經理|经理|副理|協理|协理|襄理|副總|副总"
-    r"|主任|專員|专员|助理|秘書|秘书|顧問|顾问|工程師|工程师|設計師|设计师|建築師|建筑师|律師|律师|會計師"
-    r"|医师|醫師|藥師|教授|講師|研究員|主管|負責人|负责人|創辦人|创始人|合夥人|合伙人|代表|店長|廠長|厂长"
-    r"|財務長|财务长|技術長|營運長|組長|组长|課長|處長|部長|部长|院長|所長|社長|校長|董事|特助|主席|會長"
-    r"|分析師|架構師|規劃師|管理師|技師|經紀人|主編|編輯|記者|攝影師|護理師|老師|總幹事|秘書長"
-)
-_TITLE_LATIN = re.compile(
-    r"\b(?:Manager|Director|Engineer|Executive|Designer|President|VP|CEO|CTO|CFO|COO|CMO|CIO"
-    r"|Founder|Co-Founder|Owner|Partner|Principal|Consultant|Specialist|Officer|Lead|Head|Architect"
-    r"|Attorney|Lawyer|Counsel|Analyst|Developer|Programmer|Representative|Assistant|Associate"
-    r"|Coordinator|Supervisor|Chairman|Chairwoman|Administrator|Accountant|Advisor|Adviser|Agent"
-    r"|Producer|Editor|Professor|Researcher|Scientist|Technician|Secretary|Strategist|Planner"
-    r"|Chief|GM)\b",
-    re.IGNORECASE,
-)
-_DEPT_RE = re.compile(
-    r"(?:部|處|处|課|课|組|组|室|中心|事業群|事业群)$|\b(?:Department|Dept\.?|Division|Div\.)(?:\s|$)",
-    re.IGNORECASE,
-)
-DEPT_THEN_TITLE = re.compile(r"^(.{2,10}?(?:部|處|处|課|课|組|组|中心))\s*(.+)$")
-_ADDRESS_CJK = re.compile(
-    r"(?:市|縣|县|省).*(?:區|区|鄉|乡|鎮|镇|路|街|段|號|号|巷|弄|樓|楼)|(?:路|街|大道).*(?:號|号)"
-    r"|^\d{3,6}\s*\S{1,3}(?:市|縣|县)|^〒|(?:都|道|府|県).*(?:区|市|町|村|丁目)"
-)
-_ADDRESS_LATIN = re.compile(
-    r"\d.*\b(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Way|Lane|Ln|Dr|Drive"
-    r"|Suite|Ste|Floor|Fl|Plaza|Building|Bldg|Sec|Section|Alley|Highway|Hwy|Parkway|Pkwy|Court|Ct)\b"
-    r"|\b[A-Z]{2}\s?\d{5}(?:-\d{4})?\b|\b(?:Taipei|Taichung|Kaohsiung|Hsinchu|Taiwan|R\.O\.C\.)\b",
-    re.IGNORECASE,
-)
-_ADDRESS_DONE = re.compile(r"(?:號|号|樓|楼|室|F|\d{5}(?:-\d{4})?|Taiwan|USA|R\.O\.C\.)\s*$")
-_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
-_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'’-]*\.?(?:\s+[A-Z][A-Za-z'’-]*\.?){1,2}")
 
 
 def tax_id_valid(digits: str) -> bool:
@@ -151,69 +116,12 @@ def _label_kind(match: re.Match[str]) -> Kind:
     return _LABEL_KIND[match.group("word").lower()]
 
 
-def phone_kind(number: str, label: Kind | None) -> tuple[PhoneKind, bool]:
-    """The phone's type from its label, else from its shape; True when it was guessed."""
-    if label in (Kind.MOBILE, Kind.OFFICE, Kind.FAX):
-        return PhoneKind(label.value), False
-    digits = re.sub(r"\D", "", number)
-    shapes = _MOBILE_INTERNATIONAL if number.lstrip("(").startswith("+") else _MOBILE_NATIONAL
-    if shapes.fullmatch(digits):
-        return PhoneKind.MOBILE, False
-    if _LANDLINE_TW.fullmatch(digits):
-        return PhoneKind.OFFICE, True
-    return PhoneKind.OTHER, True
-
-
-def find_phones(text: str, label: Kind | None) -> tuple[list[tuple[Phone, bool]], str]:
-    """Phone numbers in the text (number as printed, extension apart) and the text without them."""
-    found: list[tuple[Phone, bool]] = []
-
-    def take(match: re.Match[str]) -> str:
-        number = match.group("number").strip(" -.")
-        digits = sum(c.isdigit() for c in number)
-        if not _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1]:
-            return match.group(0)
-        kind, guessed = phone_kind(number, label)
-        found.append((Phone(number, kind, extension=match.group("ext")), guessed))
-        return " "
-
-    rest = PHONE_RE.sub(take, text)
-    return found, rest
-
-
-def is_company(text: str) -> bool:
-    return bool(_COMPANY_RE.search(text))
-
-
-def is_address(text: str) -> bool:
-    return bool(_ADDRESS_CJK.search(text) or _ADDRESS_LATIN.search(text))
-
-
-def address_complete(text: str) -> bool:
-    """Whether an address already ends the way addresses end (a number, floor or postcode)."""
-    return bool(_ADDRESS_DONE.search(text))
-
-
-def is_title(text: str) -> bool:
-    if any(c.isdigit() for c in text) or "@" in text:
-        return False
-    return bool(_TITLE_CJK.search(text) or _TITLE_LATIN.search(text))
-
-
-def is_department(text: str) -> bool:
-    return len(text) <= 30 and not any(c.isdigit() for c in text) and bool(_DEPT_RE.search(text))
+def _phone_label(label: Kind | None) -> PhoneKind | None:
+    return PhoneKind(label.value) if label in _PHONE_KINDS else None
 
 
 def is_label_word(text: str) -> bool:
     return text.strip(" :：.").lower() in _LABEL_KIND
-
-
-def name_like(text: str) -> bool:
-    """Two to four Chinese characters, or two or three capitalised Latin words."""
-    compact = text.replace(" ", "")
-    if _CJK_NAME.fullmatch(compact):
-        return True
-    return bool(_LATIN_NAME.fullmatch(text.strip())) and not _TITLE_LATIN.search(text)
 
 
 def person_name_like(text: str) -> bool:
@@ -227,15 +135,18 @@ def looks_like_card(boxes: Sequence[TextBox]) -> bool:
     """Whether some boxes can stand alone as a card: a person's name and a way to reach them
     (a column of a card holding only the company and its address does not)."""
     texts = [b.text.strip() for b in boxes]
-    contact = any(EMAIL_RE.search(t) or find_phones(t, None)[0] for t in texts)
+    contact = any(EMAIL_RE.search(t) or find_phones(t, None, labelled=False)[0] for t in texts)
     return len(boxes) >= 3 and contact and any(person_name_like(t) for t in texts)
 
 
 def repair_title(text: str) -> str | None:
-    """The model's character set lacks 監, so 總監 reads as a title ending in a bare 總; the
-    repaired title, or None when there is nothing to repair."""
+    """The model's character set lacks 監, 締 and 編, so 總監 reads as a title ending in a bare
+    總, 取締役 as 取役, 總編輯 as 總輯; the repaired title, or None when nothing needs repair."""
     if text.endswith("總") and not text.endswith("副總") and len(text) >= len("設計總"):
         return text + "監"
+    for lost, whole in _TITLE_REPAIRS:
+        if lost in text and whole not in text:
+            return text.replace(lost, whole)
     return None
 
 
@@ -285,8 +196,9 @@ class Draft:
 
 def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> str:
     """Takes e-mails, web addresses, a tax ID and phones out of the text; returns what is left."""
+    text = _GLUED.sub(r"\1 ", text)
     for email in EMAIL_RE.findall(text):
-        draft.emails.append(email)
+        draft.emails.append(_EMAIL_LABEL_GLUED.sub("", email))
         draft.sources.setdefault("emails", []).append(line.score)
     text = EMAIL_RE.sub(" ", text)
     for url in URL_RE.findall(text):
@@ -296,10 +208,18 @@ def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> s
     if tax_id_valid(compact) and label is None:
         draft.put("tax_id", compact, line)
         return ""
-    phones, text = find_phones(text, label)
+    phones, text = find_phones(text, _phone_label(label), labelled=label is not None)
     for phone, guessed in phones:
         draft.add_phone(phone, guessed, line)
     return text.strip(" :：|/,;-")
+
+
+def _take_email(draft: Draft, line: Line, value: str) -> str:
+    """An e-mail label's value; one that lost its @ to the OCR goes to the notes."""
+    if not EMAIL_RE.search(value) and URL_RE.fullmatch(value.strip()):
+        draft.notes.append(f"{NOTE_EMAIL_WITHOUT_AT}: {value.strip()}")
+        return ""
+    return _take_contacts(draft, line, value, None)
 
 
 def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line) -> str:
@@ -307,7 +227,7 @@ def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line)
     if kind in _PHONE_KINDS:
         return _take_contacts(draft, line, value, kind)
     if kind is Kind.EMAIL:
-        return _take_contacts(draft, line, value, None)
+        return _take_email(draft, line, value)
     if kind is Kind.ADDRESS:
         if draft.put("address", respace_latin(value), line):
             draft.address_lines.append(line)
@@ -331,7 +251,7 @@ def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line)
 
 def read_line(draft: Draft, line: Line, text: str) -> list[TextPiece]:
     """Puts the labelled values and contacts of a line in the draft; returns the other text."""
-    pieces = split_labels(text)
+    pieces = split_labels(_POSTAL_MARK_AS_T.sub("〒", text.translate(_FULL_WIDTH)))
     left: list[str] = []
     for kind, label, value in pieces:
         if kind is None:

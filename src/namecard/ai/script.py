@@ -79,8 +79,30 @@ def to_traditional(text: str) -> str:
     return text.translate(_TABLE)
 
 
+# Forms the model writes on Japanese cards that Japanese does not use: simplified ones whose
+# Japanese form is the traditional one (东 → 東, 设 → 設), and traditional ones Japan simplified
+# its own way (專 → 専, 產 → 産, 會 → 会, 縣 → 県; not 邊 澤 濱 廣, which names keep).
+_JAPANESE_FORMS = str.maketrans(
+    dict(
+        zip(
+            "东设计话电业门长马车书见贸银间试销资场员阳边辅营滨泽缔术产專產營會縣區號發實藥醫",
+            "東設計話電業門長馬車書見貿銀間試銷資場員陽辺輔営浜沢締術産専産営会県区号発実薬医",
+            strict=True,
+        )
+    )
+)
+
+
+def is_japanese(texts: Iterable[str]) -> bool:
+    """Kana, 株式会社, 県 or 〒 somewhere on the card."""
+    return any(_JAPANESE.search(text) for text in texts)
+
+
 def keep_card_script(texts: list[str]) -> list[str]:
-    """The texts corrected to traditional if the card is Traditional Chinese, else as read."""
+    """The texts corrected to traditional if the card is Traditional Chinese, simplified forms
+    foreign to Japanese corrected on a Japanese card, else as read."""
+    if is_japanese(texts):
+        return [text.translate(_JAPANESE_FORMS) for text in texts]
     if not is_traditional(texts):
         return texts
     return [to_traditional(text) for text in texts]

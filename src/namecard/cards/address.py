@@ -36,6 +36,11 @@ _BASEMENT_MARKED = re.compile(r"(?<![A-Za-z\d])[Bb](\d{1,2})\s?(?:[Ff][Ll]?\.?|�
 _BASEMENT_BARE = re.compile(rf"(?<=[{_CJK},，])[Bb](\d{{1,2}})(?=$|[,，、;；\s(（]|之)")
 _FLOOR = re.compile(r"(?<![A-Za-z\d])(\d{1,3})\s?[Ff][Ll]?\.?(?![A-Za-z])")
 
+# A Japanese postal code opening the address: 〒100-0005 with one space after it.
+_JAPANESE_POSTAL = re.compile(
+    rf"^(?:〒\s*(\d{{3}})-?(\d{{4}})\s*|(\d{{3}})-(\d{{4}})\s*(?=[{_CJK}]))"
+)
+
 _DIGITS = "零一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
 
@@ -69,6 +74,11 @@ def is_taiwan_address(text: str) -> bool:
     return _CITY_RE.search(text) is not None or re.search(r"[台臺]灣|Taiwan", text) is not None
 
 
+def may_be_taiwan_address(text: str) -> bool:
+    """Chinese text that is neither Japanese nor a mainland (simplified) address."""
+    return has_cjk(text) and _taiwan_rules_apply(text)
+
+
 def _taiwan_rules_apply(text: str) -> bool:
     if _KANA.search(text):
         return False
@@ -92,12 +102,18 @@ def _sections_and_floors(text: str) -> str:
     return text
 
 
+def _japanese_postal(match: re.Match[str]) -> str:
+    first, second = match.group(1) or match.group(3), match.group(2) or match.group(4)
+    return f"〒{first}-{second} "
+
+
 def normalise_address(text: str) -> str:
     """Clean an address: full-width digits to ASCII, whitespace collapsed; for a Taiwan address in
     Chinese also spaces next to CJK removed, the postal code moved to the front, Arabic section
     numbers in Chinese (5段 -> 五段) and floors as 樓 (12F -> 12樓, 號B1 -> 號地下1樓).
     Road and district names are never touched; English addresses keep their spelling."""
     text = " ".join(text.translate(_FULL_WIDTH_ALNUM).split())
+    text = _JAPANESE_POSTAL.sub(_japanese_postal, text, count=1)
     if not has_cjk(text) or not _taiwan_rules_apply(text):
         return text  # English, Japanese and mainland addresses are kept as written
     text = _SPACE_NEAR_CJK.sub("", text)

@@ -8,15 +8,19 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from namecard.cards.address import normalise_address
+from namecard.cards.address import may_be_taiwan_address, normalise_address
+from namecard.cards.confidence import calibrated
 from namecard.cards.contact import (
     normalise_email,
     normalise_line_id,
     normalise_tax_id,
     normalise_url,
 )
+from namecard.cards.context import card_region, postal_code_of
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.phones import DEFAULT_REGION, normalise_phone
+from namecard.cards.roles import settle_roles
+from namecard.cards.tw_districts import check_taiwan_address
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +31,14 @@ NOTE_EMAIL = "Email?"
 NOTE_WEBSITE = "網址?"
 NOTE_LINE_ID = "LINE ID?"
 NOTE_TAX_ID = "統一編號?"
+NOTE_POSTAL_CODE = "郵遞區號"
+UNCERTAIN_PHONES = "phones"
+UNCERTAIN_ADDRESS = "address"
 
 _DIGIT = re.compile(r"\d")
+_CO_LTD = re.compile(r"\b(Co)\.?,?\s?(Ltd)\.?$", re.IGNORECASE)
+# Readers separate their notes' entries with new lines; stores get them joined with "; ".
+_NOTE_ENTRIES = re.compile(r"\s*\n\s*")
 
 
 def _text(value: str | None) -> str | None:
@@ -42,7 +52,8 @@ class _Notes:
     """The card's notes plus entries for values that found no field; nothing is dropped."""
 
     def __init__(self, existing: str | None) -> None:
-        self._entries: list[str] = [existing] if existing else []
+        entries = (_text(entry) for entry in _NOTE_ENTRIES.split(existing or ""))
+        self._entries: list[str] = list(dict.fromkeys(e for e in entries if e))
 
     def add(self, label: str, value: str) -> None:
         entry = f"{label}: {value}"
@@ -96,6 +107,31 @@ def _phones(raw: Iterable[Phone], region: str, notes: _Notes) -> tuple[Phone, ..
     return tuple(phones.values())
 
 
+def _without_postal_codes(card: Card, region: str, notes: _Notes) -> tuple[Phone, ...]:
+    """The card's phones less the postal codes read as phones (kept in the notes unless the
+    address already holds them)."""
+    phones = []
+    for phone in card.phones:
+        code = postal_code_of(phone, card.address, region)
+        if code is None:
+            phones.append(phone)
+        elif code not in (card.address or ""):
+            notes.add(NOTE_POSTAL_CODE, code)
+    return tuple(phones)
+
+
+def _uncertain(card: Card, phones: tuple[Phone, ...], address_doubtful: bool) -> tuple[str, ...]:
+    """The reader's uncertain fields, plus phones when a number could not be verified (a Taiwan
+    landline printed without its area code is incomplete, not a number to dial) and the address
+    when its postal code contradicts its district."""
+    names = [f for f in card.uncertain_fields if f]
+    if any(phone.national is None for phone in phones):
+        names.append(UNCERTAIN_PHONES)
+    if address_doubtful:
+        names.append(UNCERTAIN_ADDRESS)
+    return tuple(dict.fromkeys(names))
+
+
 def _emails(raw: Iterable[str], notes: _Notes) -> tuple[str, ...]:
     emails: dict[str, str] = {}
     for value in raw:
@@ -105,9 +141,26 @@ def _emails(raw: Iterable[str], notes: _Notes) -> tuple[str, ...]:
     return tuple(emails.values())
 
 
-def _address(value: str | None) -> str | None:
+def _address(value: str | None) -> tuple[str | None, bool]:
+    """The cleaned address, and whether it is doubtful (a Taiwan postal code contradicting its
+    district); a misread Taiwan district is corrected."""
     text = _text(value)
-    return _text(normalise_address(text)) if text else None
+    if text is None:
+        return None, False
+    text = _text(normalise_address(text)) or text
+    if not may_be_taiwan_address(text):
+        return text, False
+    checked = check_taiwan_address(text)
+    return checked.address, checked.doubtful
+
+
+def _company(value: str | None) -> str | None:
+    """Whitespace collapsed; "Co.,Ltd", "Co. Ltd" and "Co., Ltd" written "Co., Ltd." (the OCR
+    drops its comma and periods), in the case printed."""
+    text = _text(value)
+    if text is None:
+        return None
+    return _CO_LTD.sub(lambda m: f"{m.group(1)}., {m.group(2)}.", text)
 
 
 def _confidence(value: float) -> float:
@@ -117,27 +170,33 @@ def _confidence(value: float) -> float:
 
 
 def _normalise(card: Card, region: str) -> Card:
-    notes = _Notes(_text(card.notes))
-    phones = _phones(card.phones, region, notes)
+    notes = _Notes(card.notes)
+    card_area = card_region(card, region)
+    raw_phones = _without_postal_codes(card, card_area, notes)
+    phones = _phones(raw_phones, card_area, notes)
     emails = _emails(card.emails, notes)
     website = _field(card.website, normalise_url, notes, NOTE_WEBSITE)
     line_id = _field(card.line_id, normalise_line_id, notes, NOTE_LINE_ID)
     tax_id = _field(card.tax_id, normalise_tax_id, notes, NOTE_TAX_ID)
-    return Card(
+    address, address_doubtful = _address(card.address)
+    settled = Card(
         name=_text(card.name),
-        company=_text(card.company),
+        company=_company(card.company),
         department=_text(card.department),
         title=_text(card.title),
         phones=phones,
         emails=emails,
-        address=_address(card.address),
+        address=address,
         website=website,
         line_id=line_id,
         tax_id=tax_id,
         notes=notes.text(),
         confidence=_confidence(card.confidence),
-        uncertain_fields=tuple(dict.fromkeys(f for f in card.uncertain_fields if f)),
+        uncertain_fields=_uncertain(card, phones, address_doubtful),
     )
+    settled = settle_roles(settled)
+    confidence, uncertain = calibrated(settled)
+    return replace(settled, confidence=confidence, uncertain_fields=uncertain)
 
 
 def normalise_card(card: Card, *, region: str = DEFAULT_REGION) -> Card:

@@ -24,6 +24,15 @@ _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 _OCR_CONFUSION = re.compile(r"(?<=\d)[OoIl|]|[OoIl|](?=\d)")
 _KEPT_AS_READ = re.compile(r"[^\d+\-() ]")
 _TW_MOBILE = re.compile(r"^09\d{8}$")
+# "+44 (0)20 …": the trunk zero printed in brackets after the country code is never dialled.
+_TRUNK_ZERO = re.compile(r"^(\+\s*\d{1,3})[\s-]*\(\s*0\s*\)\s*")
+# "81-52-123-4567": a country code printed without its plus, as the first group of digits.
+_BARE_COUNTRY_CODE = re.compile(r"^([1-9]\d{0,2})[\s-]")
+# A mainland Chinese mobile (11 digits, 13x-19x) is one whatever region the card is read in.
+_CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_CN = "CN"
+# Eleven digits or more, not starting with 0: an international number whose plus was not read.
+_INTERNATIONAL_DIGITS = 11
 _MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE})
 _FIXED_TYPES = frozenset({PhoneNumberType.FIXED_LINE})
 
@@ -61,6 +70,37 @@ def _parse(candidate: str, region: str) -> phonenumbers.PhoneNumber | None:
     return parsed if phonenumbers.is_valid_number(parsed) else None
 
 
+def _misread_country_code(digits: str, region: str) -> phonenumbers.PhoneNumber | None:
+    """ "+86 90-9816-7285" on a Japanese card: the region's own country code one digit off the
+    printed one, when the number after it is valid there (the OCR confuses 1 and 6)."""
+    own = str(phonenumbers.country_code_for_region(region))
+    printed = digits[: len(own)]
+    if own == "0" or len(printed) != len(own) or printed == own:
+        return None
+    if sum(a != b for a, b in zip(printed, own, strict=True)) != 1:
+        return None
+    return _parse(f"+{own}{digits[len(own) :]}", region)
+
+
+def _parse_any(candidate: str, digits: str, region: str) -> phonenumbers.PhoneNumber | None:
+    """The number in `region`, else by its own shape: a country code printed without its plus,
+    or a mainland mobile on a card read with another region."""
+    if candidate.startswith("+"):
+        return _misread_country_code(digits, region) or _parse(candidate, region)
+    parsed = _parse(candidate, region)
+    if parsed is not None:
+        return parsed
+    bare = _BARE_COUNTRY_CODE.match(candidate)
+    long_international = len(digits) >= _INTERNATIONAL_DIGITS and not digits.startswith("0")
+    if long_international or (
+        bare and phonenumbers.region_code_for_country_code(int(bare.group(1))) != "ZZ"
+    ):
+        parsed = _parse(f"+{digits}", region)
+        if parsed is not None:
+            return parsed
+    return _parse(digits, _CN) if _CN_MOBILE.match(digits) else None
+
+
 def _infer_kind(kind: PhoneKind, parsed: phonenumbers.PhoneNumber | None, digits: str) -> PhoneKind:
     if kind is not PhoneKind.OTHER:
         return kind
@@ -93,10 +133,10 @@ def normalise_phone(
     other letters are dropped after OCR fixes, so vanity letters never become digits. An explicit
     `extension` wins over one found in the text."""
     number_text, found = split_extension(text)
-    candidate = _as_read(_fix_ocr(number_text))
-    parsed = _parse(candidate, region.upper()) if candidate else None
-    ext = _clean_extension(extension) or _clean_extension(found)
+    candidate = _TRUNK_ZERO.sub(r"\1 ", _as_read(_fix_ocr(number_text)))
     digits = re.sub(r"\D", "", candidate)
+    parsed = _parse_any(candidate, digits, region.upper()) if candidate else None
+    ext = _clean_extension(extension) or _clean_extension(found)
     if not digits:  # nothing phone-like: keep the text itself rather than an empty number
         return Phone(" ".join(text.split()), kind, _clean_extension(extension), None)
     if parsed is None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from namecard import catalogue
+from namecard.cards.alternates import Alternate, alternates_in
 from namecard.cards.model import Card, PhoneKind, SavedContact
 from namecard.catalogue import Language, Sentence
 from namecard.line import texts
@@ -157,19 +158,22 @@ def _uncertain(card: Card) -> frozenset[str]:
 def _body(card: Card, status: dict[str, Any], fit: _Fit, language: Language) -> dict[str, Any]:
     marks = _uncertain(card)
     mark = texts.short(catalogue.UNCERTAIN_MARK, language)
-    contents = _heading(card, marks, fit.chars, language)
+    others = alternates_in(card.notes)
+    contents = _heading(card, marks, fit.chars, language, others)
     rows = _rows(card, marks, fit, language)
     if rows:
         contents.append({"type": "separator", "margin": "md"})
         contents.extend(_row(label, value, mark if flag else None) for label, value, flag in rows)
+        contents.extend(_small(a.value, fit.chars) for a in others if a.field == "address")
     contents += [{"type": "separator", "margin": "md"}, status]
     return {"type": "box", "layout": "vertical", "spacing": "sm", "contents": contents}
 
 
 def _heading(
-    card: Card, marks: frozenset[str], limit: int, language: Language
+    card: Card, marks: frozenset[str], limit: int, language: Language, others: Sequence[Alternate]
 ) -> list[dict[str, Any]]:
-    """Name large and bold (or the company, or 未具名名片), then title, company, department."""
+    """Name large and bold (or the company, or 未具名名片), then title, company, department; each
+    followed in small print by what was read of it in the other language."""
     name, company = texts.clean(card.name), texts.clean(card.company)
     if name:
         top, top_field = name, "name"
@@ -182,7 +186,10 @@ def _heading(
     def flag(field: str) -> str | None:
         return mark if field in marks else None
 
-    lines = [_text(top, flag(top_field), limit, size="xl", bold=True)]
+    def also(field: str) -> list[dict[str, Any]]:
+        return [_small(a.value, limit) for a in others if a.field == field]
+
+    lines = [_text(top, flag(top_field), limit, size="xl", bold=True), *also(top_field)]
     for field, value, size in (
         ("title", texts.clean(card.title), "sm"),
         ("company", company, "md"),
@@ -190,7 +197,13 @@ def _heading(
     ):
         if value:
             lines.append(_text(value, flag(field), limit, size=size, muted=size == "sm"))
+            lines.extend(also(field))
     return lines
+
+
+def _small(value: str, limit: int) -> dict[str, Any]:
+    text = texts.clip(value, limit)
+    return {"type": "text", "text": text, "size": "xs", "color": COLOR_MUTED, "wrap": True}
 
 
 def _rows(card: Card, marks: frozenset[str], fit: _Fit, language: Language) -> list[_Row]:

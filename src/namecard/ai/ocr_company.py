@@ -1,0 +1,72 @@
+"""The company of a card: its line, joined with the line that carries the name on."""
+
+from __future__ import annotations
+
+import re
+
+from namecard.ai import ocr_fields as rules
+from namecard.ai import ocr_words as words
+from namecard.ai.ocr_layout import Line, join_words
+
+# Layout tolerances, in text heights.
+_COMPANY_PART_GAP = 0.8
+_COMPANY_PART_HEIGHTS = (0.6, 1.6)
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _on_top_of(upper: Line, lower: Line) -> bool:
+    """Whether `upper` is the first line of a name that `lower` finishes."""
+    low, high = _COMPANY_PART_HEIGHTS
+    gap = lower.y0 - upper.y1
+    overlap = min(upper.x1, lower.x1) - max(upper.x0, lower.x0)
+    ratio = upper.height / lower.height
+    return (
+        -0.3 * lower.height <= gap <= _COMPANY_PART_GAP * lower.height
+        and overlap > 0
+        and low <= ratio <= high
+    )
+
+
+def _company_part(texts: list[rules.TextPiece], firm: rules.TextPiece) -> rules.TextPiece | None:
+    """The line that carries on a company name: the one above it, or for a line that is only a
+    legal form, the line above (海洋物流 / 股份有限公司) or below (株式会社 / さくら…)."""
+    if not words.is_legal_suffix(firm.text):
+        return next(
+            (t for t in texts if t.role == "other" and t.alone and _on_top_of(t.line, firm.line)),
+            None,
+        )
+    prefix = words.is_company_prefix(firm.text)
+    for text in texts:
+        upper, lower = (firm.line, text.line) if prefix else (text.line, firm.line)
+        if text.role in ("other", "name") and text.alone and _joins(upper, lower):
+            return text
+    return None
+
+
+def _joins(upper: Line, lower: Line) -> bool:
+    """Whether `lower` sits right under `upper`, overlapping it, whatever their sizes."""
+    height = max(upper.height, lower.height)
+    gap = lower.y0 - upper.y1
+    overlap = min(upper.x1, lower.x1) - max(upper.x0, lower.x0)
+    return -0.3 * height <= gap <= _COMPANY_PART_GAP * height and overlap > 0
+
+
+def _glue(left: str, right: str) -> str:
+    """Chinese and Japanese text joins without a space, Latin text with one."""
+    wide = _WIDE.match(left[-1:]) and _WIDE.match(right[:1])
+    return left + right if wide else join_words(left, right)
+
+
+def place_company(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
+    """The first company line, joined with the line that carries its name on."""
+    firm = next((t for t in texts if t.role == "company"), None)
+    if firm is None:
+        return
+    value = firm.text
+    part = _company_part(texts, firm)
+    if part is not None and not any(c.isdigit() for c in part.text):
+        first, second = (firm, part) if words.is_company_prefix(firm.text) else (part, firm)
+        value = _glue(first.text, second.text)
+        part.role = "used"
+    draft.put("company", value, firm.line)
+    firm.role = "used"

@@ -1,0 +1,106 @@
+"""What a line of a card is by its words: company, address, title, department or a name."""
+
+from __future__ import annotations
+
+import re
+
+from namecard.cards.titles import TITLE_LATIN, is_department_text, is_title_text
+
+# Legal forms a company name ends with (or, for 株式会社 and 有限会社, may start with).
+LEGAL_SUFFIX = (
+    r"股份有限公司|有限公司|公司|事務所|事务所|株式会社|有限会社|合同会社|\(株\)|（株）|㈱"
+    r"|Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|LLC|L\.L\.C\.|LLP|GmbH|AG|S\.A\."
+    r"|SAS|SARL|S\.r\.l\.|S\.p\.A\.|B\.V\.|N\.V\.|Oy|A/S|K\.K\.|PLC|Pte\.?\s*Ltd\.?"
+    r"|Pty\.?\s*Ltd\.?|Sdn\.?\s*Bhd\.?|Company|Group|Holdings|Studio"
+)
+_COMPANY_RE = re.compile(
+    r"(?:集團|集团|工作室|協會|协会|基金會|學會|銀行|醫院|診所|茶行|商行|洋行|車行|企業社|實業社|商店"
+    r"|書店|書局|藥局|餐廳|飯店|旅行社|出版社|合作社|商號"
+    r"|(?<![A-Za-z])(?:" + LEGAL_SUFFIX + r"))\s*$"
+    r"|^(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱)",
+    re.IGNORECASE,
+)
+_PREFIX_FORM = re.compile(r"^(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱)")
+# A line that is nothing but a legal form: the end of a company name broken over two lines.
+_SUFFIX_ONLY = re.compile(r"^\s*(?:" + LEGAL_SUFFIX + r")\s*$", re.IGNORECASE)
+_ADDRESS_CJK = re.compile(
+    r"(?:市|縣|县|省).*(?:區|区|鄉|乡|鎮|镇|路|街|段|號|号|巷|弄|樓|楼)|(?:路|街|大道).*(?:號|号)"
+    r"|^\d{3,6}\s*\S{1,3}(?:市|縣|县)|^〒|(?:都|道|府|県).*(?:区|市|町|村|丁目)"
+    r"|[区市町村].{0,12}\d+(?:丁目|番地?|号|-\d+)"
+    r"|^〒?\s*\d{3}-\d{4}\s*[\u3040-\u30ff\u4e00-\u9fff]"  # a Japanese postal code, then the rest
+)
+_ADDRESS_LATIN = re.compile(
+    r"\d.*\b(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Way|Lane|Ln|Dr|Drive"
+    r"|Suite|Ste|Floor|Fl|Plaza|Building|Bldg|Sec|Section|Alley|Highway|Hwy|Parkway|Pkwy|Court|Ct)\b"
+    r"|\b[A-Z]{2}\s?\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}$"  # US, UK
+    r"|\b(?:Taipei|Taichung|Kaohsiung|Hsinchu|Taiwan|R\.O\.C\.)\b"
+    # Europe: "Bahnhofstrasse 12, 8001 Zürich", "CH-8001", "12 rue de la Paix, 75002 Paris".
+    r"|[A-Za-zÀ-ÿ]+(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|laan|straat|vej|gatan)\s+\d"
+    r"|\b(?:rue|avenue|boulevard|via|viale|calle|avenida|piazza|plaza)\s+\S+.*\d"
+    r"|\b(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-ZÀ-Ý][a-zà-ÿ]+"
+    # Japan in Latin letters: "5-6-1 Shinjuku, Shinjuku-ku, Tokyo 160-0022".
+    r"|-(?:ku|shi|cho|machi|gun)\b|\b(?:Tokyo|Osaka|Kyoto|Yokohama|Nagoya)\b.*\d{3}-\d{4}"
+    r"|\b\d{1,4}-\d{1,4}(?:-\d{1,4})?,?\s+[A-Z][a-z]+",
+    re.IGNORECASE,
+)
+_ADDRESS_DONE = re.compile(
+    r"(?:號|号|樓|楼|室|階|F|\d{5}(?:-\d{4})?|\d{3}-\d{4}|Taiwan|USA|Japan|R\.O\.C\.)\s*$"
+)
+_DEPT_THEN_TITLE = re.compile(r"^(.{2,10}?(?:部|處|处|課|课|組|组|中心))\s*(.+)$")
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'’-]*\.?(?:\s+[A-Z][A-Za-z'’-]*\.?){1,2}")
+# Building and place words: a line with them is an address part, never a person's name.
+_PLACE_WORDS = re.compile(
+    r"\b(?:Bldg|Building|Tower|Plaza|Centre|Center|Floor|Suite|Road|Street|Avenue|City)\b"
+    r"|ビル|大廈|大樓|大楼|中心|廣場|广场",
+    re.IGNORECASE,
+)
+
+
+def is_company(text: str) -> bool:
+    return bool(_COMPANY_RE.search(text))
+
+
+def is_legal_suffix(text: str) -> bool:
+    """A line holding only a legal form ("股份有限公司", "Co., Ltd.", "株式会社")."""
+    return bool(_SUFFIX_ONLY.match(text))
+
+
+def is_company_prefix(text: str) -> bool:
+    """A legal form printed before the name (株式会社さくら…)."""
+    return bool(_PREFIX_FORM.match(text.strip()))
+
+
+def is_address(text: str) -> bool:
+    return bool(_ADDRESS_CJK.search(text) or _ADDRESS_LATIN.search(text))
+
+
+def address_complete(text: str) -> bool:
+    """Whether an address already ends the way addresses end (a number, floor or postcode)."""
+    return bool(_ADDRESS_DONE.search(text))
+
+
+def is_title(text: str) -> bool:
+    return is_title_text(text)
+
+
+def is_department(text: str) -> bool:
+    return is_department_text(text)
+
+
+def department_then_title(text: str) -> tuple[str, str] | None:
+    """ "業務部經理" -> ("業務部", "經理"); None unless the line is a unit and then a title."""
+    split = _DEPT_THEN_TITLE.match(text.replace(" ", ""))
+    if split and is_title(split.group(2)):
+        return split.group(1), split.group(2)
+    return None
+
+
+def name_like(text: str) -> bool:
+    """Two to four Chinese characters, or two or three capitalised Latin words."""
+    if _PLACE_WORDS.search(text):
+        return False
+    compact = text.replace(" ", "")
+    if _CJK_NAME.fullmatch(compact):
+        return not is_title(compact)
+    return bool(_LATIN_NAME.fullmatch(text.strip())) and not TITLE_LATIN.search(text)

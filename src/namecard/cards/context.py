@@ -1,0 +1,82 @@
+"""What the rest of a card says about a field: the phones' country, postal codes read as phones."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from namecard.cards.model import Card, Phone
+
+JAPAN = "JP"
+CHINA = "CN"
+
+_UNKNOWN = "ZZ"
+_KANA = re.compile(r"[\u3040-\u30ff]")
+# A Japanese address: 〒, a prefecture before a ward or city, or the country in Latin letters.
+_JAPANESE_ADDRESS = re.compile(
+    r"〒|(?:東京都|北海道|大阪府|京都府|[\u4e00-\u9fff]{1,3}県).{0,6}[区市町村郡]|\bJapan\b", re.I
+)
+# Forms only simplified Chinese writes (a mainland card); a Taiwan card never prints them.
+_SIMPLIFIED = re.compile(r"[号区楼层为这发东车门电话务业经总编组园广厂]")
+_TRADITIONAL = re.compile(r"[號區樓層為這發東車門電話務業經總編組園廣廠臺]")
+_MAINLAND_ADDRESS = re.compile(r"中国|\bChina\b|[\u4e00-\u9fff]{2,3}省", re.I)
+# 〒100-0005, 郵遞區號 106, ZIP 10001: a postal code, whatever its digits look like.
+_POSTAL_MARK = re.compile(r"〒|郵遞區號|邮政编码|郵便番号|\bZIP\b|\bPostal\b|\bPost\s?code\b", re.I)
+_JAPANESE_POSTAL = re.compile(r"^\d{3}-\d{4}$")
+_POSTAL_SHAPE = re.compile(r"^\d{3}-?\d{4}$|^\d{3}(?:\d{2,3})?$")
+
+
+def _texts(card: Card) -> str:
+    return " ".join(v for v in (card.name, card.company, card.title, card.address) if v)
+
+
+def _region_of(number: str) -> str:
+    """The region of a number printed with its country code; ZZ for any other."""
+    if not number.strip().startswith("+"):
+        return _UNKNOWN
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return _UNKNOWN
+    if not phonenumbers.is_valid_number(parsed):
+        return _UNKNOWN
+    code = parsed.country_code
+    return phonenumbers.region_code_for_country_code(code) if code else _UNKNOWN
+
+
+def _printed_country(card: Card) -> str | None:
+    """The region of the country code most of the card's international numbers print."""
+    regions = [_region_of(phone.number) for phone in card.phones]
+    known = [region for region in regions if region != _UNKNOWN]
+    return max(set(known), key=known.count) if known else None
+
+
+def card_region(card: Card, default: str) -> str:
+    """The region a card's national numbers belong to: Japan for a Japanese card or address,
+    else the country code its other numbers print, mainland China for a simplified Chinese card,
+    else `default`."""
+    text = _texts(card)
+    if _KANA.search(text) or _JAPANESE_ADDRESS.search(card.address or ""):
+        return JAPAN
+    if printed := _printed_country(card):
+        return printed
+    mainland = _MAINLAND_ADDRESS.search(card.address or "") is not None
+    if mainland or (_SIMPLIFIED.search(text) and not _TRADITIONAL.search(text)):
+        return CHINA
+    return default
+
+
+def postal_code_of(phone: Phone, address: str | None, region: str) -> str | None:
+    """The postal code a "phone" really is (〒100-0005, 123-4567 on a Japanese card, or the
+    digits printed in the card's address), None for a real phone number."""
+    text = phone.number.strip()
+    if _POSTAL_MARK.search(text):
+        return _POSTAL_MARK.sub("", text).strip(" :：")
+    compact = re.sub(r"[\s()]", "", text)
+    if region == JAPAN and _JAPANESE_POSTAL.match(compact) and not phone.extension:
+        return compact  # Japanese phone numbers have ten digits or more
+    if phone.extension or not _POSTAL_SHAPE.match(compact) or not address:
+        return None
+    printed = "-?".join(compact.replace("-", ""))
+    return compact if re.search(rf"(?<!\d){printed}(?!\d)", address) else None
