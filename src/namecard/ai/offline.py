@@ -4,35 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from namecard.ai.ocr_card import read_card
+from namecard.ai.ocr_engine import MODEL as RECOGNITION_MODEL
+from namecard.ai.ocr_engine import new_engine, read_boxes
 from namecard.ai.ocr_fields import looks_like_card
-from namecard.ai.ocr_layout import TextBox, deskew, group_lines, split_cards
-from namecard.ai.ocr_prepare import (
-    MAX_SIDE,
-    TALL_RATIO,
-    OrientedBox,
-    Pixels,
-    load_for_ocr,
-    page_turns,
-    reading_quality,
-    turn_boxes,
-    turn_pixels,
-)
+from namecard.ai.ocr_layout import deskew, group_lines, split_cards
+from namecard.ai.ocr_prepare import MAX_SIDE, Pixels, load_for_ocr
 from namecard.cards.model import Card, Extraction
-from namecard.errors import ExtractionFailed, NamecardError, NoExtractorConfigured
+from namecard.errors import ExtractionFailed, NamecardError
 
 logger = logging.getLogger(__name__)
 
 SOURCE = "offline"
-MODEL = "rapidocr-onnxruntime/PP-OCRv4"
-READER_VERSION = "fields-1"  # bump when the field rules change, so cached readings expire
-_FLIPPED = "180"
+MODEL = f"rapidocr-onnxruntime/{RECOGNITION_MODEL}"
+READER_VERSION = "fields-2"  # bump when the models or field rules change: cached readings expire
 
 _engine: Any = None
 _engine_lock = threading.Lock()
@@ -41,66 +31,14 @@ _ocr_lock = threading.Lock()
 
 
 def _load_engine() -> Any:
-    """The OCR engine, loaded on first use and shared by the whole process (models ~15 MB)."""
+    """The OCR engine, loaded on first use and shared by the whole process (models ~22 MB)."""
     global _engine
     with _engine_lock:
         if _engine is None:
             started = time.perf_counter()
-            try:
-                from rapidocr_onnxruntime import RapidOCR
-            except ImportError as exc:
-                raise NoExtractorConfigured("rapidocr-onnxruntime is not installed") from exc
-            _engine = RapidOCR()
+            _engine = new_engine()
             logger.info("offline OCR engine loaded in %.2fs", time.perf_counter() - started)
         return _engine
-
-
-def _is_tall(points: Any) -> bool:
-    width = math.dist(points[0], points[1])
-    height = math.dist(points[0], points[3])
-    return height >= TALL_RATIO * max(width, 1.0)
-
-
-def _ocr(engine: Any, pixels: Pixels) -> list[OrientedBox]:
-    """One pass of detection, direction classification and recognition. RapidOCR's __call__
-    drops the direction of each crop, which tells how the page is turned, so the steps of
-    rapidocr-onnxruntime 1.4 are run here one by one."""
-    image, ratio_h, ratio_w = engine.preprocess(pixels)
-    record: dict[str, Any] = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
-    image, record = engine.maybe_add_letterbox(image, record)
-    boxes, _ = engine.auto_text_det(image)
-    if boxes is None or len(boxes) == 0:
-        return []
-    tall = [_is_tall(box) for box in boxes]
-    crops, directions, _ = engine.text_cls(engine.get_crop_img_list(image, boxes))
-    texts, _ = engine.text_rec(crops, False)
-    height, width = pixels.shape[:2]
-    points = engine._get_origin_points(boxes, record, height, width)
-    found = []
-    for quad, is_tall, direction, (text, score, *_) in zip(
-        points, tall, directions, texts, strict=True
-    ):
-        if float(score) >= engine.text_score and text.strip():
-            corners = tuple((float(x), float(y)) for x, y in quad)
-            box = TextBox(corners, text, float(score))  # type: ignore[arg-type]
-            found.append(OrientedBox(box, is_tall, direction[0] == _FLIPPED))
-    return found
-
-
-def read_boxes(engine: Any, pixels: Pixels) -> list[TextBox]:
-    """The text of the page, read upright: a page lying sideways or upside down is turned and
-    read again, and the better-read pass kept (its boxes in the upright frame)."""
-    first = _ocr(engine, pixels)
-    turns = page_turns(first)
-    boxes = [item.box for item in first]
-    if not turns:
-        return boxes
-    second = [item.box for item in _ocr(engine, turn_pixels(pixels, turns))]
-    logger.debug("page turned %s quarter turns before reading", turns)
-    if reading_quality(second) >= reading_quality(boxes):
-        return second
-    height, width = pixels.shape[:2]
-    return turn_boxes(boxes, turns, (width, height))
 
 
 def read_photo(engine: Any, image: bytes, max_side: int = MAX_SIDE) -> tuple[Card, ...]:
