@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import statistics
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import numpy as np
+
+from namecard.ai.ocr_borders import border_map
 from namecard.ai.ocr_card import read_card
 from namecard.ai.ocr_engine import MODEL as RECOGNITION_MODEL
-from namecard.ai.ocr_engine import new_engine, read_boxes
+from namecard.ai.ocr_engine import new_engine, read_boxes, read_upright
 from namecard.ai.ocr_fields import looks_like_card
-from namecard.ai.ocr_layout import deskew, group_lines, split_cards
-from namecard.ai.ocr_prepare import MAX_SIDE, Pixels, load_for_ocr
+from namecard.ai.ocr_layout import TextBox, deskew, deskew_degrees, group_lines, split_cards
+from namecard.ai.ocr_photo import enhance, find_cards, flatten_card
+from namecard.ai.ocr_prepare import MAX_SIDE, Pixels, load_for_ocr, reading_quality
+from namecard.ai.ocr_split import CardText, by_outline
 from namecard.cards.model import Card, Extraction
 from namecard.errors import ExtractionFailed, NamecardError
 
@@ -23,6 +30,15 @@ logger = logging.getLogger(__name__)
 SOURCE = "offline"
 MODEL = f"rapidocr-onnxruntime/{RECOGNITION_MODEL}"
 READER_VERSION = "fields-2"  # bump when the models or field rules change: cached readings expire
+
+# A card read again on its own is kept unless it read less than this share of what the photo's
+# reading found on it (the photo's reading of a card turned unlike the others is garbled).
+_REREAD_FLOOR = 0.8
+# A card is read again by itself when its text is under this height (px) on the photo, its mean
+# recognition score under this, or this share of its boxes stand on end.
+_SMALL_TEXT = 22.0
+_UNSURE_SCORE = 0.9
+_ON_END_SHARE = 0.3
 
 _engine: Any = None
 _engine_lock = threading.Lock()
@@ -47,12 +63,43 @@ def read_photo(engine: Any, image: bytes, max_side: int = MAX_SIDE) -> tuple[Car
 
 
 def read_pixels(engine: Any, pixels: Pixels) -> tuple[Card, ...]:
-    """Every card on a prepared page."""
-    boxes = deskew(read_boxes(engine, pixels))
-    groups = split_cards(boxes, looks_like_card)
+    """Every card on a prepared page: the page is read once; where card outlines explain its
+    text, each card is cut out, flattened, turned upright by itself and read again."""
+    boxes, upright = read_upright(engine, pixels)
+    text = [np.array(box.points, dtype=np.float32) for box in boxes]
+    outlines = find_cards(upright, text)
+    found = by_outline(outlines, boxes, looks_like_card, border_map(upright, boxes, 0.0).runs_along)
+    if found is None:
+        borders = border_map(upright, boxes, deskew_degrees(boxes))
+        groups = split_cards(deskew(boxes), looks_like_card, borders.runs_along)
+    else:
+        logger.debug("%s card outline(s) found on the photo", len(found))
+        groups = [_card_boxes(engine, upright, card) for card in found]
     # Cards lying on a table are seldom parallel: each one is straightened by itself.
     cards = (read_card(group_lines(deskew(group))) for group in groups)
     return tuple(card for card in cards if not card.is_empty())
+
+
+def _card_boxes(engine: Any, page: Pixels, card: CardText) -> list[TextBox]:
+    """A card's text: read again on the flattened card (turned upright by itself), unless the
+    photo's reading found clearly more."""
+    if card.outline is None or not _worth_reading_again(card.boxes):
+        return list(card.boxes)
+    again = read_boxes(engine, enhance(flatten_card(page, card.outline)))
+    if reading_quality(again) >= _REREAD_FLOOR * reading_quality(card.boxes):
+        return again
+    return list(card.boxes)
+
+
+def _worth_reading_again(boxes: Sequence[TextBox]) -> bool:
+    """Whether the photo's reading of a card looks poor: small print (enlarged when read
+    again), unsure reading, or text standing on end (a card turned unlike the rest)."""
+    if not boxes:
+        return False
+    small = statistics.median(b.height for b in boxes) < _SMALL_TEXT
+    unsure = statistics.fmean(b.score for b in boxes) < _UNSURE_SCORE
+    on_end = sum(b.height > b.width for b in boxes) >= _ON_END_SHARE * len(boxes)
+    return small or unsure or on_end
 
 
 class OfflineExtractor:
