@@ -63,6 +63,17 @@ def test_the_text_of_a_photo_is_split_card_by_card() -> None:
     assert [card.boxes[0].text for card in cards] == ["Daniel Park", "Emily Chen"]
 
 
+def test_cards_apart_on_a_table_stay_apart_even_when_their_small_print_was_garbled() -> None:
+    placed = [Placed(plain_card(i), c, d) for i, (c, d) in enumerate(LAYOUTS["two"])]
+    boxes = card_text(placed[0], "Daniel Park", "0912-345-678")
+    boxes += card_text(placed[1], "Emi1y Chen", "O9E3-7G5")  # nothing a card needs
+
+    cards = by_outline(find_cards(bgr(lay(placed))), boxes, looks_like_card)
+
+    assert cards is not None
+    assert [card.boxes[0].text for card in cards] == ["Daniel Park", "Emi1y Chen"]
+
+
 def test_a_scan_of_one_card_has_no_outline_to_follow() -> None:
     scan = Image.new("RGB", (1050, 600), (250, 250, 250))
 

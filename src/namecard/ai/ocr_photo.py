@@ -27,8 +27,9 @@ _MAX_AREA = 0.97
 # Long side over short side of a card seen at an angle: ISO/JP/US cards are 1.55-1.75 flat.
 _MIN_ASPECT = 1.2
 _MAX_ASPECT = 2.3
-# Corners of a card outline are within about 25° of a right angle (cos 65° = 0.42).
-_MAX_CORNER_COSINE = 0.42
+# Corners of a card outline are within 35° of a right angle (cos 55° = 0.57): a card seen at a
+# slant is a trapezoid.
+_MAX_CORNER_COSINE = 0.57
 # An outline is kept as a quadrilateral when it fills this share of its rotated bounding box.
 _MIN_FILL = 0.85
 # Two outlines of about the same area overlapping by this share are one outline found twice.

@@ -16,6 +16,10 @@ from namecard.ai.ocr_photo import CardOutline, distance, grow, overlap
 _STRAY_SHARE = 0.05
 # Leftover text this close to a card's outline (a share of the card's short side) is its own.
 _NEAR = 0.35
+# Outlines this far apart (a share of the smaller short side) lie apart on the table; a lone
+# outline needs this many text boxes inside to count as a card.
+_APART = 0.05
+_LONE_MIN_BOXES = 3
 # Two outlines overlapping by this share of the smaller one hold the same text.
 _SAME_CARD = 0.5
 # Cards whose text centres are within this many pixels of height are one row.
@@ -75,6 +79,27 @@ def _one_per_card(cards: Sequence[CardText]) -> list[CardText]:
     return kept
 
 
+def _apart(one: CardOutline, two: CardOutline) -> bool:
+    """Whether table shows between two outlines (a panel of a card touches the rest of it)."""
+    gap = min(
+        min(distance(one, (float(x), float(y))) for x, y in two.corners),
+        min(distance(two, (float(x), float(y))) for x, y in one.corners),
+    )
+    return gap >= _APART * min(*one.size, *two.size)
+
+
+def _add_lone_outlines(cards: list[CardText], found: Sequence[CardText]) -> list[CardText]:
+    """Cards plus the outlines lying apart from every other card with some text in them, even
+    when that text alone does not read as a card (small print the photo's reading garbled): on a
+    table, a card-shaped thing with text, away from the others, is a card."""
+    kept = list(cards)
+    lone = [c for c in found if c.outline and len(c.boxes) >= _LONE_MIN_BOXES]
+    for card in sorted(lone, key=lambda c: -(c.outline.area if c.outline else 0.0)):
+        if card.outline and all(k.outline and _apart(k.outline, card.outline) for k in kept):
+            kept.append(card)
+    return kept if len(kept) >= 2 or cards else []
+
+
 def _left_over(cards: Sequence[CardText], boxes: Sequence[TextBox]) -> list[TextBox]:
     taken = {id(b) for card in cards for b in card.boxes}
     return [b for b in boxes if id(b) not in taken]
@@ -104,6 +129,7 @@ def by_outline(
     or read as whole cards itself (a panel of a card found as an outline of its own is not)."""
     found = [CardText(tuple(_inside(o, boxes)), o) for o in outlines]
     cards = _one_per_card([card for card in found if _one_card(card.boxes, is_card, border)])
+    cards = _add_lone_outlines(cards, found)
     if not cards:
         return None
     cards = _take_neighbours(cards, _left_over(cards, boxes))
