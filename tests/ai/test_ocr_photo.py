@@ -8,7 +8,7 @@ from PIL import Image
 
 from namecard.ai.ocr_fields import looks_like_card
 from namecard.ai.ocr_layout import TextBox
-from namecard.ai.ocr_photo import CardOutline, enhance, find_cards, flatten_card, overlap
+from namecard.ai.ocr_photo import CardOutline, find_cards, flatten_card, overlap
 from namecard.ai.ocr_prepare import Pixels
 from namecard.ai.ocr_split import by_outline
 from tests.ai.table_photos import Placed, lay, plain_card
@@ -86,14 +86,3 @@ def test_a_card_is_flattened_to_its_own_size() -> None:
     flat = flatten_card(bgr(lay([placed])), outline_of(placed))
 
     assert sorted(flat.shape[:2]) == [320, 560]
-
-
-def test_a_dim_small_card_is_enlarged_and_brightened() -> None:
-    dim = (bgr(plain_card(0).resize((280, 160))) * 0.3).astype(np.uint8)
-
-    better = enhance(dim)
-
-    assert max(better.shape[:2]) > 280
-    assert np.percentile(better, 95) - np.percentile(better, 5) > np.percentile(
-        dim, 95
-    ) - np.percentile(dim, 5)

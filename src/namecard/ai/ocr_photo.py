@@ -1,4 +1,4 @@
-"""Cards in a photo: card-shaped outlines found by their edges, warped flat, made readable."""
+"""Cards in a photo: card-shaped outlines found by their edges, and each one warped flat."""
 
 from __future__ import annotations
 
@@ -40,14 +40,6 @@ _BORDER_WIDTH = 3
 _HOUGH_VOTES = 0.6
 _HOUGH_GAP = 8
 _POLY_EPSILON = 0.02
-# A flattened card shorter than this (longest side, px) is enlarged before reading.
-_MIN_CARD_SIDE = 960
-# A card is dim when its median lightness is under this, flat when the lightness between these
-# percentiles spans less than this; either gets local contrast equalisation.
-_DIM_MEDIAN = 90
-_SPREAD_LOW, _SPREAD_HIGH = 5, 95
-_FLAT_SPREAD = 100
-_CLAHE_CLIP = 2.0
 # Low edge thresholds: a white card on a pale desk differs from it by a few grey levels.
 _CANNY_LOW = 15
 _CANNY_HIGH = 45
@@ -212,20 +204,3 @@ def flatten_card(pixels: Pixels, outline: CardOutline) -> Pixels:
     flat = cv2.warpPerspective(pixels, matrix, (width, height), flags=cv2.INTER_CUBIC,
                                borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
     return np.ascontiguousarray(flat, dtype=np.uint8)
-
-
-def enhance(card: Pixels) -> Pixels:
-    """A flattened card made easier to read: a small one enlarged, a dim or flat one given its
-    contrast back (on lightness only, so coloured print keeps its colours)."""
-    height, width = card.shape[:2]
-    if max(height, width) < _MIN_CARD_SIDE:
-        scale = _MIN_CARD_SIDE / max(height, width)
-        size = (round(width * scale), round(height * scale))
-        card = _u8(cv2.resize(card, size, interpolation=cv2.INTER_CUBIC))
-    lab = cv2.cvtColor(card, cv2.COLOR_BGR2LAB)
-    lightness = lab[:, :, 0]
-    low, high = np.percentile(lightness, (_SPREAD_LOW, _SPREAD_HIGH))
-    if high - low >= _FLAT_SPREAD and float(np.median(lightness)) >= _DIM_MEDIAN:
-        return card
-    lab[:, :, 0] = cv2.createCLAHE(clipLimit=_CLAHE_CLIP, tileGridSize=(8, 8)).apply(lightness)
-    return np.ascontiguousarray(cv2.cvtColor(lab, cv2.COLOR_LAB2BGR), dtype=np.uint8)

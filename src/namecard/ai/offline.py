@@ -19,7 +19,7 @@ from namecard.ai.ocr_engine import MODEL as RECOGNITION_MODEL
 from namecard.ai.ocr_engine import new_engine, read_boxes, read_upright
 from namecard.ai.ocr_fields import looks_like_card
 from namecard.ai.ocr_layout import TextBox, deskew, deskew_degrees, group_lines, split_cards
-from namecard.ai.ocr_photo import enhance, find_cards, flatten_card
+from namecard.ai.ocr_photo import find_cards, flatten_card
 from namecard.ai.ocr_prepare import MAX_SIDE, Pixels, load_for_ocr, reading_quality
 from namecard.ai.ocr_split import CardText, by_outline
 from namecard.cards.model import Card, Extraction
@@ -64,7 +64,8 @@ def read_photo(engine: Any, image: bytes, max_side: int = MAX_SIDE) -> tuple[Car
 
 def read_pixels(engine: Any, pixels: Pixels) -> tuple[Card, ...]:
     """Every card on a prepared page: the page is read once; where card outlines explain its
-    text, each card is cut out, flattened, turned upright by itself and read again."""
+    text, the text is split by them (a poorly read card is cut out, flattened, turned upright by
+    itself and read again), else it is split at the gaps and borders between cards."""
     boxes, upright = read_upright(engine, pixels)
     text = [np.array(box.points, dtype=np.float32) for box in boxes]
     outlines = find_cards(upright, text)
@@ -85,15 +86,15 @@ def _card_boxes(engine: Any, page: Pixels, card: CardText) -> list[TextBox]:
     photo's reading found clearly more."""
     if card.outline is None or not _worth_reading_again(card.boxes):
         return list(card.boxes)
-    again = read_boxes(engine, enhance(flatten_card(page, card.outline)))
+    again = read_boxes(engine, flatten_card(page, card.outline))
     if reading_quality(again) >= _REREAD_FLOOR * reading_quality(card.boxes):
         return again
     return list(card.boxes)
 
 
 def _worth_reading_again(boxes: Sequence[TextBox]) -> bool:
-    """Whether the photo's reading of a card looks poor: small print (enlarged when read
-    again), unsure reading, or text standing on end (a card turned unlike the rest)."""
+    """Whether the photo's reading of a card looks poor: small print, an unsure reading, or text
+    standing on end (a card turned unlike the rest)."""
     if not boxes:
         return False
     small = statistics.median(b.height for b in boxes) < _SMALL_TEXT
