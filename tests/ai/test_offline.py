@@ -16,6 +16,7 @@ from namecard.ai.ocr_prepare import OrientedBox, load_for_ocr, page_turns, turn_
 from namecard.ai.offline import OfflineExtractor
 from namecard.cards.model import Card, Extraction, PhoneKind
 from namecard.errors import ContentRejected, ExtractionFailed
+from tests.ai.table_photos import CARD_SIZE, Placed, jpeg, lay
 
 CARDS = Path(__file__).resolve().parents[1] / "fixtures" / "cards"
 EXIF_ORIENTATION = 0x0112
@@ -61,6 +62,24 @@ async def test_two_cards_in_one_photo_become_two_cards(reader: OfflineExtractor)
     assert [(c.name, c.company) for c in extraction.cards] == [
         ("李國強", "綠川能源股份有限公司"),
         ("Daniel Park", "Harborline Logistics LLC"),
+    ]
+
+
+async def test_cards_lying_at_different_angles_on_a_table_are_each_read(
+    reader: OfflineExtractor,
+) -> None:
+    cards = [
+        Placed(Image.open(CARDS / "tw_sales_manager.jpg").resize(CARD_SIZE), (450, 380), 6),
+        Placed(Image.open(CARDS / "en_director.jpg").resize(CARD_SIZE), (1330, 420), 90),
+        Placed(Image.open(CARDS / "jp_bucho.jpg").resize(CARD_SIZE), (850, 950), -4),
+    ]
+
+    extraction = await reader.extract(jpeg(lay(cards)), "image/jpeg")
+
+    assert [(c.name, c.company) for c in extraction.cards] == [
+        ("王大明", "台灣雲端科技股份有限公司"),
+        ("Emily Chen", "Brightpath Solutions Inc."),
+        ("山田太郎", "株式会社さくらテクノロジー"),
     ]
 
 

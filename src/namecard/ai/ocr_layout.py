@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 Point = tuple[float, float]
 Quad = tuple[Point, Point, Point, Point]
+# Whether a border between cards runs along a band (start, end, across rows?, span across).
+Border = Callable[[float, float, bool, tuple[float, float]], bool]
 
 # Boxes at least this many times wider than tall give a reliable text angle.
 _ANGLE_MIN_ASPECT = 2.0
@@ -131,10 +133,16 @@ def skew_degrees(boxes: Sequence[TextBox]) -> float:
     return statistics.median(angles) if angles else 0.0
 
 
+def deskew_degrees(boxes: Sequence[TextBox]) -> float:
+    """The angle `deskew` turns these boxes by (0 when their tilt is negligible or implausible)."""
+    angle = skew_degrees(boxes)
+    return angle if _MIN_SKEW_DEGREES <= abs(angle) <= _MAX_SKEW_DEGREES else 0.0
+
+
 def deskew(boxes: Sequence[TextBox]) -> list[TextBox]:
     """The boxes turned about the origin so that the text runs horizontally."""
-    angle = skew_degrees(boxes)
-    if not _MIN_SKEW_DEGREES <= abs(angle) <= _MAX_SKEW_DEGREES:
+    angle = deskew_degrees(boxes)
+    if not angle:
         return list(boxes)
     cos, sin = math.cos(math.radians(-angle)), math.sin(math.radians(-angle))
     turned = []
@@ -144,32 +152,42 @@ def deskew(boxes: Sequence[TextBox]) -> list[TextBox]:
     return turned
 
 
-def _gaps(boxes: Sequence[TextBox], vertical: bool, min_gap: float) -> list[float]:
-    """Cut positions along one axis where no box covers a stretch of at least `min_gap`."""
+def _gaps(
+    boxes: Sequence[TextBox], vertical: bool, min_gap: float, border: Border | None
+) -> list[float]:
+    """Cut positions along one axis, widest first, where no box covers a stretch of at least
+    `min_gap`, or of any width along which the photo shows a border between cards."""
     spans = sorted((b.y0, b.y1) if vertical else (b.x0, b.x1) for b in boxes)
+    across = (min(b.x0 for b in boxes), max(b.x1 for b in boxes)) if vertical else (
+        min(b.y0 for b in boxes), max(b.y1 for b in boxes))  # fmt: skip
     cuts: list[tuple[float, float]] = []
     reach = spans[0][1]
     for start, end in spans[1:]:
-        if start - reach >= min_gap:
+        if start - reach >= min_gap or (
+            start > reach and border is not None and border(reach, start, vertical, across)
+        ):
             cuts.append((start - reach, (start + reach) / 2))
         reach = max(reach, end)
     return [position for _, position in sorted(cuts, reverse=True)]
 
 
 def split_cards(
-    boxes: Sequence[TextBox], is_card: Callable[[Sequence[TextBox]], bool]
+    boxes: Sequence[TextBox],
+    is_card: Callable[[Sequence[TextBox]], bool],
+    border: Border | None = None,
 ) -> list[list[TextBox]]:
     """Cards in reading order (rows top to bottom, each left to right), cut recursively at the
-    widest empty band whose both sides still look like a card by themselves."""
+    widest empty band (or a narrower one along a border between cards, when `border` can tell)
+    whose both sides still look like a card by themselves."""
     if len(boxes) < 2:
         return [list(boxes)] if boxes else []
     min_gap = _CARD_GAP * statistics.median(b.height for b in boxes)
     for vertical in (True, False):
-        for cut in _gaps(boxes, vertical, min_gap):
+        for cut in _gaps(boxes, vertical, min_gap, border):
             first = [b for b in boxes if (b.y1 if vertical else b.x1) <= cut]
             second = [b for b in boxes if (b.y1 if vertical else b.x1) > cut]
             if is_card(first) and is_card(second):
-                return split_cards(first, is_card) + split_cards(second, is_card)
+                return split_cards(first, is_card, border) + split_cards(second, is_card, border)
     return [list(boxes)]
 
 

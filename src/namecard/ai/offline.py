@@ -4,35 +4,41 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
+import statistics
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import numpy as np
+
+from namecard.ai.ocr_borders import border_map
 from namecard.ai.ocr_card import read_card
+from namecard.ai.ocr_engine import MODEL as RECOGNITION_MODEL
+from namecard.ai.ocr_engine import new_engine, read_boxes, read_upright
 from namecard.ai.ocr_fields import looks_like_card
-from namecard.ai.ocr_layout import TextBox, deskew, group_lines, split_cards
-from namecard.ai.ocr_prepare import (
-    MAX_SIDE,
-    TALL_RATIO,
-    OrientedBox,
-    Pixels,
-    load_for_ocr,
-    page_turns,
-    reading_quality,
-    turn_boxes,
-    turn_pixels,
-)
+from namecard.ai.ocr_layout import TextBox, deskew, deskew_degrees, group_lines, split_cards
+from namecard.ai.ocr_photo import find_cards, flatten_card
+from namecard.ai.ocr_prepare import MAX_SIDE, Pixels, load_for_ocr, reading_quality
+from namecard.ai.ocr_split import CardText, by_outline
 from namecard.cards.model import Card, Extraction
-from namecard.errors import ExtractionFailed, NamecardError, NoExtractorConfigured
+from namecard.errors import ExtractionFailed, NamecardError
 
 logger = logging.getLogger(__name__)
 
 SOURCE = "offline"
-MODEL = "rapidocr-onnxruntime/PP-OCRv4"
-READER_VERSION = "fields-1"  # bump when the field rules change, so cached readings expire
-_FLIPPED = "180"
+MODEL = f"rapidocr-onnxruntime/{RECOGNITION_MODEL}"
+READER_VERSION = "fields-2"  # bump when the models or field rules change: cached readings expire
+
+# A card read again on its own is kept unless it read less than this share of what the photo's
+# reading found on it (the photo's reading of a card turned unlike the others is garbled).
+_REREAD_FLOOR = 0.8
+# A card is read again by itself when its text is under this height (px) on the photo, its mean
+# recognition score under this, or this share of its boxes stand on end.
+_SMALL_TEXT = 22.0
+_UNSURE_SCORE = 0.9
+_ON_END_SHARE = 0.3
 
 _engine: Any = None
 _engine_lock = threading.Lock()
@@ -41,66 +47,14 @@ _ocr_lock = threading.Lock()
 
 
 def _load_engine() -> Any:
-    """The OCR engine, loaded on first use and shared by the whole process (models ~15 MB)."""
+    """The OCR engine, loaded on first use and shared by the whole process (models ~22 MB)."""
     global _engine
     with _engine_lock:
         if _engine is None:
             started = time.perf_counter()
-            try:
-                from rapidocr_onnxruntime import RapidOCR
-            except ImportError as exc:
-                raise NoExtractorConfigured("rapidocr-onnxruntime is not installed") from exc
-            _engine = RapidOCR()
+            _engine = new_engine()
             logger.info("offline OCR engine loaded in %.2fs", time.perf_counter() - started)
         return _engine
-
-
-def _is_tall(points: Any) -> bool:
-    width = math.dist(points[0], points[1])
-    height = math.dist(points[0], points[3])
-    return height >= TALL_RATIO * max(width, 1.0)
-
-
-def _ocr(engine: Any, pixels: Pixels) -> list[OrientedBox]:
-    """One pass of detection, direction classification and recognition. RapidOCR's __call__
-    drops the direction of each crop, which tells how the page is turned, so the steps of
-    rapidocr-onnxruntime 1.4 are run here one by one."""
-    image, ratio_h, ratio_w = engine.preprocess(pixels)
-    record: dict[str, Any] = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
-    image, record = engine.maybe_add_letterbox(image, record)
-    boxes, _ = engine.auto_text_det(image)
-    if boxes is None or len(boxes) == 0:
-        return []
-    tall = [_is_tall(box) for box in boxes]
-    crops, directions, _ = engine.text_cls(engine.get_crop_img_list(image, boxes))
-    texts, _ = engine.text_rec(crops, False)
-    height, width = pixels.shape[:2]
-    points = engine._get_origin_points(boxes, record, height, width)
-    found = []
-    for quad, is_tall, direction, (text, score, *_) in zip(
-        points, tall, directions, texts, strict=True
-    ):
-        if float(score) >= engine.text_score and text.strip():
-            corners = tuple((float(x), float(y)) for x, y in quad)
-            box = TextBox(corners, text, float(score))  # type: ignore[arg-type]
-            found.append(OrientedBox(box, is_tall, direction[0] == _FLIPPED))
-    return found
-
-
-def read_boxes(engine: Any, pixels: Pixels) -> list[TextBox]:
-    """The text of the page, read upright: a page lying sideways or upside down is turned and
-    read again, and the better-read pass kept (its boxes in the upright frame)."""
-    first = _ocr(engine, pixels)
-    turns = page_turns(first)
-    boxes = [item.box for item in first]
-    if not turns:
-        return boxes
-    second = [item.box for item in _ocr(engine, turn_pixels(pixels, turns))]
-    logger.debug("page turned %s quarter turns before reading", turns)
-    if reading_quality(second) >= reading_quality(boxes):
-        return second
-    height, width = pixels.shape[:2]
-    return turn_boxes(boxes, turns, (width, height))
 
 
 def read_photo(engine: Any, image: bytes, max_side: int = MAX_SIDE) -> tuple[Card, ...]:
@@ -109,12 +63,44 @@ def read_photo(engine: Any, image: bytes, max_side: int = MAX_SIDE) -> tuple[Car
 
 
 def read_pixels(engine: Any, pixels: Pixels) -> tuple[Card, ...]:
-    """Every card on a prepared page."""
-    boxes = deskew(read_boxes(engine, pixels))
-    groups = split_cards(boxes, looks_like_card)
+    """Every card on a prepared page: the page is read once; where card outlines explain its
+    text, the text is split by them (a poorly read card is cut out, flattened, turned upright by
+    itself and read again), else it is split at the gaps and borders between cards."""
+    boxes, upright = read_upright(engine, pixels)
+    text = [np.array(box.points, dtype=np.float32) for box in boxes]
+    outlines = find_cards(upright, text)
+    found = by_outline(outlines, boxes, looks_like_card, border_map(upright, boxes, 0.0).runs_along)
+    if found is None:
+        borders = border_map(upright, boxes, deskew_degrees(boxes))
+        groups = split_cards(deskew(boxes), looks_like_card, borders.runs_along)
+    else:
+        logger.debug("%s card outline(s) found on the photo", len(found))
+        groups = [_card_boxes(engine, upright, card) for card in found]
     # Cards lying on a table are seldom parallel: each one is straightened by itself.
     cards = (read_card(group_lines(deskew(group))) for group in groups)
     return tuple(card for card in cards if not card.is_empty())
+
+
+def _card_boxes(engine: Any, page: Pixels, card: CardText) -> list[TextBox]:
+    """A card's text: read again on the flattened card (turned upright by itself), unless the
+    photo's reading found clearly more."""
+    if card.outline is None or not _worth_reading_again(card.boxes):
+        return list(card.boxes)
+    again = read_boxes(engine, flatten_card(page, card.outline))
+    if reading_quality(again) >= _REREAD_FLOOR * reading_quality(card.boxes):
+        return again
+    return list(card.boxes)
+
+
+def _worth_reading_again(boxes: Sequence[TextBox]) -> bool:
+    """Whether the photo's reading of a card looks poor: small print, an unsure reading, or text
+    standing on end (a card turned unlike the rest)."""
+    if not boxes:
+        return False
+    small = statistics.median(b.height for b in boxes) < _SMALL_TEXT
+    unsure = statistics.fmean(b.score for b in boxes) < _UNSURE_SCORE
+    on_end = sum(b.height > b.width for b in boxes) >= _ON_END_SHARE * len(boxes)
+    return small or unsure or on_end
 
 
 class OfflineExtractor:
