@@ -12,8 +12,8 @@ import httpx
 import pytest
 from PIL import Image
 
-from namecard import catalogue
 from namecard.cards.model import PhoneKind
+from namecard.domain import catalogue
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 from namecard.sim.gemini import GeminiFault
 from tests.e2e.conftest import load_truth_file, normalised_truth, photo

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from namecard.catalogue import OFFLINE_READER
+from namecard.domain.catalogue import OFFLINE_READER
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 from namecard.sim.gemini import GeminiFault
 from tests.e2e.conftest import load_truth_file, photo

@@ -10,7 +10,7 @@ import pytest
 from linebot.v3.messaging import TextMessage  # type: ignore[import-untyped, unused-ignore]
 from pydantic import SecretStr
 
-from namecard.errors import (
+from namecard.domain.errors import (
     ConfigError,
     ContentRejected,
     PermanentError,

@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import psutil
 
-from namecard.catalogue import PHOTO_TOO_MANY_PIXELS
+from namecard.domain.catalogue import PHOTO_TOO_MANY_PIXELS
 from namecard.metrics.stats import percentile
 from namecard.sim.driver import WebhookDriver, render_delivery_text
 from tests.harness import CHANNEL_SECRET, FIXTURES, bot_environment, new_port, running_bot

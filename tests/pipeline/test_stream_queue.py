@@ -12,9 +12,9 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from namecard.health import ProblemCode
+from namecard.domain.health import ProblemCode
+from namecard.domain.jobs import Job, JobKind
 from namecard.pipeline.dead_letters import list_dead, retry_dead
-from namecard.pipeline.jobs import Job, JobKind
 from namecard.pipeline.queue import Lease, QueueFull
 from namecard.pipeline.stream_queue import STREAM_KEY, RedisStreamQueue
 from namecard.sim.server import free_port

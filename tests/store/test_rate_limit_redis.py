@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 from namecard.cards.model import Card, CardRef
 from namecard.sim.notion import NotionEmulator
 from namecard.sim.server import EmulatorServer, free_port
-from namecard.store.notion import NotionStore
+from namecard.store.notion.writer import NotionStore
 from namecard.store.rate_limit import RateLimiter, TokenBucket
 from namecard.store.rate_limit_redis import NOTION_RATE_KEY, RedisTokenBucket
 from tests.clock import ManualClock

@@ -25,7 +25,7 @@ from namecard.ai.ocr_prepare import (
     turn_pixels,
 )
 from namecard.cards.model import Card, Extraction
-from namecard.errors import ExtractionFailed, NamecardError, NoExtractorConfigured
+from namecard.domain.errors import ExtractionFailed, NamecardError, NoExtractorConfigured
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from quart import Blueprint, Response, jsonify, request
 
 from namecard.api import limits
 from namecard.api.context import get_services
+from namecard.bootstrap.settings import Settings
 from namecard.metrics import payloads, prometheus
-from namecard.settings import Settings
 
 blueprint = Blueprint("ops", __name__)
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from typing import Generic, Protocol, TypeVar
 
 from namecard.conversation import pacing
-from namecard.conversation.model import BatchSession, PhotoOutcome
 from namecard.conversation.pacing import Admission, PaceLimits, PaceState
+from namecard.domain.conversation import BatchSession, PhotoOutcome
 
 BATCH_TTL_SECONDS = 86400
 IMAGE_SET_TTL_SECONDS = 3600

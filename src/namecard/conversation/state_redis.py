@@ -27,9 +27,9 @@ from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
 from namecard.conversation import pacing
-from namecard.conversation.model import BatchSession, PhotoOutcome
 from namecard.conversation.pacing import Admission, PaceLimits, PaceState
 from namecard.conversation.state import BATCH_TTL_SECONDS, IMAGE_SET_TTL_SECONDS, set_order
+from namecard.domain.conversation import BatchSession, PhotoOutcome
 
 T = TypeVar("T")
 NOTICE_TTL_SECONDS = int(pacing.NOTICE_INTERVAL_SECONDS + pacing.STATE_MARGIN_SECONDS)

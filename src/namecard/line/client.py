@@ -22,8 +22,8 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped, unused-ignore
 )
 from pydantic import SecretStr
 
-from namecard import catalogue
-from namecard.errors import (
+from namecard.domain import catalogue
+from namecard.domain.errors import (
     ConfigError,
     ContentRejected,
     NamecardError,
@@ -31,7 +31,7 @@ from namecard.errors import (
     ReplyTokenExpired,
     TransientError,
 )
-from namecard.health import Problem, ProblemCode
+from namecard.domain.health import Problem, ProblemCode
 
 logger = logging.getLogger(__name__)
 

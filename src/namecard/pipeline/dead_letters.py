@@ -9,7 +9,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from namecard.pipeline.jobs import Job
+from namecard.domain.jobs import Job
 from namecard.pipeline.stream_queue import DEAD_KEY, JOB_FIELD, STREAM_KEY, str_keys, text
 
 RETRY_BATCH = 100  # dead entries put back per script call by retry_dead(..., None)

@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from namecard.health import Problem, ProblemCode
-from namecard.pipeline.jobs import Job
+from namecard.domain.health import Problem, ProblemCode
+from namecard.domain.jobs import Job
 from namecard.pipeline.queue import Lease, QueueFull
 from namecard.pipeline.stream_queue import (
     BACKOFF_FIRST_SECONDS,

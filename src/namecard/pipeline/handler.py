@@ -1,7 +1,7 @@
 """A card photo, step by step: read it, save its cards, answer the user exactly once.
 
 A photo is answered on its own, or held back for its batch's summary or its image set's one
-reply (`pipeline/conversation_jobs.py` owns those). Whatever fails, the user hears about it.
+reply (`conversation/jobs.py` owns those). Whatever fails, the user hears about it.
 """
 
 from __future__ import annotations
@@ -14,22 +14,29 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from namecard import catalogue
 from namecard.ai.base import Extractor
 from namecard.ai.decode_budget import run_decode
 from namecard.ai.images import MAX_IMAGE_PIXELS, sniff_image
 from namecard.cards.model import Card, CardRef, Extraction, SavedContact
-from namecard.catalogue import Sentence
-from namecard.conversation.model import PhotoOutcome, PhotoStatus
-from namecard.errors import ConfigError, ContentRejected, NamecardError, QuotaExhausted, StoreError
+from namecard.conversation.jobs import ConversationJobs
+from namecard.domain import catalogue
+from namecard.domain.catalogue import Sentence
+from namecard.domain.conversation import PhotoOutcome, PhotoStatus
+from namecard.domain.errors import (
+    ConfigError,
+    ContentRejected,
+    NamecardError,
+    QuotaExhausted,
+    StoreError,
+)
+from namecard.domain.jobs import Job, JobKind, JobOutcome
+from namecard.domain.retry import RetryPolicy, retry_transient
 from namecard.line.client import LineClient
+from namecard.line.delivery import Deliverer
 from namecard.line.messages import MessageBuilder
 from namecard.line.texts import clock_time
+from namecard.metrics.counters import Count, cache_hits
 from namecard.metrics.stats import JobRecord, Metrics
-from namecard.pipeline.conversation_jobs import ConversationJobs
-from namecard.pipeline.delivery import Deliverer
-from namecard.pipeline.jobs import Job, JobKind
-from namecard.pipeline.retry import RetryPolicy, retry_transient
 from namecard.store.base import ContactStore
 
 logger = logging.getLogger(__name__)
@@ -56,7 +63,8 @@ class PipelineConfig:
 
 @dataclass(slots=True)
 class _Outcome:
-    label: str = "failed"
+    label: JobOutcome = JobOutcome.FAILED
+    error: str | None = None  # the NamecardError class, when one ended the job
     cards: int = 0
     success: bool = False
     cache_hit: bool = False
@@ -140,21 +148,21 @@ class JobHandler:
             async with asyncio.timeout_at(deadline):
                 extraction, fingerprint = await self._read(job, deadline, outcome)
         except TimeoutError:
-            outcome.label, failure = "timeout", catalogue.TIMEOUT
+            outcome.label, failure = JobOutcome.TIMEOUT, catalogue.TIMEOUT
         except QuotaExhausted as exc:
             outcome.success = await self._defer(job, exc)
-            outcome.label = "deferred" if outcome.success else "no_key"
+            outcome.label = JobOutcome.DEFERRED if outcome.success else JobOutcome.NO_KEY
             if not outcome.success:
                 failure = ConfigError.user_message
         except NamecardError as exc:
-            outcome.label, failure = type(exc).__name__, exc.user_message
+            outcome.error, failure = type(exc).__name__, exc.user_message
             logger.warning("job %s user %s: %s", job.event_id, job.user_hash, exc)
         except Exception:
-            outcome.label, failure = "crash", catalogue.UNEXPECTED
+            outcome.label, failure = JobOutcome.CRASH, catalogue.UNEXPECTED
             logger.exception("job %s user %s crashed", job.event_id, job.user_hash)
         if failure is not None:
             await self._photo_failed(job, failure, held)
-        elif outcome.label != "deferred":
+        elif outcome.label is not JobOutcome.DEFERRED:
             await self._answer(job, extraction, fingerprint, deadline, outcome, held)
 
     async def _photo_failed(self, job: Job, failure: Sentence, held: bool) -> None:
@@ -184,7 +192,7 @@ class JobHandler:
         held: bool,
     ) -> None:
         if not extraction.cards:
-            outcome.label, outcome.success = "no_card", True
+            outcome.label, outcome.success = JobOutcome.NO_CARD, True
             held_outcome = _photo_outcome(job, PhotoStatus.NO_CARD, extraction, ())
             if not (held and await self.conversation.conclude(job, held_outcome)):
                 summary = await self.conversation.idle_summary(job)
@@ -208,7 +216,10 @@ class JobHandler:
         await asyncio.wait(outcome.saves)
         saved = tuple(_result_or_none(task) for task in outcome.saves)
         failed = saved.count(None)
-        outcome.success, outcome.label = not failed, "saved" if not failed else "save_failed"
+        outcome.success, outcome.label = (
+            not failed,
+            JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
+        )
         status = PhotoStatus.SAVED if not failed else PhotoStatus.FAILED
         held = _photo_outcome(job, status, extraction, saved)
         if failed:
@@ -224,10 +235,13 @@ class JobHandler:
         summary = await self.conversation.idle_summary(job)
         await self.deliverer.answer(job, self.messages.combine(summary, cards))
         if pending:
-            outcome.label = "saving"  # settled by _finish_saves once the saves are done
+            outcome.label = JobOutcome.SAVING  # settled by _finish_saves once the saves are done
             return
         failed = saved.count(None)
-        outcome.success, outcome.label = not failed, "saved" if not failed else "save_failed"
+        outcome.success, outcome.label = (
+            not failed,
+            JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
+        )
 
     def _card_messages(self, extraction: Extraction, saved: Any, *, pending: bool) -> list[Any]:
         return self.messages.cards(
@@ -244,10 +258,10 @@ class JobHandler:
         try:
             await asyncio.wait(outcome.saves)
             failed = sum(_result_or_none(task) is None for task in outcome.saves)
-            if outcome.label == "saving":
+            if outcome.label is JobOutcome.SAVING:
                 outcome.success, outcome.label = (
                     not failed,
-                    "saved" if not failed else "save_failed",
+                    JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
                 )
                 if failed:
                     # The reply said "saving…": the user must hear once that it did not work out.
@@ -268,7 +282,7 @@ class JobHandler:
             await self.deliverer.answer(job, self.messages.deferred(when), purpose="deferred")
         later = replace(job, reply_token=None, deferrals=job.deferrals + 1, paced=False)
         await self._requeue(later, delay)
-        self.metrics.incr("jobs_deferred")
+        self.metrics.incr(Count.JOBS_DEFERRED)
         logger.info("job %s waits %.0fs for a Gemini key", job.event_id, delay)
         return True
 
@@ -285,10 +299,10 @@ class JobHandler:
         try:
             mime_type = await run_decode(sniff_image, image, self.config.max_image_pixels)
         except ContentRejected:
-            self.metrics.incr("photos_rejected")
+            self.metrics.incr(Count.PHOTOS_REJECTED)
             raise
         if mime_type is None:
-            self.metrics.incr("photos_rejected")
+            self.metrics.incr(Count.PHOTOS_REJECTED)
             raise ContentRejected(f"undecodable upload of {len(image)} bytes")
         return image, mime_type
 
@@ -299,9 +313,9 @@ class JobHandler:
             deadline=deadline,
             what=f"extract ({self.extractor.name})",
         )
-        self.metrics.incr("cards_read", len(extraction.cards))
+        self.metrics.incr(Count.CARDS_READ, len(extraction.cards))
         if extraction.cache_tier is not None:
-            self.metrics.incr(f"cache_hits_{extraction.cache_tier}")
+            self.metrics.incr(cache_hits(extraction.cache_tier))
         return extraction
 
     async def _save(self, card: Card, ref: CardRef, job: Job, deadline: float) -> SavedContact:
@@ -313,10 +327,10 @@ class JobHandler:
                 what=f"save ({self.store.name})",
             )
         except Exception:
-            self.metrics.incr("contact_save_errors")
+            self.metrics.incr(Count.CONTACT_SAVE_ERRORS)
             logger.exception("saving card %s of job %s failed", ref.card_id, job.event_id)
             raise
-        self.metrics.incr("contacts_saved")
+        self.metrics.incr(Count.CONTACTS_SAVED)
         return saved
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
@@ -327,12 +341,13 @@ class JobHandler:
     def _record(self, job: Job, outcome: _Outcome, reply_seconds: float) -> None:
         record = JobRecord(
             time.time(), reply_seconds, outcome.success, outcome.cards, outcome.cache_hit,
-            outcome.label,
+            outcome.error or outcome.label,
         )  # fmt: skip
         self.metrics.job_finished(record)
         logger.info(
             "job %s user=%s outcome=%s cards=%d photo_to_reply=%.3fs",
-            job.event_id, job.user_hash, outcome.label, outcome.cards, reply_seconds,
+            job.event_id, job.user_hash, outcome.error or outcome.label, outcome.cards,
+            reply_seconds,
         )  # fmt: skip
 
 

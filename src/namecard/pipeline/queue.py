@@ -12,8 +12,8 @@ import contextlib
 from dataclasses import dataclass
 from typing import Protocol
 
-from namecard.health import Problem
-from namecard.pipeline.jobs import Job
+from namecard.domain.health import Problem
+from namecard.domain.jobs import Job
 
 FULL_QUEUE_RETRY_SECONDS = 5.0
 

@@ -29,10 +29,10 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.typing import EncodableT, FieldT
 
-from namecard.health import Problem, ProblemCode
-from namecard.pipeline.jobs import Job
+from namecard.domain.health import Problem, ProblemCode
+from namecard.domain.jobs import Job
 from namecard.pipeline.queue import Lease, QueueFull
-from namecard.redis_refusal import refusal_sentence, refuses_us
+from namecard.state.refusal import refusal_sentence, refuses_us
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from namecard.domain.jobs import Job
+from namecard.metrics.counters import Count
 from namecard.metrics.stats import Metrics
-from namecard.pipeline.jobs import Job
 from namecard.pipeline.queue import JobQueue, Lease
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class WorkerPool:
             await self._bury(lease)
             return
         if lease.attempt > 1:
-            self._metrics.incr("jobs_resumed")
+            self._metrics.incr(Count.JOBS_RESUMED)
             logger.warning("job %s resumed (delivery %d)", job.event_id, lease.attempt)
         try:
             await self._handler(job, lambda: self._ack(lease))
@@ -87,7 +88,7 @@ class WorkerPool:
         job = lease.job
         logger.error("job %s failed %d times; moved to the dead letters", job.event_id,
                      lease.attempt - 1)  # fmt: skip
-        self._metrics.incr("jobs_dead")
+        self._metrics.incr(Count.JOBS_DEAD)
         try:
             await self._handler.dead_letter(job)
         except Exception:

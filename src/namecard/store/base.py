@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Protocol
 
 from namecard.cards.model import Card, CardRef, SavedContact
-from namecard.health import Problem
+from namecard.domain.health import Problem
 
 
 class ContactStore(Protocol):
     """Saves contacts. `start` runs once at boot (schema discovery); `save` raises StoreError,
-    TransientError or ConfigError from namecard.errors, never an SDK exception."""
+    TransientError or ConfigError from namecard.domain.errors, never an SDK exception."""
 
     name: str
     problem: Problem | None  # a configuration problem it reported (for /health), else None

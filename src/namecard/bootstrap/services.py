@@ -1,0 +1,310 @@
+"""Lifecycle of every long-lived client and of the workers, opened and closed in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import psutil
+from prometheus_client import CollectorRegistry
+from pydantic import SecretStr
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from namecard.ai.base import Extractor
+from namecard.ai.decode_budget import map_large_images
+from namecard.ai.gemini.key_pool import KeyPoolProtocol
+from namecard.bootstrap.readers import build_readers, build_result_cache
+from namecard.bootstrap.settings import ALL_INTERFACES, LOOPBACK_HOST, Mode, Settings
+from namecard.bootstrap.shared_state import SharedState, instance_id, open_shared_state
+from namecard.bootstrap.startup_checks import warn_if_operator_endpoints_public
+from namecard.cache.tiered import TieredCache
+from namecard.domain.errors import ConfigError, NamecardError
+from namecard.domain.health import Problem, ProblemCode, sorted_problems
+from namecard.line.client import LineClient
+from namecard.line.identity import BotIdentity
+from namecard.line.messages import MessageBuilder
+from namecard.metrics import payloads
+from namecard.metrics.prometheus import build_registry
+from namecard.metrics.stats import Metrics
+from namecard.pipeline.dedupe import DEDUPE_KEY_PREFIX, EventDedupe, MemoryDedupe, RedisDedupe
+from namecard.pipeline.handler import JobHandler, PipelineConfig
+from namecard.pipeline.queue import JobQueue
+from namecard.pipeline.workers import WorkerPool
+from namecard.sim.dev_channel import load_dev_channel
+from namecard.state.ip_limit import IpLimiter, build_ip_limiter
+from namecard.state.refusal import check_redis
+from namecard.store.base import ContactStore
+
+logger = logging.getLogger(__name__)
+
+SIMULATOR_PREFIX = "/sim/line"
+REDIS_SOCKET_TIMEOUT = 2.0
+QUICK_ANSWER_SECONDS = 0.25
+STORE_START_FIRST_DELAY, STORE_START_MAX_DELAY = 1.0, 30.0  # seconds between start attempts
+REDIS_RETRIES = 1
+
+
+@dataclass
+class Services:
+    """Everything the routes and workers share; built by `open_services`."""
+
+    settings: Settings
+    metrics: Metrics
+    queue: JobQueue
+    dedupe: EventDedupe
+    line: LineClient
+    extractor: Extractor
+    store: ContactStore
+    secret: SecretStr
+    workers: WorkerPool | None = None
+    handler: JobHandler | None = None
+    cache: TieredCache | None = None
+    key_pool: KeyPoolProtocol | None = None
+    accepting: bool = True
+    store_problem: Problem | None = None
+    process: psutil.Process = field(default_factory=psutil.Process)
+    prometheus_registry: CollectorRegistry | None = None
+    shared: SharedState | None = None
+    ip_limiter: IpLimiter | None = None
+    identity: BotIdentity = field(default_factory=BotIdentity)
+    _drain_task: asyncio.Future[None] | None = None
+
+    async def drain(self) -> None:
+        """Stop taking webhooks (503 `shutting_down`) and let the work in hand finish within
+        DRAIN_SECONDS. Called on SIGTERM while the server still answers /health, and again
+        (then at once) when the app stops."""
+        if self._drain_task is None:
+            self.accepting = False
+            self._drain_task = asyncio.ensure_future(self._drain())
+        await asyncio.shield(self._drain_task)
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.drain_seconds
+        if self.workers is not None:
+            shared_queue = self.settings.redis_url is not None
+            await self.workers.drain(self.settings.drain_seconds, finish_queued=not shared_queue)
+        if self.handler is not None:
+            await self.handler.drain(max(0.0, deadline - loop.time()))
+
+    def channel_secret(self) -> str:
+        return self.secret.get_secret_value()
+
+    def problems(self) -> list[Problem]:
+        """What degrades the service now, most of them for an operator to fix."""
+        found = (self.store_problem, self.store.problem, self.queue.problem(), self.line.problem)
+        return sorted_problems(found)
+
+    async def queue_depth(self) -> int | None:
+        """Jobs accepted and not finished; None when the shared queue does not answer quickly
+        (health checks must not hang on Redis)."""
+        try:
+            async with asyncio.timeout(QUICK_ANSWER_SECONDS):
+                return await self.queue.depth()
+        except (TimeoutError, OSError, RedisError):
+            return None
+
+    async def stats(self) -> dict[str, Any]:
+        payload = payloads.stats_payload(
+            self.metrics,
+            queue_depth=await self.queue_depth(),
+            queue_capacity=self.queue.capacity,
+            extras={
+                "push_budget": await self.shared.push_snapshot() if self.shared else {},
+                "job_queue": self.shared.queue_stats() if self.shared else {},
+                "cache_stats": self.cache.stats() if self.cache is not None else {},
+                "notion_writer": _writer_stats(self.store),
+                "modes": self.settings.describe_modes(),
+                "process": payloads.process_stats(self.process),
+                "problems": [problem.private() for problem in self.problems()],
+                "ip_limit": self.ip_limiter.stats() if self.ip_limiter else {"per_hour": 0},
+            },
+        )
+        quota = await self.key_pool.snapshot() if self.key_pool is not None else {}
+        payload["ai_processor_stats"]["api_quota_status"] = quota
+        return payload
+
+
+def _writer_stats(store: ContactStore) -> dict[str, Any]:
+    describe = getattr(store, "stats", None)  # only the Notion store has a writer to describe
+    return describe() if callable(describe) else {}
+
+
+def simulator_url(settings: Settings) -> str:
+    """Where the bot reaches its own simulator: the address it listens on (loopback for all)."""
+    host = settings.host
+    if host in (ALL_INTERFACES, "::", "localhost"):
+        host = LOOPBACK_HOST
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.port}{SIMULATOR_PREFIX}"
+
+
+async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
+    """Open every client on `stack` (closed in reverse order) and start the workers."""
+    warn_if_operator_endpoints_public(settings)
+    map_large_images()
+    metrics = Metrics()
+    line, secret = _line_client(settings)
+    stack.push_async_callback(line.aclose)
+    redis = _redis(settings, stack)
+    if redis is not None:
+        await check_redis(redis)
+    cache = build_result_cache(settings, redis)
+    stack.push_async_callback(cache.aclose)
+    readers = build_readers(settings, cache=cache, metrics=metrics, redis=redis)
+    extractor = readers.extractor
+    stack.push_async_callback(extractor.aclose)
+    store = _store(settings, redis)
+    stack.push_async_callback(store.aclose)
+    dedupe = _dedupe(settings, redis)
+    shared = await open_shared_state(settings, redis, stack, dedupe=dedupe)
+    queue = shared.queue
+    services = Services(settings, metrics, queue, dedupe, line, extractor, store, secret)
+    services.cache = cache
+    services.key_pool = readers.key_pool
+    services.shared = shared
+    services.ip_limiter = build_ip_limiter(
+        settings.ip_rate_per_hour, redis, prefix=settings.redis_key_prefix
+    )
+    services.prometheus_registry = build_registry(metrics, lambda: getattr(queue, "waiting", 0))
+    messages = MessageBuilder(settings.reply_language)
+    deliverer = shared.deliverer(line, metrics)
+    handler = JobHandler(
+        line=line,
+        extractor=extractor,
+        store=store,
+        metrics=metrics,
+        config=PipelineConfig(
+            job_deadline_seconds=settings.job_deadline_seconds,
+            reply_save_budget_seconds=settings.reply_save_budget_seconds,
+            max_image_bytes=settings.max_image_bytes,
+            max_image_pixels=settings.max_image_pixels,
+            save_deadline_seconds=settings.save_deadline_seconds,
+        ),
+        deliverer=deliverer,
+        messages=messages,
+        conversation=shared.conversation_jobs(deliverer, messages, store.name),
+        requeue=queue.put_later,
+    )
+    services.handler = handler
+    services.workers = WorkerPool(
+        queue, handler, settings.max_concurrent, metrics=metrics,
+        max_attempts=settings.job_max_attempts,
+    )  # fmt: skip
+    # The store starts (Notion: find the data source, read its schema) off the start-up path:
+    # its calls wait their turn in the rate limit shared with every instance, which after a
+    # crash can mean a long backlog, and a server that cannot start is worse than one that
+    # takes webhooks (kept in the queue) and works them once its store answers.
+    starting = asyncio.create_task(_start_store_then_work(services), name="store-start")
+    stack.callback(starting.cancel)
+    learning = asyncio.create_task(services.identity.learn(line), name="bot-info")
+    stack.callback(learning.cancel)
+    stack.push_async_callback(services.drain)
+    logger.info("namecard started: %s", settings.describe_modes())
+    return services
+
+
+def _line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
+    if settings.line_mode is Mode.REAL:
+        assert settings.line_channel_access_token and settings.line_channel_secret
+        client = LineClient(
+            access_token=settings.line_channel_access_token,
+            api_base_url=settings.line_api_base_url,
+            data_api_base_url=settings.line_data_api_base_url,
+        )
+        return client, settings.line_channel_secret
+    base = simulator_url(settings)
+    channel = load_dev_channel(settings.data_dir)
+    client = LineClient(
+        access_token=channel.access_token, api_base_url=base, data_api_base_url=base
+    )
+    return client, channel.secret
+
+
+def _store(settings: Settings, redis: Redis | None) -> ContactStore:
+    if settings.store_mode is Mode.REAL:
+        from namecard.store.card_pages import RedisCardPages
+        from namecard.store.notion.writer import NotionStore
+        from namecard.store.person_locks import RedisPersonLocks
+        from namecard.store.rate_limit_redis import NOTION_RATE_KEY, RedisTokenBucket
+
+        assert settings.notion_api_key and settings.notion_database_id
+        return NotionStore(
+            api_key=settings.notion_api_key,
+            database_id=settings.notion_database_id,
+            base_url=settings.notion_base_url,
+            timeout_seconds=settings.notion_timeout_seconds,
+            rate_per_second=settings.notion_rate_per_second,
+            burst=settings.notion_burst,
+            merge_duplicates=settings.notion_duplicates == "update",
+            pages=RedisCardPages(redis, key_prefix=settings.redis_key_prefix) if redis else None,
+            person_locks=RedisPersonLocks(redis, key_prefix=settings.redis_key_prefix)
+            if redis
+            else None,
+            limiter=RedisTokenBucket(
+                redis,
+                rate=settings.notion_rate_per_second,
+                burst=settings.notion_burst,
+                key=settings.redis_key_prefix + NOTION_RATE_KEY,
+            )
+            if redis
+            else None,
+        )
+    from namecard.store.local.book import LocalContactStore
+
+    return LocalContactStore(
+        settings.data_dir, merge_duplicates=settings.notion_duplicates == "update"
+    )
+
+
+def _redis(settings: Settings, stack: AsyncExitStack) -> Redis | None:
+    """One connection pool for everything shared through Redis; None without REDIS_URL."""
+    if settings.redis_url is None:
+        return None
+    # One quick retry, not redis-py's default of several with backoff: a webhook must not wait
+    # seconds on an unreachable Redis before its photo goes to the local fallback queue.
+    redis: Redis = Redis.from_url(
+        settings.redis_url,
+        socket_timeout=REDIS_SOCKET_TIMEOUT,
+        socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
+        retry=Retry(NoBackoff(), REDIS_RETRIES),
+    )
+    stack.push_async_callback(redis.aclose)
+    return redis
+
+
+def _dedupe(settings: Settings, redis: Redis | None) -> EventDedupe:
+    if redis is None:
+        return MemoryDedupe(settings.dedupe_ttl_seconds)
+    prefix = settings.redis_key_prefix + DEDUPE_KEY_PREFIX
+    return RedisDedupe(redis, settings.dedupe_ttl_seconds, prefix=prefix, owner=instance_id())
+
+
+async def _start_store_then_work(services: Services) -> None:
+    """A misconfigured store must not stop the bot from answering: it reports degraded
+    health and every save explains itself to the user."""
+    services.store_problem = Problem(ProblemCode.CONTACT_STORE_STARTING)
+    delay = STORE_START_FIRST_DELAY
+    while True:
+        try:
+            await services.store.start()
+        except ConfigError as exc:
+            services.store_problem = Problem(ProblemCode.CONTACT_STORE_CONFIG, str(exc))
+            logger.error("contact store not ready: %s", exc)
+            break
+        except NamecardError as exc:  # unreachable for now: jobs wait in the queue meanwhile
+            services.store_problem = Problem(ProblemCode.CONTACT_STORE_UNREACHABLE, str(exc))
+            logger.warning("contact store did not start (%s); retrying in %.0fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, STORE_START_MAX_DELAY)
+        else:
+            services.store_problem = None
+            break
+    if services.workers is not None:
+        services.workers.start()
