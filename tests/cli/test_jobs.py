@@ -11,7 +11,8 @@ from redis.asyncio import Redis
 
 from namecard.cli.main import main
 from namecard.domain.jobs import Job, JobKind
-from namecard.pipeline.stream_queue import STREAM_KEY, RedisStreamQueue
+from namecard.pipeline.stream_queue import RedisStreamQueue
+from namecard.state.keys import STREAM_KEY
 
 USER = "U" + "d" * 32
 REASONS = ("Notion refused the page", "photo expired at LINE")

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from namecard.cache.keys import CACHE_KEY_PREFIX, cache_key
+from namecard.cache.keys import cache_key
 from namecard.cards.model import Card, Extraction, Phone, PhoneKind
 from namecard.domain.codec import extraction_from_json, extraction_to_json
+from namecard.state.keys import CACHE_KEY_PREFIX
 
 SHA = hashlib.sha256(b"a photo").hexdigest()
 

@@ -32,12 +32,13 @@ from namecard.line.messages import MessageBuilder
 from namecard.metrics import payloads
 from namecard.metrics.prometheus import build_registry
 from namecard.metrics.stats import Metrics
-from namecard.pipeline.dedupe import DEDUPE_KEY_PREFIX, EventDedupe, MemoryDedupe, RedisDedupe
+from namecard.pipeline.dedupe import EventDedupe, MemoryDedupe, RedisDedupe
 from namecard.pipeline.handler import JobHandler, PipelineConfig
 from namecard.pipeline.queue import JobQueue
 from namecard.pipeline.workers import WorkerPool
 from namecard.sim.dev_channel import load_dev_channel
 from namecard.state.ip_limit import IpLimiter, build_ip_limiter
+from namecard.state.keys import DEDUPE_KEY_PREFIX, NOTION_RATE_KEY
 from namecard.state.refusal import check_redis
 from namecard.store.base import ContactStore
 
@@ -232,7 +233,7 @@ def _store(settings: Settings, redis: Redis | None) -> ContactStore:
         from namecard.store.card_pages import RedisCardPages
         from namecard.store.notion.writer import NotionStore
         from namecard.store.person_locks import RedisPersonLocks
-        from namecard.store.rate_limit_redis import NOTION_RATE_KEY, RedisTokenBucket
+        from namecard.store.rate_limit_redis import RedisTokenBucket
 
         assert settings.notion_api_key and settings.notion_database_id
         return NotionStore(

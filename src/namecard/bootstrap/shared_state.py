@@ -21,7 +21,6 @@ from functools import cache
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from namecard.bootstrap.settings import Settings
 from namecard.conversation.gate import ConversationGate
@@ -39,6 +38,7 @@ from namecard.pipeline.dedupe import EventDedupe
 from namecard.pipeline.fallback_queue import FallbackQueue
 from namecard.pipeline.queue import JobQueue, MemoryJobQueue
 from namecard.pipeline.stream_queue import RedisStreamQueue
+from namecard.state.faults import REDIS_FAULTS
 from namecard.state.progress import JobProgress, MemoryJobProgress, RedisJobProgress
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class SharedState:
     async def push_snapshot(self) -> dict[str, Any]:
         try:
             return await self.push_budget.snapshot(time.time())
-        except (OSError, RedisError) as exc:
+        except REDIS_FAULTS as exc:
             return {"error": type(exc).__name__}
 
     def queue_stats(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from namecard.bootstrap.settings import Settings
+from namecard.state.faults import REDIS_FAULTS
 
 if TYPE_CHECKING:
     from namecard.pipeline.dead_letters import DeadJob
@@ -44,14 +45,13 @@ def jobs(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _list(url: str, prefix: str, limit: int) -> int:
     from redis.asyncio import Redis
-    from redis.exceptions import RedisError
 
     from namecard.pipeline.dead_letters import list_dead
 
     redis: Redis = Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS)
     try:
         dead = await list_dead(redis, prefix, limit)
-    except (RedisError, OSError) as exc:
+    except REDIS_FAULTS as exc:
         print(f"namecard jobs: Redis error: {exc}", file=sys.stderr)
         return 1
     finally:
@@ -65,7 +65,6 @@ async def _list(url: str, prefix: str, limit: int) -> int:
 
 async def _retry(url: str, prefix: str, ids: Sequence[str] | None) -> int:
     from redis.asyncio import Redis
-    from redis.exceptions import RedisError
 
     from namecard.pipeline.dead_letters import retry_dead
 
@@ -75,7 +74,7 @@ async def _retry(url: str, prefix: str, ids: Sequence[str] | None) -> int:
     except ValueError as exc:
         print(f"namecard jobs retry: {exc}", file=sys.stderr)
         return 2
-    except (RedisError, OSError) as exc:
+    except REDIS_FAULTS as exc:
         print(f"namecard jobs: Redis error: {exc}", file=sys.stderr)
         return 1
     finally:

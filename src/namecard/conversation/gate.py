@@ -15,11 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from redis.exceptions import RedisError
-
 from namecard.conversation.pacing import PaceLimits
 from namecard.conversation.state import ConversationStore
 from namecard.domain.conversation import PhotoOutcome, PhotoStatus
+from namecard.domain.errors import StateUnavailable
 from namecard.domain.jobs import Job, JobKind, Notice, NoticeKind
 
 logger = logging.getLogger(__name__)
@@ -54,7 +53,7 @@ class ConversationGate:
             return [Admitted(job)]  # groups and rooms: no conversation state
         try:
             return await self._admit(job)
-        except (RedisError, OSError) as exc:
+        except StateUnavailable as exc:
             logger.warning("conversation state unavailable (%s); event %s goes on unchanged",
                            type(exc).__name__, job.event_id)  # fmt: skip
             return [Admitted(job)]

@@ -15,12 +15,12 @@ import time
 from collections.abc import Sequence
 
 from linebot.v3.messaging import Message
-from redis.exceptions import RedisError
 
 from namecard.conversation.pacing import SECONDS_PER_MINUTE, PaceLimits, backlog
 from namecard.conversation.state import ConversationStore
 from namecard.domain import catalogue
 from namecard.domain.conversation import PhotoOutcome, PhotoStatus
+from namecard.domain.errors import StateUnavailable
 from namecard.domain.jobs import Job, JobKind, NoticeKind
 from namecard.line.delivery import Deliverer
 from namecard.line.messages import MessageBuilder
@@ -30,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 SUMMARY_MARK = "summary-sent"  # a pseudo photo recorded once a batch's summary has gone out
 PENDING_POLL_SECONDS = 0.5
-STATE_ERRORS = (RedisError, OSError)
 
 
 class ConversationJobs:
@@ -55,7 +54,7 @@ class ConversationJobs:
         """Every job that is not a card photo."""
         try:
             outgoing, worthy = await self._answer(job)
-        except STATE_ERRORS as exc:
+        except StateUnavailable as exc:
             logger.error("conversation state unavailable for %s: %s", job.event_id, exc)
             outgoing, worthy = self.messages.failure(catalogue.UNEXPECTED), False
         if outgoing:
@@ -102,7 +101,7 @@ class ConversationJobs:
             return []
         try:
             return await self._summary(job.summary_batch_id, idle=job.summary_idle)
-        except STATE_ERRORS as exc:  # the job's own answer must still go out
+        except StateUnavailable as exc:  # the job's own answer must still go out
             logger.error("batch summary for %s unavailable: %s", job.event_id, exc)
             return []
 
@@ -140,7 +139,7 @@ class ConversationJobs:
             if job.image_set is not None:
                 await self._conclude_set(job, outcome)
                 return True
-        except STATE_ERRORS as exc:
+        except StateUnavailable as exc:
             logger.error("conversation state unavailable for %s: %s", job.event_id, exc)
         return False
 
@@ -164,7 +163,7 @@ class ConversationJobs:
     async def photo_started(self, job: Job) -> None:
         try:
             await self.store.photo_started(job.user_hash)
-        except STATE_ERRORS as exc:
+        except StateUnavailable as exc:
             logger.warning("pacing state unavailable: %s", exc)
 
     # Delivery ------------------------------------------------------------------------------------
@@ -182,7 +181,7 @@ class ConversationJobs:
             try:
                 now = time.time()
                 state = await self.store.pace_state(job.user_hash, now)
-            except STATE_ERRORS as exc:
+            except StateUnavailable as exc:
                 logger.warning("pacing state unavailable, notice as decided: %s", exc)
             else:
                 waiting, seconds = backlog(state, self.pacing, now)

@@ -63,6 +63,10 @@ class QuotaExhausted(NamecardError):
         self.available_at = available_at
 
 
+class StateUnavailable(NamecardError):
+    """Shared state (Redis) did not answer; each caller degrades as its docstring says."""
+
+
 class StoreError(NamecardError):
     """The contact could not be saved."""
 

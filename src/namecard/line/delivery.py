@@ -20,9 +20,8 @@ from collections.abc import Awaitable, Sequence
 from typing import Literal, Protocol
 
 from linebot.v3.messaging import Message
-from redis.exceptions import RedisError
 
-from namecard.domain.errors import NamecardError, ReplyTokenExpired
+from namecard.domain.errors import NamecardError, ReplyTokenExpired, StateUnavailable
 from namecard.domain.jobs import Job, retry_key_for
 from namecard.domain.retry import RetryPolicy, retry_transient
 from namecard.line.client import LineClient
@@ -35,7 +34,6 @@ logger = logging.getLogger(__name__)
 LATE_ANSWER_SECONDS = 10.0  # time allowed for one answer, retries included
 BILLED_PER_PUSH = 1  # LINE bills a push once per recipient, whatever its message objects
 
-STATE_ERRORS = (RedisError, OSError)
 
 Outcome = Literal["reply", "push", "already", "skipped", "refused"]
 
@@ -108,14 +106,14 @@ class Deliverer:
         a crash beats a user who is never answered."""
         try:
             return (await self.progress.load(job.event_id)).was_sent(purpose)
-        except STATE_ERRORS as exc:
+        except StateUnavailable as exc:
             logger.warning("job progress unavailable (%s); answering anyway", type(exc).__name__)
             return False
 
     async def _note(self, write: Awaitable[None]) -> None:
         try:
             await write
-        except STATE_ERRORS as exc:
+        except StateUnavailable as exc:
             logger.warning("job progress not recorded: %s", type(exc).__name__)
 
     async def _send(

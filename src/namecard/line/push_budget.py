@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
+from namecard.state.keys import PUSH_BUDGET_KEY_PREFIX
+
 logger = logging.getLogger(__name__)
 
 QUOTA_ZONE = ZoneInfo("Asia/Taipei")  # the LINE Official Account's billing month
@@ -113,7 +115,7 @@ class RedisPushBudget:
         user_monthly_cap: int | None,
     ) -> None:
         self._redis = redis
-        self._prefix = prefix + "push:"
+        self._prefix = prefix + PUSH_BUDGET_KEY_PREFIX
         self._caps = (monthly_cap, user_monthly_cap)
         self._allow = redis.register_script(ALLOW_LUA)
 

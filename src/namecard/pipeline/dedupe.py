@@ -12,9 +12,9 @@ from typing import Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from namecard.state.keys import DEDUPE_KEY_PREFIX
 
-DEDUPE_KEY_PREFIX = "namecard:webhook-event:"
+logger = logging.getLogger(__name__)
 
 
 class EventDedupe(Protocol):

@@ -32,13 +32,11 @@ from redis.typing import EncodableT, FieldT
 from namecard.domain.health import Problem, ProblemCode
 from namecard.domain.jobs import Job
 from namecard.pipeline.queue import Lease, QueueFull
+from namecard.state.keys import DEAD_KEY, DELAYED_KEY, STREAM_KEY
 from namecard.state.refusal import refusal_sentence, refuses_us
 
 logger = logging.getLogger(__name__)
 
-STREAM_KEY = "jobs:stream"  # after the deployment's Redis key prefix
-DELAYED_KEY = "jobs:delayed"
-DEAD_KEY = "jobs:dead"
 GROUP = "workers"
 JOB_FIELD = "job"
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)

@@ -19,16 +19,16 @@ from typing import Any, Protocol
 
 from cachetools import TTLCache
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+
+from namecard.state.faults import REDIS_FAULTS
+from namecard.state.keys import IP_LIMIT_KEY_PREFIX
 
 logger = logging.getLogger(__name__)
 
 HOUR_SECONDS = 3600.0
-IP_LIMIT_KEY_PREFIX = "namecard:ip-limit:"  # after REDIS_KEY_PREFIX, then the hashed address
 MEMORY_ADDRESSES = 10_000  # addresses remembered per process; the least recent go first
 HASHED_IP_CHARS = 16
 IPV6, IPV6_PREFIX = 6, 64
-REDIS_FAULTS = (RedisError, OSError)
 
 # KEYS: the address's TAT. ARGV: now, interval, tolerance (seconds). Returns the seconds to
 # wait as a string ('0': allowed, TAT advanced); a refusal leaves the TAT alone. The key lives

@@ -16,7 +16,9 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-PROGRESS_KEY = "job:{event_id}"
+from namecard.state.faults import unavailable_on_fault
+from namecard.state.keys import PROGRESS_KEY
+
 PROGRESS_TTL_SECONDS = 24 * 3600
 MEMORY_LIMIT = 10_000  # jobs remembered in process; oldest forgotten first
 
@@ -64,6 +66,7 @@ class RedisJobProgress:
     def _key(self, event_id: str) -> str:
         return self._prefix + PROGRESS_KEY.format(event_id=event_id)
 
+    @unavailable_on_fault
     async def load(self, event_id: str) -> Progress:
         raw = await self._redis.hgetall(self._key(event_id))
         progress = Progress()
@@ -73,6 +76,7 @@ class RedisJobProgress:
                 progress.sent[purpose] = _text(value)
         return progress
 
+    @unavailable_on_fault
     async def sent(self, event_id: str, purpose: str, channel: str) -> None:
         await self._write(event_id, f"sent:{purpose}", channel)
 

@@ -12,10 +12,10 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from namecard.cards.model import SavedContact
+from namecard.state.keys import CARD_PAGE_KEY_PREFIX
 
 logger = logging.getLogger(__name__)
 
-CARD_PAGE_KEY_PREFIX = "namecard:card-page:"
 CARD_PAGE_TTL_SECONDS = 30 * 24 * 3600
 MEMORY_ENTRIES = 10_000
 

@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from namecard.ai.gemini.key_pool import (
     BACKOFF_BASE_SECONDS,
@@ -22,14 +21,14 @@ from namecard.ai.gemini.key_pool import (
 )
 from namecard.ai.gemini.quota_clock import RECENT_MINUTES, SECONDS_PER_MINUTE, KeyUsage, QuotaWindow
 from namecard.ai.gemini.quota_clock import describe as describe_pool
+from namecard.state.faults import REDIS_FAULTS
+from namecard.state.keys import KEY_POOL_PREFIX
 
 logger = logging.getLogger(__name__)
 
-KEY_POOL_PREFIX = "namecard:gemini-keys:"
 # Per-minute counters also feed the recent rate, so they outlive their minute.
 MINUTE_TTL_SECONDS = (RECENT_MINUTES + 1) * SECONDS_PER_MINUTE
 DAY_TTL_SECONDS = 2 * 24 * 3600  # a Pacific day lasts at most 25 h
-REDIS_FAULTS = (RedisError, OSError)
 
 # KEYS: cursor, then n stats hashes, n minute counters, n day counters (in key order).
 # ARGV: n, now, rpm (0: none), rpd (0: none), next minute, next Pacific midnight, TTLs.
