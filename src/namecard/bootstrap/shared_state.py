@@ -29,9 +29,9 @@ from namecard.conversation.pacing import PaceLimits
 from namecard.conversation.state import ConversationStore, MemoryConversationStore
 from namecard.conversation.state_redis import RedisConversationStore
 from namecard.domain.jobs import Job, JobKind
-from namecard.line.client import LineClient
 from namecard.line.delivery import Deliverer
 from namecard.line.messages import MessageBuilder
+from namecard.line.messenger import Messenger
 from namecard.line.push_budget import MemoryPushBudget, PushBudget, RedisPushBudget
 from namecard.metrics.stats import Metrics
 from namecard.pipeline.dedupe import EventDedupe
@@ -63,7 +63,7 @@ class SharedState:
     gate: ConversationGate
     stream: RedisStreamQueue | None = None
 
-    def deliverer(self, line: LineClient, metrics: Metrics) -> Deliverer:
+    def deliverer(self, line: Messenger, metrics: Metrics) -> Deliverer:
         return Deliverer(
             line=line, progress=self.progress, metrics=metrics, budget=self.push_budget
         )

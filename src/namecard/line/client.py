@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote
 
 import aiohttp
@@ -49,8 +49,6 @@ GONE_MESSAGE = catalogue.PHOTO_GONE
 GONE_STATUSES = (404, 410)
 CONFIG_STATUSES = (401, 403)  # the channel access token is wrong or lacks permission
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
-
-Channel = Literal["reply", "push"]
 
 
 def _retryable(status: int) -> bool:
@@ -195,25 +193,6 @@ class LineClient:
         except NETWORK_ERRORS as exc:
             raise TransientError(f"LINE push failed: {type(exc).__name__}") from exc
         self._accepted()
-
-    async def deliver(
-        self,
-        *,
-        reply_token: str | None,
-        user_id: str,
-        messages: Sequence[Message],
-        retry_key: str,
-    ) -> Channel:
-        """Reply when a token is given; push when there is none or LINE refuses it."""
-        if reply_token:
-            try:
-                await self.reply(reply_token, messages)
-            except ReplyTokenExpired:
-                logger.info("reply token refused; falling back to push")
-            else:
-                return "reply"
-        await self.push(user_id, messages, retry_key=retry_key)
-        return "push"
 
     async def get_content(self, message_id: str, *, max_bytes: int) -> bytes:
         """The user's upload, never holding more than `max_bytes` plus one chunk in memory."""

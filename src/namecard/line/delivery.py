@@ -24,7 +24,7 @@ from linebot.v3.messaging import Message
 from namecard.domain.errors import NamecardError, ReplyTokenExpired, StateUnavailable
 from namecard.domain.jobs import Job, retry_key_for
 from namecard.domain.retry import RetryPolicy, retry_transient
-from namecard.line.client import LineClient
+from namecard.line.messenger import Messenger
 from namecard.metrics.counters import Count
 from namecard.metrics.stats import Metrics
 from namecard.state.progress import JobProgress
@@ -48,7 +48,7 @@ class Deliverer:
     def __init__(
         self,
         *,
-        line: LineClient,
+        line: Messenger,
         progress: JobProgress,
         metrics: Metrics,
         budget: PushBudgetProtocol | None = None,

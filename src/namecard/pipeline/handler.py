@@ -31,9 +31,9 @@ from namecard.domain.errors import (
 )
 from namecard.domain.jobs import Job, JobKind, JobOutcome
 from namecard.domain.retry import RetryPolicy, retry_transient
-from namecard.line.client import LineClient
 from namecard.line.delivery import Deliverer
 from namecard.line.messages import MessageBuilder
+from namecard.line.messenger import Messenger
 from namecard.line.texts import clock_time
 from namecard.metrics.counters import Count, cache_hits
 from namecard.metrics.stats import JobRecord, Metrics
@@ -78,7 +78,7 @@ class JobHandler:
     def __init__(
         self,
         *,
-        line: LineClient,
+        line: Messenger,
         extractor: Extractor,
         store: ContactStore,
         metrics: Metrics,
