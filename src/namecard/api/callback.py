@@ -12,7 +12,6 @@ from namecard.api import limits
 from namecard.api.context import get_services
 from namecard.bootstrap.services import Services
 from namecard.conversation.dispatch import job_for
-from namecard.conversation.gate import Admitted
 from namecard.domain.jobs import Job, JobKind, hash_user
 from namecard.line.webhook import (
     ParsedWebhook,
@@ -150,7 +149,7 @@ def _count_duplicates(services: Services, duplicates: int) -> None:
 async def _accept(services: Services, job: Job) -> int:
     """The job (stamped with its conversation: batch, pacing) and any notice it brings; returns
     how many queue entries they took."""
-    admitted = await services.shared.gate.admit(job) if services.shared else [Admitted(job)]
+    admitted = await services.shared.gate.admit(job)
     for entry in admitted:
         if entry.delay > 0:
             await services.queue.put_later(entry.job, entry.delay)

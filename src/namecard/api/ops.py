@@ -90,7 +90,5 @@ async def metrics() -> Response:
     services = get_services()
     if services is None:
         return Response("starting\n", status=503, mimetype="text/plain")
-    if services.prometheus_registry is None:
-        return Response("starting\n", status=503, mimetype="text/plain")
     body = prometheus.render(services.prometheus_registry)
     return Response(body, mimetype="text/plain; version=0.0.4")

@@ -51,9 +51,18 @@ STORE_START_FIRST_DELAY, STORE_START_MAX_DELAY = 1.0, 30.0  # seconds between st
 REDIS_RETRIES = 1
 
 
-@dataclass
+@dataclass(slots=True)
+class Lifecycle:
+    """What changes while the service runs: whether it takes webhooks, the store's start."""
+
+    accepting: bool = True
+    store_problem: Problem | None = None
+    drain_task: asyncio.Future[None] | None = None
+
+
+@dataclass(frozen=True)
 class Services:
-    """Everything the routes and workers share; built by `open_services`."""
+    """Everything the routes and workers share; built once by `open_services`."""
 
     settings: Settings
     metrics: Metrics
@@ -63,43 +72,48 @@ class Services:
     extractor: Extractor
     store: ContactStore
     secret: SecretStr
-    workers: WorkerPool | None = None
-    handler: JobHandler | None = None
-    cache: TieredCache | None = None
-    key_pool: KeyPoolProtocol | None = None
-    accepting: bool = True
-    store_problem: Problem | None = None
+    workers: WorkerPool
+    handler: JobHandler
+    cache: TieredCache
+    key_pool: KeyPoolProtocol | None  # None without Gemini keys
+    prometheus_registry: CollectorRegistry
+    shared: SharedState
+    ip_limiter: IpLimiter | None  # None when IP_RATE_PER_HOUR is 0
     process: psutil.Process = field(default_factory=psutil.Process)
-    prometheus_registry: CollectorRegistry | None = None
-    shared: SharedState | None = None
-    ip_limiter: IpLimiter | None = None
     identity: BotIdentity = field(default_factory=BotIdentity)
-    _drain_task: asyncio.Future[None] | None = None
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+
+    @property
+    def accepting(self) -> bool:
+        return self.lifecycle.accepting
 
     async def drain(self) -> None:
         """Stop taking webhooks (503 `shutting_down`) and let the work in hand finish within
         DRAIN_SECONDS. Called on SIGTERM while the server still answers /health, and again
         (then at once) when the app stops."""
-        if self._drain_task is None:
-            self.accepting = False
-            self._drain_task = asyncio.ensure_future(self._drain())
-        await asyncio.shield(self._drain_task)
+        if self.lifecycle.drain_task is None:
+            self.lifecycle.accepting = False
+            self.lifecycle.drain_task = asyncio.ensure_future(self._drain())
+        await asyncio.shield(self.lifecycle.drain_task)
 
     async def _drain(self) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.drain_seconds
-        if self.workers is not None:
-            shared_queue = self.settings.redis_url is not None
-            await self.workers.drain(self.settings.drain_seconds, finish_queued=not shared_queue)
-        if self.handler is not None:
-            await self.handler.drain(max(0.0, deadline - loop.time()))
+        shared_queue = self.settings.redis_url is not None
+        await self.workers.drain(self.settings.drain_seconds, finish_queued=not shared_queue)
+        await self.handler.drain(max(0.0, deadline - loop.time()))
 
     def channel_secret(self) -> str:
         return self.secret.get_secret_value()
 
     def problems(self) -> list[Problem]:
         """What degrades the service now, most of them for an operator to fix."""
-        found = (self.store_problem, self.store.problem, self.queue.problem(), self.line.problem)
+        found = (
+            self.lifecycle.store_problem,
+            self.store.problem,
+            self.queue.problem(),
+            self.line.problem,
+        )
         return sorted_problems(found)
 
     async def queue_depth(self) -> int | None:
@@ -117,10 +131,10 @@ class Services:
             queue_depth=await self.queue_depth(),
             queue_capacity=self.queue.capacity,
             extras={
-                "push_budget": await self.shared.push_snapshot() if self.shared else {},
-                "job_queue": self.shared.queue_stats() if self.shared else {},
-                "cache_stats": self.cache.stats() if self.cache is not None else {},
-                "notion_writer": _writer_stats(self.store),
+                "push_budget": await self.shared.push_snapshot(),
+                "job_queue": self.shared.queue_stats(),
+                "cache_stats": self.cache.stats(),
+                "notion_writer": self.store.stats(),
                 "modes": self.settings.describe_modes(),
                 "process": payloads.process_stats(self.process),
                 "problems": [problem.private() for problem in self.problems()],
@@ -130,11 +144,6 @@ class Services:
         quota = await self.key_pool.snapshot() if self.key_pool is not None else {}
         payload["ai_processor_stats"]["api_quota_status"] = quota
         return payload
-
-
-def _writer_stats(store: ContactStore) -> dict[str, Any]:
-    describe = getattr(store, "stats", None)  # only the Notion store has a writer to describe
-    return describe() if callable(describe) else {}
 
 
 def simulator_url(settings: Settings) -> str:
@@ -166,14 +175,6 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     dedupe = _dedupe(settings, redis)
     shared = await open_shared_state(settings, redis, stack, dedupe=dedupe)
     queue = shared.queue
-    services = Services(settings, metrics, queue, dedupe, line, extractor, store, secret)
-    services.cache = cache
-    services.key_pool = readers.key_pool
-    services.shared = shared
-    services.ip_limiter = build_ip_limiter(
-        settings.ip_rate_per_hour, redis, prefix=settings.redis_key_prefix
-    )
-    services.prometheus_registry = build_registry(metrics, lambda: getattr(queue, "waiting", 0))
     messages = MessageBuilder(settings.reply_language)
     deliverer = shared.deliverer(line, metrics)
     handler = JobHandler(
@@ -193,10 +194,18 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
         conversation=shared.conversation_jobs(deliverer, messages, store.name),
         requeue=queue.put_later,
     )
-    services.handler = handler
-    services.workers = WorkerPool(
+    workers = WorkerPool(
         queue, handler, settings.max_concurrent, metrics=metrics,
         max_attempts=settings.job_max_attempts,
+    )  # fmt: skip
+    services = Services(
+        settings, metrics, queue, dedupe, line, extractor, store, secret, workers, handler, cache,
+        key_pool=readers.key_pool,
+        prometheus_registry=build_registry(metrics, lambda: queue.waiting),
+        shared=shared,
+        ip_limiter=build_ip_limiter(
+            settings.ip_rate_per_hour, redis, prefix=settings.redis_key_prefix
+        ),
     )  # fmt: skip
     # The store starts (Notion: find the data source, read its schema) off the start-up path:
     # its calls wait their turn in the rate limit shared with every instance, which after a
@@ -290,22 +299,22 @@ def _dedupe(settings: Settings, redis: Redis | None) -> EventDedupe:
 async def _start_store_then_work(services: Services) -> None:
     """A misconfigured store must not stop the bot from answering: it reports degraded
     health and every save explains itself to the user."""
-    services.store_problem = Problem(ProblemCode.CONTACT_STORE_STARTING)
+    lifecycle = services.lifecycle
+    lifecycle.store_problem = Problem(ProblemCode.CONTACT_STORE_STARTING)
     delay = STORE_START_FIRST_DELAY
     while True:
         try:
             await services.store.start()
         except ConfigError as exc:
-            services.store_problem = Problem(ProblemCode.CONTACT_STORE_CONFIG, str(exc))
+            lifecycle.store_problem = Problem(ProblemCode.CONTACT_STORE_CONFIG, str(exc))
             logger.error("contact store not ready: %s", exc)
             break
         except NamecardError as exc:  # unreachable for now: jobs wait in the queue meanwhile
-            services.store_problem = Problem(ProblemCode.CONTACT_STORE_UNREACHABLE, str(exc))
+            lifecycle.store_problem = Problem(ProblemCode.CONTACT_STORE_UNREACHABLE, str(exc))
             logger.warning("contact store did not start (%s); retrying in %.0fs", exc, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, STORE_START_MAX_DELAY)
         else:
-            services.store_problem = None
+            lifecycle.store_problem = None
             break
-    if services.workers is not None:
-        services.workers.start()
+    services.workers.start()

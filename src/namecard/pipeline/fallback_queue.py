@@ -158,6 +158,11 @@ class FallbackQueue:
     async def pending_count(self) -> int:
         return await self._inner.pending_count()
 
+    waiting = 0  # the backlog is shared, in Redis: see `depth`
+
+    async def join(self) -> None:
+        """Nothing to wait for: unfinished jobs stay in Redis for another worker."""
+
     def problem(self) -> Problem | None:
         inner = self._inner.problem()
         if not self._held:

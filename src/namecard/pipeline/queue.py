@@ -55,6 +55,14 @@ class JobQueue(Protocol):
     async def depth(self) -> int:
         """Jobs accepted and not yet acknowledged (waiting, delayed or running)."""
 
+    @property
+    def waiting(self) -> int:
+        """Jobs in this process waiting for a worker (0 for a shared queue: see `depth`)."""
+
+    async def join(self) -> None:
+        """Until every job this process holds is done (at once for a shared queue, whose
+        unfinished jobs stay in Redis for another worker)."""
+
     def problem(self) -> Problem | None:
         """Why the queue is degraded (for /health), or None when healthy."""
 

@@ -282,6 +282,11 @@ class RedisStreamQueue:
         summary = await self._tracked(self._redis.xpending(self._stream, GROUP))
         return int(summary["pending"])
 
+    waiting = 0  # the backlog is shared, in Redis: see `depth`
+
+    async def join(self) -> None:
+        """Nothing to wait for: unfinished jobs stay in Redis for another worker."""
+
     def problem(self) -> Problem | None:
         return self._problem
 

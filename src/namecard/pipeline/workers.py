@@ -108,9 +108,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         if finish_queued:
-            join = getattr(self._queue, "join", None)
-            if join is not None:
-                drained = await _within(join(), deadline - loop.time())
+            drained = await _within(self._queue.join(), deadline - loop.time())
         self._stopping = True
         for task in self._tasks:
             if task not in self._busy:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.domain.health import Problem
@@ -18,5 +18,8 @@ class ContactStore(Protocol):
     async def start(self) -> None: ...
 
     async def save(self, card: Card, ref: CardRef, *, user_hash: str) -> SavedContact: ...
+
+    def stats(self) -> dict[str, Any]:
+        """What its writer is doing, for /stats (empty when there is nothing to tell)."""
 
     async def aclose(self) -> None: ...

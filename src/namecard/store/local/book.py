@@ -148,6 +148,9 @@ class LocalContactStore:
             out.write(to_vcard(row))
         return len(rows)
 
+    def stats(self) -> dict[str, Any]:
+        return {}  # no writer queue to describe: each save is one file write
+
     async def aclose(self) -> None:
         await asyncio.to_thread(self._close)
 
