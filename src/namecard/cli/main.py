@@ -77,15 +77,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from namecard.cli.jobs import jobs
 
         return jobs(settings, args)
+    from namecard.cli.doctor import doctor
+
     return doctor(settings)
-
-
-def doctor(settings: Settings) -> int:
-    for dependency, mode in settings.describe_modes().items():
-        print(f"{dependency:10} {mode}")
-    print(f"{'listen':10} {settings.host}:{settings.port} (workers: {settings.workers})")
-    print(f"{'data dir':10} {settings.data_dir.resolve()}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any, TypeVar
 
@@ -12,11 +11,11 @@ from notion_client.errors import HTTPResponseError, RequestTimeoutError
 from pydantic import BaseModel, ValidationError
 
 from namecard.bootstrap.settings import Settings
+from namecard.store.notion.client import Database, DataSource, open_client
 from namecard.store.notion.schema import SchemaPlan, plan
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
-NOTION_VERSION = "2025-09-03"
 _SDK_LOGGER = f"{__name__}.sdk"
 _NOT_CONFIGURED = (
     "namecard: Notion is not configured: set NOTION_API_KEY (the integration token) and "
@@ -30,22 +29,6 @@ _HINTS = {
 }
 
 
-class _DataSourceRef(BaseModel):
-    id: str
-
-
-class _Database(BaseModel):
-    data_sources: list[_DataSourceRef]
-
-
-class _PropertyConfig(BaseModel):
-    type: str
-
-
-class _DataSource(BaseModel):
-    properties: dict[str, _PropertyConfig]
-
-
 class _Unexpected(Exception):
     """Notion answered, but not with the object notion-init needs."""
 
@@ -55,12 +38,11 @@ async def notion_init(settings: Settings) -> int:
     if settings.notion_api_key is None or settings.notion_database_id is None:
         print(_NOT_CONFIGURED, file=sys.stderr)
         return 2
-    client = AsyncClient(
-        auth=settings.notion_api_key.get_secret_value(),
-        base_url=settings.notion_base_url.rstrip("/"),
-        timeout_ms=int(settings.notion_timeout_seconds * 1000),
-        notion_version=NOTION_VERSION,
-        logger=logging.getLogger(_SDK_LOGGER),
+    client = open_client(
+        settings.notion_api_key,
+        base_url=settings.notion_base_url,
+        timeout_seconds=settings.notion_timeout_seconds,
+        logger_name=_SDK_LOGGER,
     )
     try:
         schema_plan = await _apply(client, settings.notion_database_id)
@@ -91,11 +73,11 @@ def describe(schema_plan: SchemaPlan) -> list[str]:
 
 
 async def _apply(client: AsyncClient, database_id: str) -> SchemaPlan:
-    database = _parse(_Database, await client.databases.retrieve(database_id=database_id))
+    database = _parse(Database, await client.databases.retrieve(database_id=database_id))
     if not database.data_sources:
         raise _Unexpected(f"Notion database {database_id} has no data source")
     data_source_id = database.data_sources[0].id
-    source = _parse(_DataSource, await client.data_sources.retrieve(data_source_id=data_source_id))
+    source = _parse(DataSource, await client.data_sources.retrieve(data_source_id=data_source_id))
     schema_plan = plan({name: config.type for name, config in source.properties.items()})
     if not schema_plan.changes_nothing:
         await client.data_sources.update(

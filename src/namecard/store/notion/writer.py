@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import httpx
-from notion_client import AsyncClient, RetryOptions
+from notion_client import RetryOptions
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 from notion_client.typing import SyncAsync
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -16,6 +16,7 @@ from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.domain.errors import ConfigError, NamecardError, StoreError, TransientError
 from namecard.domain.health import Problem, ProblemCode
 from namecard.store.card_pages import CardPages, MemoryCardPages
+from namecard.store.notion.client import Database, DataSource, open_client
 from namecard.store.notion.mapping import build_properties, missing_properties
 from namecard.store.notion.merge import duplicate_filter, merge, person_identities, plain_values
 from namecard.store.notion.schema import PROPERTY_CARD_ID
@@ -26,7 +27,6 @@ from namecard.store.writer_stats import WriterStats
 logger = logging.getLogger(__name__)
 _Model = TypeVar("_Model", bound=BaseModel)
 
-NOTION_VERSION = "2025-09-03"
 DEFAULT_RATE_PER_SECOND = 3.0  # Notion's documented average per integration
 DEFAULT_BURST = 3
 SDK_MAX_RETRIES = 2  # the SDK retries only 429s (any method) and 500/503 on GET
@@ -45,22 +45,6 @@ _CONFIG_HINTS = {
 
 class _SchemaMismatch(StoreError):
     """Notion refused the properties (400 validation_error): the schema may have changed."""
-
-
-class _DataSourceRef(BaseModel):
-    id: str
-
-
-class _Database(BaseModel):
-    data_sources: list[_DataSourceRef]
-
-
-class _PropertyConfig(BaseModel):
-    type: str
-
-
-class _DataSource(BaseModel):
-    properties: dict[str, _PropertyConfig]
 
 
 class _Page(BaseModel):
@@ -97,14 +81,10 @@ class NotionStore:
         self.writer = WriterStats()
         self.problem: Problem | None = None  # a configuration problem Notion reported
         self._limiter: RateLimiter = limiter or TokenBucket(rate_per_second, burst)
-        self._client = AsyncClient(
-            auth=api_key.get_secret_value(),
-            base_url=base_url.rstrip("/"),
-            timeout_ms=int(timeout_seconds * 1000),
-            notion_version=NOTION_VERSION,
-            logger=logging.getLogger(_SDK_LOGGER),
+        self._client = open_client(
+            api_key, base_url=base_url, timeout_seconds=timeout_seconds, logger_name=_SDK_LOGGER,
             retry=RetryOptions(max_retries=max_retries, max_retry_delay_ms=SDK_MAX_RETRY_DELAY_MS),
-        )
+        )  # fmt: skip
         self._data_source_id: str | None = None
         self._schema: dict[str, str] = {}
 
@@ -112,7 +92,7 @@ class NotionStore:
         database = await self._call(
             self._client.databases.retrieve(database_id=self._database_id), "read the database"
         )
-        refs = _parse(_Database, database, "database").data_sources
+        refs = _parse(Database, database, "database").data_sources
         if not refs:
             raise ConfigError(f"Notion database {self._database_id} has no data source")
         self._data_source_id = refs[0].id
@@ -242,7 +222,7 @@ class NotionStore:
             self._client.data_sources.retrieve(data_source_id=str(self._data_source_id)),
             "read the database schema",
         )
-        properties = _parse(_DataSource, source, "data source").properties
+        properties = _parse(DataSource, source, "data source").properties
         self._schema = {name: config.type for name, config in properties.items()}
 
     async def _create_page(self, card: Card, ref: CardRef) -> _Page:
