@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from namecard.cards.model import Card, Extraction, Phone, PhoneKind
 
-_TEXT_FIELDS = (
-    "name",
-    "company",
-    "department",
-    "title",
-    "address",
-    "website",
-    "line_id",
-    "tax_id",
-    "notes",
-)
+
+class _Strict(BaseModel):
+    """A cached entry must be exactly the shape extraction_to_json writes (no coercion)."""
+
+    model_config = ConfigDict(strict=True, allow_inf_nan=False, frozen=True)
 
 
-class _Malformed(Exception):
-    """Raised inside the decoder only; the public function turns it into None."""
+class _PhoneJson(_Strict):
+    number: str
+    type: str = PhoneKind.OTHER.value
+    extension: str | None = None
+    national: str | None = None
+
+
+class _CardJson(_Strict):
+    name: str | None = None
+    company: str | None = None
+    department: str | None = None
+    title: str | None = None
+    address: str | None = None
+    website: str | None = None
+    line_id: str | None = None
+    tax_id: str | None = None
+    notes: str | None = None
+    phones: list[_PhoneJson] = []
+    emails: list[str] = []
+    confidence: float = 0.0
+    uncertain_fields: list[str] = []
+
+
+class _ExtractionJson(_Strict):
+    cards: list[_CardJson]
+    source: str
+    model: str | None = None
 
 
 def extraction_to_json(extraction: Extraction) -> dict[str, Any]:
@@ -36,64 +56,26 @@ def extraction_to_json(extraction: Extraction) -> dict[str, Any]:
 def extraction_from_json(data: Any) -> Extraction | None:
     """The inverse of extraction_to_json; None for anything that is not exactly its shape."""
     try:
-        obj = _object(data)
-        cards = tuple(_card(item) for item in _list(obj.get("cards")))
-        source, model = _text(obj.get("source")), _optional(obj, "model")
-        return Extraction(cards=cards, source=source, model=model)
-    except _Malformed:
+        parsed = _ExtractionJson.model_validate(data)
+        cards = tuple(_card(card) for card in parsed.cards)
+    except (ValidationError, ValueError):  # ValueError: a phone type we do not know
         return None
+    return Extraction(cards=cards, source=parsed.source, model=parsed.model)
 
 
-def _card(data: Any) -> Card:
-    obj = _object(data)
-    text = {name: _optional(obj, name) for name in _TEXT_FIELDS}
+def _card(data: _CardJson) -> Card:
     return Card(
-        **text,
-        phones=tuple(_phone(item) for item in _list(obj.get("phones", []))),
-        emails=tuple(_text(item) for item in _list(obj.get("emails", []))),
-        confidence=_number(obj.get("confidence", 0.0)),
-        uncertain_fields=tuple(_text(item) for item in _list(obj.get("uncertain_fields", []))),
+        **data.model_dump(exclude={"phones", "emails", "uncertain_fields"}),
+        phones=tuple(_phone(phone) for phone in data.phones),
+        emails=tuple(data.emails),
+        uncertain_fields=tuple(data.uncertain_fields),
     )
 
 
-def _phone(data: Any) -> Phone:
-    obj = _object(data)
-    try:
-        kind = PhoneKind(_text(obj.get("type", PhoneKind.OTHER.value)))
-    except ValueError as exc:
-        raise _Malformed from exc
+def _phone(data: _PhoneJson) -> Phone:
     return Phone(
-        number=_text(obj.get("number")),
-        kind=kind,
-        extension=_optional(obj, "extension"),
-        national=_optional(obj, "national"),
+        number=data.number,
+        kind=PhoneKind(data.type),
+        extension=data.extension,
+        national=data.national,
     )
-
-
-def _object(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Malformed
-    return value
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise _Malformed
-    return value
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _Malformed
-    return value
-
-
-def _optional(obj: dict[str, Any], name: str) -> str | None:
-    value = obj.get(name)
-    return None if value is None else _text(value)
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _Malformed
-    return float(value)
