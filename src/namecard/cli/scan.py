@@ -15,17 +15,11 @@ from namecard.ai.images import sniff_image
 from namecard.bootstrap.readers import build_extractor
 from namecard.bootstrap.settings import Settings
 from namecard.domain.errors import ContentRejected, NamecardError
+from namecard.domain.labels import SHORT_LABELS, labelled
 
 # (field, label) in the order a person reads a card; phones go between the two groups
-HEAD_FIELDS = (("name", "姓名"), ("title", "職稱"), ("department", "部門"), ("company", "公司"))
-TAIL_FIELDS = (
-    ("emails", "Email"),
-    ("address", "地址"),
-    ("website", "網站"),
-    ("line_id", "LINE ID"),
-    ("tax_id", "統一編號"),
-    ("notes", "備註"),
-)
+HEAD_FIELDS = labelled(("name", "title", "department", "company"), SHORT_LABELS)
+TAIL_FIELDS = labelled(("emails", "address", "website", "line_id", "tax_id", "notes"))
 
 
 def scan(settings: Settings, photos: Sequence[str], *, as_json: bool) -> int:

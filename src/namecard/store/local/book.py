@@ -19,6 +19,7 @@ from namecard.cards.model import Card, CardRef, SavedContact
 from namecard.cards.vcard import to_vcard
 from namecard.domain.errors import StoreError, TransientError
 from namecard.domain.health import Problem
+from namecard.domain.labels import labelled
 from namecard.domain.private_files import ensure_private_file, make_private_dir
 from namecard.store.local import merge as local_merge
 from namecard.store.local.merge import JSON_LISTS, LIST_SEPARATOR, decoded, phone_text
@@ -64,24 +65,11 @@ VALUES (:card_id, :user_hash, :created_at, :name, :company, :department, :title,
     :decision_influence)
 """
 # (column, header) in export order; the headers are what a user sees in Excel.
-CSV_COLUMNS = (
-    ("created_at", "建立時間 (UTC)"),
-    ("name", "姓名"),
-    ("company", "公司名稱"),
-    ("department", "部門"),
-    ("title", "職稱"),
-    ("decision_influence", "決策影響力"),
-    ("phones", "電話"),
-    ("emails", "Email"),
-    ("address", "地址"),
-    ("website", "網站"),
-    ("line_id", "LINE ID"),
-    ("tax_id", "統一編號"),
-    ("notes", "備註"),
-    ("uncertain_fields", "待確認欄位"),
-    ("confidence", "辨識信心度"),
-    ("card_id", "名片編號"),
-)
+CSV_COLUMNS = labelled(
+    ("created_at", "name", "company", "department", "title", "decision_influence", "phones",
+     "emails", "address", "website", "line_id", "tax_id", "notes", "uncertain_fields",
+     "confidence", "card_id")
+)  # fmt: skip
 
 
 def _utcnow() -> datetime:

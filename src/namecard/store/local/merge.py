@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from namecard.cards.model import Card, PhoneKind
+from namecard.domain.labels import labelled
 
 ALIAS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS card_aliases (
@@ -19,18 +20,10 @@ CREATE TABLE IF NOT EXISTS card_aliases (
 NOTE_SEPARATOR = "; "
 LIST_SEPARATOR = "; "
 # Columns a new card may fill or replace, with the label an old value carries into the notes.
-MERGED_COLUMNS: Mapping[str, str] = {
-    "name": "姓名",
-    "company": "公司名稱",
-    "department": "部門",
-    "title": "職稱",
-    "phones": "電話",
-    "emails": "Email",
-    "address": "地址",
-    "website": "網站",
-    "line_id": "LINE ID",
-    "tax_id": "統一編號",
-}
+MERGED_COLUMNS: Mapping[str, str] = dict(
+    labelled(("name", "company", "department", "title", "phones", "emails", "address",
+              "website", "line_id", "tax_id"))
+)  # fmt: skip
 # Columns that describe the latest reading; rewritten with the card, never noted.
 QUIET_COLUMNS = ("decision_influence", "confidence", "uncertain_fields")
 JSON_LISTS = frozenset({"phones", "emails", "uncertain_fields"})
