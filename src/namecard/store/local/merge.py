@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from namecard.cards.model import Card, PhoneKind
 from namecard.domain.labels import labelled
+from namecard.domain.notes import merged_notes, replaced_value
 
 ALIAS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS card_aliases (
@@ -17,7 +18,6 @@ CREATE TABLE IF NOT EXISTS card_aliases (
     contact_id INTEGER NOT NULL REFERENCES contacts(id)
 );
 """
-NOTE_SEPARATOR = "; "
 LIST_SEPARATOR = "; "
 # Columns a new card may fill or replace, with the label an old value carries into the notes.
 MERGED_COLUMNS: Mapping[str, str] = dict(
@@ -114,23 +114,13 @@ def merge(existing: Mapping[str, Any], record: Mapping[str, Any], *, stamp: str)
             continue
         update[column] = record[column]
         if old:
-            replaced.append(f"舊{label}: {_text(column, old)}")
+            replaced.append(replaced_value(label, _text(column, old)))
     if update:
         update |= {column: record[column] for column in QUIET_COLUMNS}
     notes = merged_notes(existing["notes"] or "", record["notes"] or "", replaced, stamp)
     if notes is not None:
         update["notes"] = notes
     return update
-
-
-def merged_notes(old: str, new: str, replaced: Sequence[str], stamp: str) -> str | None:
-    """`old` notes with a dated line of replaced values and the new parts not yet present."""
-    lines = [part for part in new.split(NOTE_SEPARATOR) if part and part not in old]
-    if replaced:
-        lines.insert(0, f"{stamp} 更新（" + NOTE_SEPARATOR.join(replaced) + "）")
-    if not lines:
-        return None
-    return NOTE_SEPARATOR.join([old, *lines]) if old else NOTE_SEPARATOR.join(lines)
 
 
 def apply(conn: sqlite3.Connection, contact_id: int, update: Mapping[str, Any]) -> None:

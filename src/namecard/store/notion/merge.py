@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from namecard.cards.model import Card, PhoneKind
+from namecard.domain.notes import merged_notes, replaced_value
 from namecard.store.notion.mapping import (
     PROPERTY_EMAIL,
     PROPERTY_INFLUENCE,
@@ -20,7 +21,6 @@ from namecard.store.notion.schema import PROPERTY_CARD_ID
 Properties = dict[str, Any]
 TEXT_TYPES = frozenset({"title", "rich_text"})
 PHONE_FILTER_TYPES = frozenset({"phone_number", "rich_text"})
-NOTE_SEPARATOR = "; "
 # Properties the bot owns and rewrites freely; their old values are not worth a note.
 QUIET = frozenset({PROPERTY_CARD_ID, PROPERTY_SOURCE, PROPERTY_INFLUENCE, PROPERTY_NOTES})
 
@@ -70,7 +70,7 @@ def merge(existing: Mapping[str, str], new: Properties, *, stamp: str) -> Proper
             continue
         update[name] = payload
         if old and name not in QUIET:
-            replaced.append(f"舊{name}: {old}")
+            replaced.append(replaced_value(name, old))
     notes = _notes(existing.get(PROPERTY_NOTES, ""), new.get(PROPERTY_NOTES), replaced, stamp)
     if notes is not None:
         update[PROPERTY_NOTES] = {"rich_text": rich_text(notes)}
@@ -79,12 +79,7 @@ def merge(existing: Mapping[str, str], new: Properties, *, stamp: str) -> Proper
 
 def _notes(old: str, new: Properties | None, replaced: list[str], stamp: str) -> str | None:
     added = _plain("rich_text", new.get("rich_text")) if new else ""
-    lines = [part for part in added.split(NOTE_SEPARATOR) if part and part not in old]
-    if replaced:
-        lines.insert(0, f"{stamp} 更新（" + NOTE_SEPARATOR.join(replaced) + "）")
-    if not lines:
-        return None
-    return NOTE_SEPARATOR.join([old, *lines]) if old else NOTE_SEPARATOR.join(lines)
+    return merged_notes(old, added, replaced, stamp)
 
 
 def _plain(kind: str, value: Any) -> str:
