@@ -8,7 +8,7 @@ import pytest
 from quart import Quart, request
 
 from namecard.api.app import create_app
-from namecard.bootstrap.services import SIMULATOR_PREFIX
+from namecard.bootstrap.clients import SIMULATOR_PREFIX
 from namecard.bootstrap.settings import load_settings
 from namecard.sim.dev_channel import load_dev_channel
 

@@ -7,7 +7,7 @@ import logging
 import pytest
 from pydantic import ValidationError
 
-from namecard.bootstrap.services import simulator_url
+from namecard.bootstrap.clients import simulator_url
 from namecard.bootstrap.settings import describe_errors, load_settings
 from namecard.cli.serve import announce_listening, hypercorn_config
 

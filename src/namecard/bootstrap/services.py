@@ -11,17 +11,14 @@ from typing import Any
 import psutil
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
-from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
 
 from namecard.ai.base import Extractor
 from namecard.ai.decode_budget import map_large_images
 from namecard.ai.gemini.key_pool import KeyPoolProtocol
+from namecard.bootstrap.clients import contact_store, event_dedupe, line_client, open_redis
 from namecard.bootstrap.readers import build_readers, build_result_cache
-from namecard.bootstrap.settings import ALL_INTERFACES, LOOPBACK_HOST, Mode, Settings
-from namecard.bootstrap.shared_state import SharedState, instance_id, open_shared_state
+from namecard.bootstrap.settings import Settings
+from namecard.bootstrap.shared_state import SharedState, open_shared_state
 from namecard.bootstrap.startup_checks import warn_if_operator_endpoints_public
 from namecard.cache.tiered import TieredCache
 from namecard.domain.errors import ConfigError, NamecardError
@@ -32,23 +29,20 @@ from namecard.line.messages import MessageBuilder
 from namecard.metrics import payloads
 from namecard.metrics.prometheus import build_registry
 from namecard.metrics.stats import Metrics
-from namecard.pipeline.dedupe import EventDedupe, MemoryDedupe, RedisDedupe
-from namecard.pipeline.handler import JobHandler, PipelineConfig
+from namecard.pipeline.dedupe import EventDedupe
+from namecard.pipeline.handler import JobHandler
 from namecard.pipeline.queue import JobQueue
+from namecard.pipeline.steps import PipelineConfig
 from namecard.pipeline.workers import WorkerPool
-from namecard.sim.dev_channel import load_dev_channel
+from namecard.state.faults import REDIS_FAULTS
 from namecard.state.ip_limit import IpLimiter, build_ip_limiter
-from namecard.state.keys import DEDUPE_KEY_PREFIX, NOTION_RATE_KEY
 from namecard.state.refusal import check_redis
 from namecard.store.base import ContactStore
 
 logger = logging.getLogger(__name__)
 
-SIMULATOR_PREFIX = "/sim/line"
-REDIS_SOCKET_TIMEOUT = 2.0
 QUICK_ANSWER_SECONDS = 0.25
 STORE_START_FIRST_DELAY, STORE_START_MAX_DELAY = 1.0, 30.0  # seconds between start attempts
-REDIS_RETRIES = 1
 
 
 @dataclass(slots=True)
@@ -122,7 +116,7 @@ class Services:
         try:
             async with asyncio.timeout(QUICK_ANSWER_SECONDS):
                 return await self.queue.depth()
-        except (TimeoutError, OSError, RedisError):
+        except (TimeoutError, *REDIS_FAULTS):
             return None
 
     async def stats(self) -> dict[str, Any]:
@@ -146,23 +140,14 @@ class Services:
         return payload
 
 
-def simulator_url(settings: Settings) -> str:
-    """Where the bot reaches its own simulator: the address it listens on (loopback for all)."""
-    host = settings.host
-    if host in (ALL_INTERFACES, "::", "localhost"):
-        host = LOOPBACK_HOST
-    host = f"[{host}]" if ":" in host else host
-    return f"http://{host}:{settings.port}{SIMULATOR_PREFIX}"
-
-
 async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     """Open every client on `stack` (closed in reverse order) and start the workers."""
     warn_if_operator_endpoints_public(settings)
     map_large_images()
     metrics = Metrics()
-    line, secret = _line_client(settings)
+    line, secret = line_client(settings)
     stack.push_async_callback(line.aclose)
-    redis = _redis(settings, stack)
+    redis = open_redis(settings, stack)
     if redis is not None:
         await check_redis(redis)
     cache = build_result_cache(settings, redis)
@@ -170,9 +155,9 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     readers = build_readers(settings, cache=cache, metrics=metrics, redis=redis)
     extractor = readers.extractor
     stack.push_async_callback(extractor.aclose)
-    store = _store(settings, redis)
+    store = contact_store(settings, redis)
     stack.push_async_callback(store.aclose)
-    dedupe = _dedupe(settings, redis)
+    dedupe = event_dedupe(settings, redis)
     shared = await open_shared_state(settings, redis, stack, dedupe=dedupe)
     queue = shared.queue
     messages = MessageBuilder(settings.reply_language)
@@ -218,82 +203,6 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     stack.push_async_callback(services.drain)
     logger.info("namecard started: %s", settings.describe_modes())
     return services
-
-
-def _line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
-    if settings.line_mode is Mode.REAL:
-        assert settings.line_channel_access_token and settings.line_channel_secret
-        client = LineClient(
-            access_token=settings.line_channel_access_token,
-            api_base_url=settings.line_api_base_url,
-            data_api_base_url=settings.line_data_api_base_url,
-        )
-        return client, settings.line_channel_secret
-    base = simulator_url(settings)
-    channel = load_dev_channel(settings.data_dir)
-    client = LineClient(
-        access_token=channel.access_token, api_base_url=base, data_api_base_url=base
-    )
-    return client, channel.secret
-
-
-def _store(settings: Settings, redis: Redis | None) -> ContactStore:
-    if settings.store_mode is Mode.REAL:
-        from namecard.store.card_pages import RedisCardPages
-        from namecard.store.notion.writer import NotionStore
-        from namecard.store.person_locks import RedisPersonLocks
-        from namecard.store.rate_limit_redis import RedisTokenBucket
-
-        assert settings.notion_api_key and settings.notion_database_id
-        return NotionStore(
-            api_key=settings.notion_api_key,
-            database_id=settings.notion_database_id,
-            base_url=settings.notion_base_url,
-            timeout_seconds=settings.notion_timeout_seconds,
-            rate_per_second=settings.notion_rate_per_second,
-            burst=settings.notion_burst,
-            merge_duplicates=settings.notion_duplicates == "update",
-            pages=RedisCardPages(redis, key_prefix=settings.redis_key_prefix) if redis else None,
-            person_locks=RedisPersonLocks(redis, key_prefix=settings.redis_key_prefix)
-            if redis
-            else None,
-            limiter=RedisTokenBucket(
-                redis,
-                rate=settings.notion_rate_per_second,
-                burst=settings.notion_burst,
-                key=settings.redis_key_prefix + NOTION_RATE_KEY,
-            )
-            if redis
-            else None,
-        )
-    from namecard.store.local.book import LocalContactStore
-
-    return LocalContactStore(
-        settings.data_dir, merge_duplicates=settings.notion_duplicates == "update"
-    )
-
-
-def _redis(settings: Settings, stack: AsyncExitStack) -> Redis | None:
-    """One connection pool for everything shared through Redis; None without REDIS_URL."""
-    if settings.redis_url is None:
-        return None
-    # One quick retry, not redis-py's default of several with backoff: a webhook must not wait
-    # seconds on an unreachable Redis before its photo goes to the local fallback queue.
-    redis: Redis = Redis.from_url(
-        settings.redis_url,
-        socket_timeout=REDIS_SOCKET_TIMEOUT,
-        socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
-        retry=Retry(NoBackoff(), REDIS_RETRIES),
-    )
-    stack.push_async_callback(redis.aclose)
-    return redis
-
-
-def _dedupe(settings: Settings, redis: Redis | None) -> EventDedupe:
-    if redis is None:
-        return MemoryDedupe(settings.dedupe_ttl_seconds)
-    prefix = settings.redis_key_prefix + DEDUPE_KEY_PREFIX
-    return RedisDedupe(redis, settings.dedupe_ttl_seconds, prefix=prefix, owner=instance_id())
 
 
 async def _start_store_then_work(services: Services) -> None:

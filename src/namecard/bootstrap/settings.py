@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import re
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic.fields import FieldInfo
-from pydantic_settings import (
-    BaseSettings,
-    EnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-_NUMBERED_KEY = re.compile(r"^GOOGLE_API_KEY_(\d+)$")
+from namecard.bootstrap.settings_sources import Environment, NumberedGoogleKeys
 
 DEFAULT_LINE_API = "https://api.line.me"
 DEFAULT_LINE_DATA_API = "https://api-data.line.me"
@@ -280,44 +273,10 @@ class Settings(BaseSettings):
         return {name: f"{modes[name]} ({detail})" for name, detail in details.items()}
 
 
-class _Environment(EnvSettingsSource):
-    """The settings' own names from the process environment, or from a mapping tests inject."""
-
-    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
-        self._environ = environ
-        super().__init__(settings_cls)
-
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        return {
-            name if self.case_sensitive else name.lower(): value
-            for name, value in self._environ.items()
-            if not (self.env_ignore_empty and value == "")
-        }
-
-
-class _NumberedGoogleKeys(PydanticBaseSettingsSource):
-    """GOOGLE_API_KEY_1..N, in number order (gaps allowed, empty ones skipped), as one tuple."""
-
-    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
-        super().__init__(settings_cls)
-        self._environ = environ
-
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        return None, field_name, False  # __call__ reads the one field it fills
-
-    def __call__(self) -> dict[str, Any]:
-        numbered = sorted(
-            (int(m.group(1)), value)
-            for name, value in self._environ.items()
-            if (m := _NUMBERED_KEY.match(name)) and value
-        )
-        return {"google_api_keys_numbered": tuple(SecretStr(value) for _, value in numbered)}
-
-
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Read settings from `environ` (default: the process environment), numbered keys included."""
     env = dict(os.environ if environ is None else environ)
-    values = {**_Environment(Settings, env)(), **_NumberedGoogleKeys(Settings, env)()}
+    values = {**Environment(Settings, env)(), **NumberedGoogleKeys(Settings, env)()}
     return Settings(**{**values, **overrides})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from quart import Quart
 
-from namecard.bootstrap.services import SIMULATOR_PREFIX
+from namecard.bootstrap.clients import SIMULATOR_PREFIX
 from namecard.bootstrap.settings import Settings
 from namecard.sim.body_limits import request_class_with_limits
 from namecard.sim.dev_channel import load_dev_channel

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from namecard.bootstrap.services import SIMULATOR_PREFIX
+from namecard.bootstrap.clients import SIMULATOR_PREFIX
 from namecard.bootstrap.settings import Mode, Settings
 from namecard.sim.dev_channel import DevChannel, read_dev_channel
 from namecard.sim.driver import WebhookDriver, render_delivery_text

@@ -4,13 +4,14 @@ reply needs it. Serialised to JSON for the shared state store."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from namecard.cards.model import Card, Extraction, SavedContact
 from namecard.domain.catalogue import Sentence
 from namecard.domain.codec import extraction_from_json, extraction_to_json
+from namecard.domain.jobs import Job
 
 
 class PhotoStatus(StrEnum):
@@ -108,3 +109,27 @@ class BatchSession:
 
     def idle_for(self, now: float) -> float:
         return now - self.last_activity
+
+
+def photo_outcome(
+    job: Job,
+    status: PhotoStatus,
+    extraction: Extraction | None,
+    saved: tuple[SavedContact | None, ...],
+) -> PhotoOutcome:
+    """The record of `job`'s photo that a batch summary or an image set's reply is built from."""
+    index = job.image_set.index if job.image_set else None
+    return PhotoOutcome(
+        event_id=job.event_id,
+        seq=0,
+        status=status,
+        extraction=extraction,
+        saved=saved,
+        received_at=job.received_at,
+        reply_token=job.reply_token,
+        extra={"index": index} if index else {},
+    )
+
+
+def failed_outcome(job: Job, reason: Sentence) -> PhotoOutcome:
+    return replace(photo_outcome(job, PhotoStatus.FAILED, None, ()), reason=reason)

@@ -10,8 +10,9 @@ from typing import Any
 from redis.asyncio import Redis
 
 from namecard.domain.jobs import Job
-from namecard.pipeline.stream_queue import JOB_FIELD, str_keys, text
+from namecard.pipeline.stream_queue import JOB_FIELD
 from namecard.state.keys import DEAD_KEY, STREAM_KEY
+from namecard.state.replies import str_keys, text
 
 RETRY_BATCH = 100  # dead entries put back per script call by retry_dead(..., None)
 ENTRY_ID = re.compile(r"\d+-\d+")

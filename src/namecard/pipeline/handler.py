@@ -15,50 +15,33 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from namecard.ai.base import Extractor
-from namecard.ai.decode_budget import run_decode
-from namecard.ai.images import MAX_IMAGE_PIXELS, sniff_image
-from namecard.cards.model import Card, CardRef, Extraction, SavedContact
+from namecard.cards.model import CardRef, Extraction, SavedContact
 from namecard.conversation.jobs import ConversationJobs
 from namecard.domain import catalogue
 from namecard.domain.catalogue import Sentence
-from namecard.domain.conversation import PhotoOutcome, PhotoStatus
+from namecard.domain.conversation import PhotoStatus, failed_outcome, photo_outcome
 from namecard.domain.errors import (
     ConfigError,
-    ContentRejected,
     NamecardError,
     QuotaExhausted,
     StoreError,
 )
 from namecard.domain.jobs import Job, JobKind, JobOutcome
-from namecard.domain.retry import RetryPolicy, retry_transient
 from namecard.line.delivery import Deliverer
 from namecard.line.messages import MessageBuilder
 from namecard.line.messenger import Messenger
 from namecard.line.texts import clock_time
-from namecard.metrics.counters import Count, cache_hits
+from namecard.metrics.counters import Count
 from namecard.metrics.stats import JobRecord, Metrics
+from namecard.pipeline.steps import PhotoSteps, PipelineConfig
 from namecard.store.base import ContactStore
 
 logger = logging.getLogger(__name__)
 
 LOADING_SECONDS = 20
 MIN_DEFER_SECONDS = 1.0
-SAVE_RETRY = RetryPolicy(attempts=40, base_delay=1.0, max_delay=30.0)
 
 Finished = Callable[[], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class PipelineConfig:
-    job_deadline_seconds: float
-    reply_save_budget_seconds: float
-    max_image_bytes: int
-    max_image_pixels: int = MAX_IMAGE_PIXELS
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    # A save outlives its job: after the reply it keeps trying (an accepted card is never
-    # dropped because Notion was down for a minute), until this long after the photo arrived.
-    save_deadline_seconds: float = 600.0
-    save_retry: RetryPolicy = field(default_factory=lambda: SAVE_RETRY)
 
 
 @dataclass(slots=True)
@@ -97,6 +80,9 @@ class JobHandler:
         self.messages = messages
         self.conversation = conversation
         self._requeue = requeue
+        self.steps = PhotoSteps(
+            line=line, extractor=extractor, store=store, metrics=metrics, config=config
+        )
         self._background: set[asyncio.Task[None]] = set()
 
     async def __call__(self, job: Job, finished: Finished) -> None:
@@ -110,7 +96,7 @@ class JobHandler:
 
     async def dead_letter(self, job: Job) -> None:
         """The job failed too often: tell the user once and keep the batch or set complete."""
-        outcome = _failed(job, catalogue.DEAD_LETTER)
+        outcome = failed_outcome(job, catalogue.DEAD_LETTER)
         if job.kind is JobKind.CARD_PHOTO and await self.conversation.conclude(job, outcome):
             return
         await self.deliverer.answer(job, self.messages.dead_letter(), purpose="dead")
@@ -166,7 +152,7 @@ class JobHandler:
             await self._answer(job, extraction, fingerprint, deadline, outcome, held)
 
     async def _photo_failed(self, job: Job, failure: Sentence, held: bool) -> None:
-        if held and await self.conversation.conclude(job, _failed(job, failure)):
+        if held and await self.conversation.conclude(job, failed_outcome(job, failure)):
             return
         await self.deliverer.answer(job, self.messages.failure(failure))
 
@@ -174,9 +160,9 @@ class JobHandler:
         if job.user_id and job.chat_id == job.user_id and job.reply_token:
             # Cosmetic and best effort: never wait for it before reading the photo.
             self._in_background(self.line.show_loading(job.user_id, LOADING_SECONDS))
-        image, mime_type = await self._download(job, deadline)
+        image, mime_type = await self.steps.download(job, deadline)
         fingerprint = hashlib.sha256(image).hexdigest()
-        extraction = await self._extract(image, mime_type, deadline)
+        extraction = await self.steps.extract(image, mime_type, deadline)
         del image  # the photo is not needed past this point and is never stored
         outcome.cards = len(extraction.cards)
         outcome.cache_hit = extraction.cache_tier is not None
@@ -193,7 +179,7 @@ class JobHandler:
     ) -> None:
         if not extraction.cards:
             outcome.label, outcome.success = JobOutcome.NO_CARD, True
-            held_outcome = _photo_outcome(job, PhotoStatus.NO_CARD, extraction, ())
+            held_outcome = photo_outcome(job, PhotoStatus.NO_CARD, extraction, ())
             if not (held and await self.conversation.conclude(job, held_outcome)):
                 summary = await self.conversation.idle_summary(job)
                 await self.deliverer.answer(
@@ -203,7 +189,9 @@ class JobHandler:
         loop = asyncio.get_running_loop()
         save_deadline = max(deadline, loop.time() + self.config.save_deadline_seconds)
         outcome.saves = [
-            asyncio.create_task(self._save(card, CardRef(fingerprint, index), job, save_deadline))
+            asyncio.create_task(
+                self.steps.save(card, CardRef(fingerprint, index), job, save_deadline)
+            )
             for index, card in enumerate(extraction.cards)
         ]
         if held:
@@ -221,7 +209,7 @@ class JobHandler:
             JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
         )
         status = PhotoStatus.SAVED if not failed else PhotoStatus.FAILED
-        held = _photo_outcome(job, status, extraction, saved)
+        held = photo_outcome(job, status, extraction, saved)
         if failed:
             held = replace(held, reason=StoreError.user_message)
         if not await self.conversation.conclude(job, held):
@@ -286,53 +274,6 @@ class JobHandler:
         logger.info("job %s waits %.0fs for a Gemini key", job.event_id, delay)
         return True
 
-    async def _download(self, job: Job, deadline: float) -> tuple[bytes, str]:
-        if not job.message_id:
-            raise ContentRejected("image event without a message id")
-        message_id = job.message_id
-        image = await retry_transient(
-            lambda: self.line.get_content(message_id, max_bytes=self.config.max_image_bytes),
-            policy=self.config.retry,
-            deadline=deadline,
-            what="download",
-        )
-        try:
-            mime_type = await run_decode(sniff_image, image, self.config.max_image_pixels)
-        except ContentRejected:
-            self.metrics.incr(Count.PHOTOS_REJECTED)
-            raise
-        if mime_type is None:
-            self.metrics.incr(Count.PHOTOS_REJECTED)
-            raise ContentRejected(f"undecodable upload of {len(image)} bytes")
-        return image, mime_type
-
-    async def _extract(self, image: bytes, mime_type: str, deadline: float) -> Extraction:
-        extraction = await retry_transient(
-            lambda: self.extractor.extract(image, mime_type),
-            policy=self.config.retry,
-            deadline=deadline,
-            what=f"extract ({self.extractor.name})",
-        )
-        self.metrics.incr(Count.CARDS_READ, len(extraction.cards))
-        if extraction.cache_tier is not None:
-            self.metrics.incr(cache_hits(extraction.cache_tier))
-        return extraction
-
-    async def _save(self, card: Card, ref: CardRef, job: Job, deadline: float) -> SavedContact:
-        try:
-            saved = await retry_transient(
-                lambda: self.store.save(card, ref, user_hash=job.user_hash),
-                policy=self.config.save_retry,
-                deadline=deadline,
-                what=f"save ({self.store.name})",
-            )
-        except Exception:
-            self.metrics.incr(Count.CONTACT_SAVE_ERRORS)
-            logger.exception("saving card %s of job %s failed", ref.card_id, job.event_id)
-            raise
-        self.metrics.incr(Count.CONTACTS_SAVED)
-        return saved
-
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
         self._background.add(task)
@@ -349,29 +290,6 @@ class JobHandler:
             job.event_id, job.user_hash, outcome.error or outcome.label, outcome.cards,
             reply_seconds,
         )  # fmt: skip
-
-
-def _photo_outcome(
-    job: Job,
-    status: PhotoStatus,
-    extraction: Extraction | None,
-    saved: tuple[SavedContact | None, ...],
-) -> PhotoOutcome:
-    index = job.image_set.index if job.image_set else None
-    return PhotoOutcome(
-        event_id=job.event_id,
-        seq=0,
-        status=status,
-        extraction=extraction,
-        saved=saved,
-        received_at=job.received_at,
-        reply_token=job.reply_token,
-        extra={"index": index} if index else {},
-    )
-
-
-def _failed(job: Job, reason: Sentence) -> PhotoOutcome:
-    return replace(_photo_outcome(job, PhotoStatus.FAILED, None, ()), reason=reason)
 
 
 def _result_or_none(task: asyncio.Task[SavedContact]) -> SavedContact | None:

@@ -15,6 +15,7 @@ from redis.exceptions import (
 )
 
 from namecard.domain.errors import ConfigError
+from namecard.domain.health import Problem, ProblemCode
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,32 @@ def refusal_sentence(exc: BaseException) -> str:
         f"Redis refused our credentials or database ({exc}): check the user, password and "
         "database number in REDIS_URL"
     )
+
+
+class RedisHealth:
+    """What one Redis user reports on /health: a refusal (configuration) or an outage, logged
+    once when it starts and once when Redis answers again."""
+
+    def __init__(self, what: str) -> None:
+        self._what = what
+        self.problem: Problem | None = None
+        self.errors = 0  # faults seen, for /stats
+
+    def failed(self, exc: Exception) -> None:
+        self.errors += 1
+        if refuses_us(exc):
+            if self.problem is None or self.problem.code is not ProblemCode.REDIS_AUTH:
+                logger.error("%s: %s", self._what, refusal_sentence(exc))
+            self.problem = Problem(ProblemCode.REDIS_AUTH, f"{self._what}: {exc}")
+            return
+        if self.problem is None:
+            logger.warning("%s: Redis unreachable, retrying with backoff: %s", self._what, exc)
+        self.problem = Problem(ProblemCode.REDIS_UNREACHABLE, f"{self._what}: {exc}")
+
+    def healthy(self) -> None:
+        if self.problem is not None:
+            logger.info("%s: Redis answers again", self._what)
+        self.problem = None
 
 
 async def check_redis(redis: Redis) -> None:
