@@ -34,6 +34,15 @@ _REMOTE_SIMULATOR = (
 )
 
 
+# Settings that only work together: (first, second, what setting both or neither does).
+_PAIRS = (
+    ("line_channel_secret", "line_channel_access_token",
+     "to use real LINE, or neither to use the built-in LINE simulator"),
+    ("notion_api_key", "notion_database_id",
+     "to save to Notion, or neither to use the local contact book"),
+)  # fmt: skip
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -164,27 +173,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_pairs(self) -> Settings:
-        problems = []
-        if bool(self.line_channel_secret) != bool(self.line_channel_access_token):
-            have, missing = (
-                ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN")
-                if self.line_channel_secret
-                else ("LINE_CHANNEL_ACCESS_TOKEN", "LINE_CHANNEL_SECRET")
-            )
-            problems.append(
-                f"{have} is set but {missing} is missing: set both to use real LINE, "
-                "or neither to use the built-in LINE simulator"
-            )
-        if bool(self.notion_api_key) != bool(self.notion_database_id):
-            have, missing = (
-                ("NOTION_API_KEY", "NOTION_DATABASE_ID")
-                if self.notion_api_key
-                else ("NOTION_DATABASE_ID", "NOTION_API_KEY")
-            )
-            problems.append(
-                f"{have} is set but {missing} is missing: set both to save to Notion, "
-                "or neither to use the local contact book"
-            )
+        problems = [problem for pair in _PAIRS if (problem := _pair_problem(self, *pair))]
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             problems.append("REDIS_URL must start with redis://, rediss:// or unix://")
         if self.line_mode is Mode.EMBEDDED and not is_loopback(self.host):
@@ -271,6 +260,15 @@ class Settings(BaseSettings):
         }
         modes = self.modes()
         return {name: f"{modes[name]} ({detail})" for name, detail in details.items()}
+
+
+def _pair_problem(settings: Settings, first: str, second: str, use: str) -> str | None:
+    """Two settings that only work together: which one is missing, and what each choice does."""
+    first_set, second_set = bool(getattr(settings, first)), bool(getattr(settings, second))
+    if first_set == second_set:
+        return None
+    have, missing = (first, second) if first_set else (second, first)
+    return f"{have.upper()} is set but {missing.upper()} is missing: set both {use}"
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -104,19 +104,12 @@ class WorkerPool:
         queue, which a restart would lose) queued jobs are worked off first. Jobs of a shared
         queue that are not finished stay with the queue for another worker. Returns False when
         work was left at the deadline."""
-        drained = True
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        if finish_queued:
-            drained = await _within(self._queue.join(), deadline - loop.time())
+        drained = await _within(self._queue.join(), timeout) if finish_queued else True
         self._stopping = True
-        for task in self._tasks:
-            if task not in self._busy:
-                task.cancel()
-        running = [t for t in self._tasks if not t.done()]
-        if running:
-            _, late = await asyncio.wait(running, timeout=max(0.0, deadline - loop.time()))
-            drained = drained and not late
+        finished = await self._finish_running(max(0.0, deadline - loop.time()))
+        drained = drained and finished
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -125,6 +118,17 @@ class WorkerPool:
         if not drained:
             logger.error("shutdown: work left after %.0fs", timeout)
         return drained
+
+    async def _finish_running(self, timeout: float) -> bool:
+        """Idle workers stop now; busy ones get `timeout` to finish. False if any was late."""
+        for task in self._tasks:
+            if task not in self._busy:
+                task.cancel()
+        running = [t for t in self._tasks if not t.done()]
+        if not running:
+            return True
+        _, late = await asyncio.wait(running, timeout=timeout)
+        return not late
 
 
 async def _within(work: Awaitable[None], timeout: float) -> bool:
