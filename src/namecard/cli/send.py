@@ -14,7 +14,8 @@ import httpx
 from namecard.bootstrap.clients import SIMULATOR_PREFIX
 from namecard.bootstrap.settings import Mode, Settings
 from namecard.sim.dev_channel import DevChannel, read_dev_channel
-from namecard.sim.driver import WebhookDriver, render_delivery_text
+from namecard.sim.driver import WebhookDriver
+from namecard.sim.line_render import render_delivery_text
 
 DEMO_USER = "U" + hashlib.sha256(b"namecard-cli-demo-user").hexdigest()[:32]
 
