@@ -31,6 +31,7 @@ lint: install
 	$(VENV)/bin/ruff check --no-cache src tests
 	$(VENV)/bin/ruff format --no-cache --check src tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff format src tests

@@ -2,6 +2,6 @@
 
 import sys
 
-from namecard.cli import main
+from namecard.cli.main import main
 
 sys.exit(main())

@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from namecard import catalogue
 from namecard.ai.images import MAX_IMAGE_PIXELS, prepare_for_model, sniff_image
-from namecard.errors import ContentRejected
+from namecard.domain import catalogue
+from namecard.domain.errors import ContentRejected
 
 RED = (220, 20, 20)
 BLUE = (20, 20, 220)

@@ -15,7 +15,7 @@ from namecard.ai.ocr_layout import TextBox
 from namecard.ai.ocr_prepare import OrientedBox, load_for_ocr, page_turns, turn_boxes
 from namecard.ai.offline import OfflineExtractor
 from namecard.cards.model import Card, Extraction, PhoneKind
-from namecard.errors import ContentRejected, ExtractionFailed
+from namecard.domain.errors import ContentRejected, ExtractionFailed
 from tests.ai.table_photos import CARD_SIZE, Placed, jpeg, lay
 
 CARDS = Path(__file__).resolve().parents[1] / "fixtures" / "cards"

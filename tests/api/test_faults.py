@@ -15,9 +15,9 @@ from quart.testing.app import LifespanError
 from quart.typing import TestClientProtocol as Client
 from redis.asyncio import Redis
 
-from namecard.app import create_app
+from namecard.api.app import create_app
+from namecard.bootstrap.settings import Settings, load_settings
 from namecard.line.webhook import signature_of
-from namecard.settings import Settings, load_settings
 from namecard.sim.driver import DEFAULT_DESTINATION
 from tests.harness import CHANNEL_SECRET, Emulators, bot_environment, running_emulators
 

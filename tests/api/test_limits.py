@@ -11,11 +11,11 @@ from quart import Quart
 from quart.typing import TestClientProtocol as Client
 from redis.asyncio import Redis
 
+from namecard.api.app import create_app
 from namecard.api.limits import client_ip
-from namecard.app import create_app
-from namecard.ip_limit import HourlyRate, MemoryIpLimiter, subject
+from namecard.bootstrap.settings import Settings, load_settings
 from namecard.line.webhook import signature_of
-from namecard.settings import Settings, load_settings
+from namecard.state.ip_limit import HourlyRate, MemoryIpLimiter, subject
 from tests.api.test_routes import until_healthy
 from tests.harness import CHANNEL_SECRET, Emulators, bot_environment, running_emulators
 

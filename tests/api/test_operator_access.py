@@ -13,8 +13,8 @@ import pytest
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
-from namecard.app import create_app
-from namecard.settings import Settings, load_settings
+from namecard.api.app import create_app
+from namecard.bootstrap.settings import Settings, load_settings
 from namecard.sim.server import free_port
 from tests.harness import Emulators, bot_environment, running_emulators
 

@@ -12,10 +12,10 @@ import pytest
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
+from namecard.api.app import create_app
 from namecard.api.ops import PUBLIC_ROUTES
-from namecard.app import create_app
+from namecard.bootstrap.settings import Settings, load_settings
 from namecard.line.webhook import signature_of
-from namecard.settings import Settings, load_settings
 from namecard.sim.driver import DEFAULT_DESTINATION
 from tests.harness import CHANNEL_SECRET, Emulators, bot_environment, running_emulators
 

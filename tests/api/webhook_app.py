@@ -13,11 +13,11 @@ from typing import Any
 
 from quart.typing import TestClientProtocol as Client
 
+from namecard.api.app import create_app
 from namecard.api.context import SERVICES_KEY
-from namecard.app import create_app
+from namecard.bootstrap.services import Services
+from namecard.bootstrap.settings import load_settings
 from namecard.line.webhook import signature_of
-from namecard.services import Services
-from namecard.settings import load_settings
 from namecard.sim.driver import DEFAULT_DESTINATION, new_ulid
 from tests.harness import CHANNEL_SECRET, Emulators, bot_environment
 

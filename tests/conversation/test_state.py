@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from namecard.catalogue import Sentence
-from namecard.conversation.model import PhotoOutcome, PhotoStatus
 from namecard.conversation.pacing import Admission, PaceLimits
 from namecard.conversation.state import ConversationStore, MemoryConversationStore
 from namecard.conversation.state_redis import RedisConversationStore
-from namecard.pipeline.jobs import hash_user
+from namecard.domain.catalogue import Sentence
+from namecard.domain.conversation import PhotoOutcome, PhotoStatus
+from namecard.domain.jobs import hash_user
 from tests.clock import ManualClock
 
 NOW = 1_750_000_000.0

@@ -12,10 +12,11 @@ import httpx
 import pytest
 from PIL import Image
 
-from namecard import catalogue
 from namecard.cards.model import PhoneKind
-from namecard.sim.driver import WebhookDriver, render_delivery_text
+from namecard.domain import catalogue
+from namecard.sim.driver import WebhookDriver
 from namecard.sim.gemini import GeminiFault
+from namecard.sim.line_render import render_delivery_text
 from tests.e2e.conftest import load_truth_file, normalised_truth, photo
 from tests.harness import Emulators, RunningBot, pages_named
 from tests.hostile_images import huge_png, huge_webp

@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from namecard.sim.driver import WebhookDriver, render_delivery_text
+from namecard.sim.driver import WebhookDriver
+from namecard.sim.line_render import render_delivery_text
 from tests.e2e.conftest import unique_photo
 from tests.harness import Emulators, RunningBot, pages_named
 

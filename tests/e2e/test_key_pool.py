@@ -11,9 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from namecard.catalogue import OFFLINE_READER
-from namecard.sim.driver import WebhookDriver, render_delivery_text
+from namecard.domain.catalogue import OFFLINE_READER
+from namecard.sim.driver import WebhookDriver
 from namecard.sim.gemini import GeminiFault
+from namecard.sim.line_render import render_delivery_text
 from tests.e2e.conftest import load_truth_file, photo
 from tests.harness import (
     CHANNEL_SECRET,

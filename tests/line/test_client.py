@@ -10,7 +10,7 @@ import pytest
 from linebot.v3.messaging import TextMessage  # type: ignore[import-untyped, unused-ignore]
 from pydantic import SecretStr
 
-from namecard.errors import (
+from namecard.domain.errors import (
     ConfigError,
     ContentRejected,
     PermanentError,
@@ -74,58 +74,43 @@ def key() -> str:
     return str(uuid.uuid4())
 
 
-# ---- reply, push, deliver -------------------------------------------------------------------
+# ---- reply, push ---------------------------------------------------------------------------
 
 
 async def test_reply_reaches_the_user(client: LineClient, api_sim: LineSimulator) -> None:
     token = api_sim.issue_reply_token(USER)
 
-    channel = await client.deliver(
-        reply_token=token, user_id=USER, messages=texts("王小明 已儲存"), retry_key=key()
-    )
+    await client.reply(token, texts("王小明 已儲存"))
 
     [delivery] = api_sim.deliveries(USER)
-    assert channel == "reply"
     assert (delivery.channel, delivery.messages[0]["text"]) == ("reply", "王小明 已儲存")
 
 
-async def test_expired_reply_token_falls_back_to_one_push(
+async def test_expired_reply_token_is_reported_and_nothing_is_sent(
     client: LineClient, api_sim: LineSimulator, clock: list[float]
 ) -> None:
     token = api_sim.issue_reply_token(USER)
     clock[0] += api_sim.reply_token_ttl + 5
 
-    channel = await client.deliver(
-        reply_token=token, user_id=USER, messages=texts("late"), retry_key=key()
-    )
+    with pytest.raises(ReplyTokenExpired):
+        await client.reply(token, texts("late"))
 
-    assert channel == "push"
-    assert [(d.channel, d.messages[0]["text"]) for d in api_sim.deliveries(USER)] == [
-        ("push", "late")
-    ]
+    assert api_sim.deliveries(USER) == []
 
 
-async def test_reused_reply_token_is_reported_then_pushed(
-    client: LineClient, api_sim: LineSimulator
-) -> None:
+async def test_reused_reply_token_is_reported(client: LineClient, api_sim: LineSimulator) -> None:
     token = api_sim.issue_reply_token(USER)
     await client.reply(token, texts("first"))
 
     with pytest.raises(ReplyTokenExpired):
         await client.reply(token, texts("second"))
-    channel = await client.deliver(
-        reply_token=token, user_id=USER, messages=texts("second"), retry_key=key()
-    )
 
-    assert channel == "push"
-    assert [d.channel for d in api_sim.deliveries(USER)] == ["reply", "push"]
+    assert [d.channel for d in api_sim.deliveries(USER)] == ["reply"]
 
 
-async def test_deliver_without_token_pushes(client: LineClient, api_sim: LineSimulator) -> None:
+async def test_push_carries_its_retry_key(client: LineClient, api_sim: LineSimulator) -> None:
     retry_key = key()
-    assert await client.deliver(
-        reply_token=None, user_id=USER, messages=texts("x"), retry_key=retry_key
-    ) == ("push")
+    await client.push(USER, texts("x"), retry_key=retry_key)
     assert [d.retry_key for d in api_sim.deliveries(USER)] == [retry_key]
 
 

@@ -12,10 +12,10 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped, unused-ignore
     TextMessage,
 )
 
-from namecard import catalogue
 from namecard.cards.model import Card, Extraction, SavedContact
-from namecard.catalogue import Language, Sentence
-from namecard.conversation.model import PhotoOutcome, PhotoStatus
+from namecard.domain import catalogue
+from namecard.domain.catalogue import Language, Sentence
+from namecard.domain.conversation import PhotoOutcome, PhotoStatus
 from namecard.line import texts
 from namecard.line.messages import MessageBuilder, combine, text_message
 from namecard.sim.line_validation import validate_messages

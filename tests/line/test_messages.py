@@ -15,9 +15,9 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped, unused-ignore
     TextMessage,
 )
 
-from namecard import catalogue
 from namecard.cards.model import Card, Phone, PhoneKind, SavedContact
-from namecard.catalogue import Sentence
+from namecard.domain import catalogue
+from namecard.domain.catalogue import Sentence
 from namecard.line import texts
 from namecard.line.messages import MessageBuilder, text_message
 from namecard.sim.line_validation import validate_messages

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from namecard.line.dispatch import job_for
+from namecard.conversation.dispatch import job_for
 from namecard.line.webhook import parse_events
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "line_webhooks"

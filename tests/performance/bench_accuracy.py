@@ -30,7 +30,7 @@ from typing import Any
 from namecard.ai.offline import OfflineExtractor
 from namecard.cards.model import Card
 from namecard.cards.normalise import normalise_card, normalise_cards
-from namecard.errors import NamecardError
+from namecard.domain.errors import NamecardError
 from namecard.metrics.stats import percentile
 from tests.performance.accuracy_scoring import (
     CONFIDENT,

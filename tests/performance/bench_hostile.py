@@ -28,9 +28,10 @@ from typing import Any
 import httpx
 import psutil
 
-from namecard.catalogue import PHOTO_TOO_MANY_PIXELS
+from namecard.domain.catalogue import PHOTO_TOO_MANY_PIXELS
 from namecard.metrics.stats import percentile
-from namecard.sim.driver import WebhookDriver, render_delivery_text
+from namecard.sim.driver import WebhookDriver
+from namecard.sim.line_render import render_delivery_text
 from tests.harness import CHANNEL_SECRET, FIXTURES, bot_environment, new_port, running_bot
 from tests.harness import running_emulators as emulators_running
 from tests.hostile_images import huge_jpeg, huge_png, huge_webp

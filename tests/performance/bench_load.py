@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import psutil
 
-from namecard.catalogue import OFFLINE_READER
+from namecard.domain.catalogue import OFFLINE_READER
 from namecard.metrics.stats import percentile
 from namecard.sim.driver import WebhookDriver
 from tests.harness import (

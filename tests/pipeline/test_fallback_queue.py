@@ -13,9 +13,9 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from namecard.health import ProblemCode
+from namecard.domain.health import ProblemCode
+from namecard.domain.jobs import Job, JobKind
 from namecard.pipeline.fallback_queue import FallbackQueue
-from namecard.pipeline.jobs import Job, JobKind
 from namecard.pipeline.queue import QueueFull
 from namecard.pipeline.stream_queue import RedisStreamQueue
 from namecard.sim.server import free_port

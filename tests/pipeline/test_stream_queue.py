@@ -12,12 +12,13 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from namecard.health import ProblemCode
+from namecard.domain.health import ProblemCode
+from namecard.domain.jobs import Job, JobKind
 from namecard.pipeline.dead_letters import list_dead, retry_dead
-from namecard.pipeline.jobs import Job, JobKind
 from namecard.pipeline.queue import Lease, QueueFull
-from namecard.pipeline.stream_queue import STREAM_KEY, RedisStreamQueue
+from namecard.pipeline.stream_queue import RedisStreamQueue
 from namecard.sim.server import free_port
+from namecard.state.keys import STREAM_KEY
 
 CLAIM_IDLE = 0.5
 NO_RETRY = Retry(NoBackoff(), 0)  # a closed port fails at once, not after ten tries

@@ -22,8 +22,9 @@ from linebot.v3.webhooks import (  # type: ignore[import-untyped, unused-ignore]
 )
 from quart import Quart, request
 
-from namecard.sim.driver import WebhookDriver, new_ulid, render_delivery_text, render_message_text
+from namecard.sim.driver import WebhookDriver, new_ulid
 from namecard.sim.line import LineSimulator, SimLimits
+from namecard.sim.line_render import render_delivery_text, render_message_text
 from namecard.sim.server import EmulatorServer
 
 TOKEN = "sim-test-access-token"

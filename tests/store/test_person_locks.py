@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from namecard.cards.model import Card, CardRef, Phone, PhoneKind
 from namecard.sim.notion import NotionEmulator
 from namecard.sim.server import EmulatorServer
-from namecard.store.notion import NotionStore
+from namecard.store.notion.writer import NotionStore
 from namecard.store.person_locks import MemoryPersonLocks, PersonLocks, RedisPersonLocks
 
 TOKEN = "secret_person_lock_token"

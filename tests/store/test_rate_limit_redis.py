@@ -15,9 +15,10 @@ from redis.asyncio import Redis
 from namecard.cards.model import Card, CardRef
 from namecard.sim.notion import NotionEmulator
 from namecard.sim.server import EmulatorServer, free_port
-from namecard.store.notion import NotionStore
+from namecard.state.keys import NOTION_RATE_KEY
+from namecard.store.notion.writer import NotionStore
 from namecard.store.rate_limit import RateLimiter, TokenBucket
-from namecard.store.rate_limit_redis import NOTION_RATE_KEY, RedisTokenBucket
+from namecard.store.rate_limit_redis import RedisTokenBucket
 from tests.clock import ManualClock
 
 START = 1_750_000_000.0  # a wall-clock time; the buckets only see the injected clock

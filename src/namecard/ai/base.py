@@ -7,7 +7,7 @@ from typing import Protocol
 
 from namecard.cards.model import Extraction
 from namecard.cards.normalise import normalise_cards
-from namecard.errors import NoExtractorConfigured
+from namecard.domain.errors import NoExtractorConfigured
 
 
 class Extractor(Protocol):

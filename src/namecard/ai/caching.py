@@ -9,11 +9,12 @@ from dataclasses import replace
 from typing import Any
 
 from namecard.ai.base import Extractor
-from namecard.cache.codec import extraction_from_json, extraction_to_json
 from namecard.cache.keys import cache_key
 from namecard.cache.tiered import TieredCache
 from namecard.cards.model import Extraction
-from namecard.errors import NamecardError
+from namecard.domain.codec import extraction_from_json, extraction_to_json
+from namecard.domain.errors import NamecardError
+from namecard.metrics.counters import Count
 from namecard.metrics.stats import Metrics
 
 logger = logging.getLogger(__name__)
@@ -68,11 +69,11 @@ class LimitedExtractor:
 
     async def extract(self, image: bytes, mime_type: str) -> Extraction:
         async with self._slots:
-            self._metrics.incr("ai_calls")
+            self._metrics.incr(Count.AI_CALLS)
             try:
                 return await self.inner.extract(image, mime_type)
             except NamecardError:
-                self._metrics.incr("ai_errors")
+                self._metrics.incr(Count.AI_ERRORS)
                 raise
 
     async def aclose(self) -> None:

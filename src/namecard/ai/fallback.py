@@ -6,7 +6,8 @@ import logging
 
 from namecard.ai.base import Extractor
 from namecard.cards.model import Extraction
-from namecard.errors import QuotaExhausted
+from namecard.domain.errors import QuotaExhausted
+from namecard.metrics.counters import Count
 from namecard.metrics.stats import Metrics
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class FallbackExtractor:
             return await self.primary.extract(image, mime_type)
         except QuotaExhausted as exc:
             logger.warning("no Gemini key available (%s): reading offline", exc)
-            self._metrics.incr("offline_fallbacks")
+            self._metrics.incr(Count.OFFLINE_FALLBACKS)
             return await self.fallback.extract(image, mime_type)
 
     async def aclose(self) -> None:

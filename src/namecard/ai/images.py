@@ -14,9 +14,9 @@ import math
 
 from PIL import ExifTags, Image
 
-from namecard import catalogue
 from namecard.ai.decode_budget import DECODE_BUDGET, release_memory
-from namecard.errors import ContentRejected
+from namecard.domain import catalogue
+from namecard.domain.errors import ContentRejected
 
 logger = logging.getLogger(__name__)
 

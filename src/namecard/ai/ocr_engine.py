@@ -20,7 +20,7 @@ from namecard.ai.ocr_prepare import (
     turn_boxes,
     turn_pixels,
 )
-from namecard.errors import NoExtractorConfigured
+from namecard.domain.errors import NoExtractorConfigured
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from namecard.ai.ocr_photo import find_cards, flatten_card
 from namecard.ai.ocr_prepare import MAX_SIDE, Pixels, load_for_ocr, reading_quality
 from namecard.ai.ocr_split import CardText, by_outline
 from namecard.cards.model import Card, Extraction
-from namecard.errors import ExtractionFailed, NamecardError
+from namecard.domain.errors import ExtractionFailed, NamecardError
 
 logger = logging.getLogger(__name__)
 

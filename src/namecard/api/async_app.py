@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 import sys
 from pathlib import Path
 
@@ -12,9 +13,11 @@ def main() -> int:
     src = Path(__file__).resolve().parents[2]
     if str(src) not in sys.path:
         sys.path.insert(0, str(src))
-    from namecard.cli import main as cli_main
-
-    return cli_main(["serve", *sys.argv[1:]])
+    # Run the `namecard` command as `python -m namecard serve` would: the api layer does not
+    # import the cli layer above it.
+    sys.argv = [sys.argv[0], "serve", *sys.argv[1:]]
+    runpy.run_module("namecard", run_name="__main__")
+    return 0
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ from quart import Blueprint, Response, jsonify, request
 
 from namecard.api import limits
 from namecard.api.context import get_services
-from namecard.conversation.gate import Admitted
-from namecard.line.dispatch import job_for
+from namecard.bootstrap.services import Services
+from namecard.conversation.dispatch import job_for
+from namecard.domain.jobs import Job, JobKind, hash_user
 from namecard.line.webhook import (
     ParsedWebhook,
     WebhookRejected,
@@ -19,9 +20,8 @@ from namecard.line.webhook import (
     parse_events,
     verify_signature,
 )
-from namecard.pipeline.jobs import Job, JobKind, hash_user
+from namecard.metrics.counters import Count
 from namecard.pipeline.queue import QueueFull
-from namecard.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ async def callback() -> tuple[Response, int]:
         response = jsonify(status="shutting_down", reason="the service is not accepting webhooks")
         response.headers["Retry-After"] = BUSY_RETRY_AFTER_SECONDS
         return response, 503
-    services.metrics.incr("webhook_requests")
+    services.metrics.incr(Count.WEBHOOK_REQUESTS)
     try:
         body = await _read_body(services.settings.max_webhook_body_bytes)
         verify_signature(body, request.headers.get("X-Line-Signature"), services.channel_secret())
@@ -55,7 +55,7 @@ async def callback() -> tuple[Response, int]:
         return jsonify(status="ok", accepted=0), 200
     enqueued = await _enqueue(services, parsed.events)
     if enqueued.refused:
-        services.metrics.incr("webhook_rejected_busy")
+        services.metrics.incr(Count.WEBHOOK_REJECTED_BUSY)
         response = jsonify(
             error="too many photos waiting; LINE will redeliver the events not accepted",
             accepted=enqueued.accepted,
@@ -63,14 +63,14 @@ async def callback() -> tuple[Response, int]:
         )
         response.headers["Retry-After"] = BUSY_RETRY_AFTER_SECONDS
         return response, 503
-    services.metrics.incr("webhook_accepted")
+    services.metrics.incr(Count.WEBHOOK_ACCEPTED)
     return jsonify(status="ok", accepted=enqueued.accepted), 200
 
 
 def _count(services: Services, parsed: ParsedWebhook) -> None:
     """Counters, and one log line for the whole request about the events it skipped."""
-    services.metrics.incr("webhook_events", len(parsed.events) + parsed.unparsed)
-    services.metrics.incr("webhook_events_unparsed", parsed.unparsed)
+    services.metrics.incr(Count.WEBHOOK_EVENTS, len(parsed.events) + parsed.unparsed)
+    services.metrics.incr(Count.WEBHOOK_EVENTS_UNPARSED, parsed.unparsed)
     if parsed.skipped:
         logger.error(
             "webhook: %d of %d events could not be read and were skipped: %s",
@@ -80,7 +80,7 @@ def _count(services: Services, parsed: ParsedWebhook) -> None:
 
 def _skip_other_bots(services: Services, parsed: ParsedWebhook) -> None:
     """A webhook for another bot (a misrouted channel): answered 200 so LINE does not retry it."""
-    services.metrics.incr("webhook_events_other_bot", len(parsed.events))
+    services.metrics.incr(Count.WEBHOOK_EVENTS_OTHER_BOT, len(parsed.events))
     destination = hash_user(parsed.destination) if parsed.destination else "-"
     logger.warning("webhook for another bot (destination %s): %d events skipped",
                    destination, len(parsed.events))  # fmt: skip
@@ -90,7 +90,7 @@ async def _read_body(limit: int) -> bytes:
     """The raw bytes, refused with 413 beyond `limit`. The rest of an oversized body is read and
     discarded (never kept), so the sender gets the 413 instead of a reset connection."""
     too_large = WebhookRejected(
-        413, f"body larger than {limit} bytes", "webhook_rejected_too_large"
+        413, f"body larger than {limit} bytes", Count.WEBHOOK_REJECTED_TOO_LARGE
     )
     declared = request.content_length
     chunks = bytearray()
@@ -115,7 +115,7 @@ async def _enqueue(services: Services, events: list[Event]) -> Enqueued:
     refused (the webhook answers 503); LINE redelivers the whole webhook, the events accepted now
     are recognised as duplicates then, and the rest go in as the queue drains."""
     jobs = [job for job in map(job_for, events) if job is not None]
-    services.metrics.incr("webhook_events_ignored", len(events) - len(jobs))
+    services.metrics.incr(Count.WEBHOOK_EVENTS_IGNORED, len(events) - len(jobs))
     room = await services.queue.room()
     accepted = duplicates = refused = 0
     for index, job in enumerate(jobs):
@@ -142,14 +142,14 @@ def _room_for(job: Job) -> int:
 
 def _count_duplicates(services: Services, duplicates: int) -> None:
     if duplicates:
-        services.metrics.incr("webhook_events_duplicate", duplicates)
+        services.metrics.incr(Count.WEBHOOK_EVENTS_DUPLICATE, duplicates)
         logger.info("webhook: %d redelivered events already taken, dropped", duplicates)
 
 
 async def _accept(services: Services, job: Job) -> int:
     """The job (stamped with its conversation: batch, pacing) and any notice it brings; returns
     how many queue entries they took."""
-    admitted = await services.shared.gate.admit(job) if services.shared else [Admitted(job)]
+    admitted = await services.shared.gate.admit(job)
     for entry in admitted:
         if entry.delay > 0:
             await services.queue.put_later(entry.job, entry.delay)

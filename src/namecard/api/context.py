@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from quart import current_app
 
 if TYPE_CHECKING:
-    from namecard.services import Services
+    from namecard.bootstrap.services import Services
 
-SERVICES_KEY = "namecard.services"
+SERVICES_KEY = "namecard.bootstrap.services"
 
 
 def get_services() -> Services | None:

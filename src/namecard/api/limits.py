@@ -12,13 +12,16 @@ import math
 
 from quart import Response, jsonify, request
 
+from namecard.bootstrap.services import Services
 from namecard.line.webhook import WebhookRejected
-from namecard.services import Services
+from namecard.metrics.counters import Count
 
 FORWARDED_FOR = "X-Forwarded-For"
 # Refused before the signature was found valid: nobody vouches for these.
-UNSIGNED_REJECTIONS = frozenset({"webhook_rejected_signature", "webhook_rejected_too_large"})
-LIMITED_COUNTER = "requests_ip_limited"
+UNSIGNED_REJECTIONS = frozenset(
+    {Count.WEBHOOK_REJECTED_SIGNATURE, Count.WEBHOOK_REJECTED_TOO_LARGE}
+)
+LIMITED_COUNTER = Count.REQUESTS_IP_LIMITED
 
 
 def client_ip(remote_addr: str, forwarded_for: list[str], *, trusted: int) -> str:

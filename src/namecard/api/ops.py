@@ -8,8 +8,8 @@ from quart import Blueprint, Response, jsonify, request
 
 from namecard.api import limits
 from namecard.api.context import get_services
+from namecard.bootstrap.settings import Settings
 from namecard.metrics import payloads, prometheus
-from namecard.settings import Settings
 
 blueprint = Blueprint("ops", __name__)
 
@@ -89,8 +89,6 @@ async def performance_report() -> tuple[Response, int]:
 async def metrics() -> Response:
     services = get_services()
     if services is None:
-        return Response("starting\n", status=503, mimetype="text/plain")
-    if services.prometheus_registry is None:
         return Response("starting\n", status=503, mimetype="text/plain")
     body = prometheus.render(services.prometheus_registry)
     return Response(body, mimetype="text/plain; version=0.0.4")

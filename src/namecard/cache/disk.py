@@ -21,7 +21,7 @@ import aiofiles.os
 
 from namecard.cache.base import FaultLog, TierStats
 from namecard.cache.memory import JSON_ERRORS, encode_compact
-from namecard.private_files import make_private_dir, private_opener
+from namecard.domain.private_files import make_private_dir, private_opener
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-CACHE_KEY_PREFIX = "ai_result:"
+from namecard.state.keys import CACHE_KEY_PREFIX
+
 MAX_VERSION_LENGTH = 120
 UNVERSIONED = "unversioned"
 

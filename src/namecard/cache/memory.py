@@ -33,7 +33,10 @@ def encode_compact(value: dict[str, Any]) -> str:
 
 
 class MemoryCache:
-    """Least recently used entries go first when either bound is exceeded."""
+    """Least recently used entries go first when either bound is exceeded.
+
+    Hand-written rather than cachetools: it keeps two bounds at once (entries and bytes) and a
+    per-entry TTL capped by the tier's, and counts hits, misses and faults for /stats."""
 
     name = "memory"
 

@@ -2,7 +2,7 @@
 
 Run at the webhook, in event order, so a photo sent right after `批次` belongs to the batch
 whichever worker reads it, and `結束批次` knows every photo sent before it. The decisions are
-stamped on the job (`batch_id`, `summary_batch_id`, `detail`) and the worker acts on them.
+stamped on the job (`batch_id`, `summary_batch_id`, `notice`, ...) and the worker acts on them.
 If the state store cannot be reached, the event goes on unchanged: the photo is answered on its
 own rather than lost.
 """
@@ -15,19 +15,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from redis.exceptions import RedisError
-
-from namecard.conversation.model import PhotoOutcome, PhotoStatus
 from namecard.conversation.pacing import PaceLimits
 from namecard.conversation.state import ConversationStore
-from namecard.pipeline.jobs import Job, JobKind
+from namecard.domain.conversation import PhotoOutcome, PhotoStatus
+from namecard.domain.errors import StateUnavailable
+from namecard.domain.jobs import Job, JobKind, Notice, NoticeKind
 
 logger = logging.getLogger(__name__)
 
-WAITING_NOTICE = "waiting:{waiting}:{minutes}"
-PAUSED_NOTICE = "paused:{until:.0f}"
 NOTICE_SUFFIX = ":notice"
-PAUSED_PREFIX = "paused:"
 NOTICE_SETTLE_SECONDS = 3.0  # photos sent together arrive within a second or two of each other
 
 
@@ -57,7 +53,7 @@ class ConversationGate:
             return [Admitted(job)]  # groups and rooms: no conversation state
         try:
             return await self._admit(job)
-        except (RedisError, OSError) as exc:
+        except StateUnavailable as exc:
             logger.warning("conversation state unavailable (%s); event %s goes on unchanged",
                            type(exc).__name__, job.event_id)  # fmt: skip
             return [Admitted(job)]
@@ -74,8 +70,8 @@ class ConversationGate:
             return [Admitted(replace(job, summary_batch_id=batch_id))]
         if job.kind is JobKind.BATCH_START:
             session, created = await self.store.start_batch(user, job.event_id, now)
-            detail = "created" if created else "already"
-            return [Admitted(replace(job, batch_id=session.batch_id, detail=detail))]
+            opened = replace(job, batch_id=session.batch_id, batch_already_open=not created)
+            return [Admitted(opened)]
         if job.kind is JobKind.STATUS:
             current = await self.store.current_batch(user)
             return [Admitted(replace(job, batch_id=current.batch_id if current else None))]
@@ -93,7 +89,7 @@ class ConversationGate:
             return job
         logger.info("batch %s of user %s ended after %.0fs idle", ended.batch_id, job.user_hash,
                     session.idle_for(now))  # fmt: skip
-        return replace(job, summary_batch_id=ended.batch_id, detail="idle")
+        return replace(job, summary_batch_id=ended.batch_id, summary_idle=True)
 
     async def _photo(self, job: Job, user: str, now: float) -> list[Admitted]:
         session = await self.store.current_batch(user)
@@ -116,7 +112,7 @@ class ConversationGate:
         if notice is not None and job.summary_batch_id is None:
             # The notice takes this photo's reply token; the photo's answer comes later anyway.
             # "N waiting" goes out a moment later, so the photos sent with this one are counted.
-            settle = 0.0 if notice.startswith(PAUSED_PREFIX) else NOTICE_SETTLE_SECONDS
+            settle = 0.0 if notice.kind is NoticeKind.PAUSED else NOTICE_SETTLE_SECONDS
             admitted.append(Admitted(_notice_job(job, notice), min(settle, admission.delay)))
             job = replace(job, reply_token=None)
         admitted.append(Admitted(replace(job, paced=True), admission.delay))
@@ -125,16 +121,16 @@ class ConversationGate:
 
 def _notice(
     waiting_count: int, delay: float, paused_until: float | None, *, paused: bool, waiting: bool
-) -> str | None:
+) -> Notice | None:
     if paused and paused_until is not None:
-        return PAUSED_NOTICE.format(until=paused_until)
+        return Notice(NoticeKind.PAUSED, until=float(round(paused_until)))
     if waiting:
         minutes = max(1, math.ceil(delay / 60))
-        return WAITING_NOTICE.format(waiting=waiting_count, minutes=minutes)
+        return Notice(NoticeKind.WAITING, waiting=waiting_count, minutes=minutes)
     return None
 
 
-def _notice_job(job: Job, notice: str) -> Job:
+def _notice_job(job: Job, notice: Notice) -> Job:
     return replace(
         job,
         kind=JobKind.NOTICE,
@@ -142,5 +138,5 @@ def _notice_job(job: Job, notice: str) -> Job:
         message_id=None,
         batch_id=None,
         image_set=None,
-        detail=notice,
+        notice=notice,
     )

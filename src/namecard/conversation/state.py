@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from typing import Generic, Protocol, TypeVar
 
 from namecard.conversation import pacing
-from namecard.conversation.model import BatchSession, PhotoOutcome
 from namecard.conversation.pacing import Admission, PaceLimits, PaceState
+from namecard.domain.conversation import BatchSession, PhotoOutcome
 
 BATCH_TTL_SECONDS = 86400
 IMAGE_SET_TTL_SECONDS = 3600
@@ -48,7 +48,11 @@ def set_order(outcomes: Iterable[PhotoOutcome]) -> list[PhotoOutcome]:
 
 
 class TtlMap(Generic[K, V]):
-    """A dict whose entries vanish once their deadline (on the caller's clock) has passed."""
+    """A dict whose entries vanish once their deadline (on the caller's clock) has passed.
+
+    Hand-written rather than cachetools: each entry's deadline is set by its caller on the
+    caller's own clock (wall time for batches, the pacer's `now` for pacing), which a
+    single-timer cache cannot express; `update` keeps an entry's deadline."""
 
     def __init__(self) -> None:
         self._items: dict[K, tuple[float, V]] = {}

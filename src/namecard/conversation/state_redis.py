@@ -27,9 +27,11 @@ from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
 from namecard.conversation import pacing
-from namecard.conversation.model import BatchSession, PhotoOutcome
 from namecard.conversation.pacing import Admission, PaceLimits, PaceState
 from namecard.conversation.state import BATCH_TTL_SECONDS, IMAGE_SET_TTL_SECONDS, set_order
+from namecard.domain.conversation import BatchSession, PhotoOutcome
+from namecard.state.faults import unavailable_on_fault
+from namecard.state.keys import CONVERSATION_KEY_PREFIX
 
 T = TypeVar("T")
 NOTICE_TTL_SECONDS = int(pacing.NOTICE_INTERVAL_SECONDS + pacing.STATE_MARGIN_SECONDS)
@@ -96,13 +98,14 @@ class RedisConversationStore:
         self, redis: Redis, *, prefix: str, batch_ttl_seconds: int = BATCH_TTL_SECONDS
     ) -> None:
         self._redis = redis
-        self._prefix = prefix + "conv:"
+        self._prefix = prefix + CONVERSATION_KEY_PREFIX
         self._batch_ttl = batch_ttl_seconds
         self._start_batch = redis.register_script(START_BATCH_LUA)
         self._touch_batch = redis.register_script(TOUCH_BATCH_LUA)
         self._put_photo = redis.register_script(PUT_PHOTO_LUA)
         self._record_set = redis.register_script(RECORD_SET_LUA)
 
+    @unavailable_on_fault
     async def start_batch(self, user: str, batch_id: str, now: float) -> tuple[BatchSession, bool]:
         args: list[str | int] = [batch_id, repr(now), self._batch_ttl]
         created, fields = await self._start_batch(keys=[self._batch(user)], args=args)
@@ -110,13 +113,16 @@ class RedisConversationStore:
         assert session is not None  # the script returns the batch it found or made
         return session, bool(created)
 
+    @unavailable_on_fault
     async def current_batch(self, user: str) -> BatchSession | None:
         return _session(await self._redis.hmget(self._batch(user), BATCH_FIELDS))
 
+    @unavailable_on_fault
     async def touch_batch(self, user: str, now: float) -> None:
         args: list[str | int] = [repr(now), self._batch_ttl]
         await self._touch_batch(keys=[self._batch(user)], args=args)
 
+    @unavailable_on_fault
     async def end_batch(self, user: str) -> BatchSession | None:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hmget(self._batch(user), BATCH_FIELDS)
@@ -124,16 +130,20 @@ class RedisConversationStore:
             fields, _ = await pipe.execute()
         return _session(fields)
 
+    @unavailable_on_fault
     async def add_photo(self, batch_id: str, outcome: PhotoOutcome) -> PhotoOutcome:
         return await self._store_photo(batch_id, outcome, "add")
 
+    @unavailable_on_fault
     async def finish_photo(self, batch_id: str, outcome: PhotoOutcome) -> None:
         await self._store_photo(batch_id, outcome, "finish")
 
+    @unavailable_on_fault
     async def photos(self, batch_id: str) -> list[PhotoOutcome]:
         values = await self._redis.hvals(self._photos(batch_id))
         return sorted(map(PhotoOutcome.from_json, values), key=lambda o: o.seq)
 
+    @unavailable_on_fault
     async def record_set_photo(
         self, set_id: str, outcome: PhotoOutcome, total: int
     ) -> list[PhotoOutcome] | None:
@@ -144,6 +154,7 @@ class RedisConversationStore:
             return None
         return set_order(map(PhotoOutcome.from_json, values))
 
+    @unavailable_on_fault
     async def admit_photo(self, user: str, now: float, limits: PaceLimits) -> Admission:
         pace, notice = self._key("pace", user), self._key("notice", user)
 
@@ -159,9 +170,11 @@ class RedisConversationStore:
 
         return await self._optimistic([pace, notice], decide)
 
+    @unavailable_on_fault
     async def pace_state(self, user: str, now: float) -> PaceState:
         return PaceState.from_json(await self._redis.get(self._key("pace", user)))
 
+    @unavailable_on_fault
     async def photo_started(self, user: str) -> None:
         pace = self._key("pace", user)
 
@@ -173,6 +186,7 @@ class RedisConversationStore:
 
         await self._optimistic([pace], decrement)
 
+    @unavailable_on_fault
     async def clear_user(self, user: str) -> None:
         keys = [self._batch(user), self._key("pace", user), self._key("notice", user)]
         await self._redis.delete(*keys)

@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote
 
 import aiohttp
@@ -22,8 +22,8 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped, unused-ignore
 )
 from pydantic import SecretStr
 
-from namecard import catalogue
-from namecard.errors import (
+from namecard.domain import catalogue
+from namecard.domain.errors import (
     ConfigError,
     ContentRejected,
     NamecardError,
@@ -31,7 +31,7 @@ from namecard.errors import (
     ReplyTokenExpired,
     TransientError,
 )
-from namecard.health import Problem, ProblemCode
+from namecard.domain.health import Problem, ProblemCode
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +49,6 @@ GONE_MESSAGE = catalogue.PHOTO_GONE
 GONE_STATUSES = (404, 410)
 CONFIG_STATUSES = (401, 403)  # the channel access token is wrong or lacks permission
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
-
-Channel = Literal["reply", "push"]
 
 
 def _retryable(status: int) -> bool:
@@ -195,25 +193,6 @@ class LineClient:
         except NETWORK_ERRORS as exc:
             raise TransientError(f"LINE push failed: {type(exc).__name__}") from exc
         self._accepted()
-
-    async def deliver(
-        self,
-        *,
-        reply_token: str | None,
-        user_id: str,
-        messages: Sequence[Message],
-        retry_key: str,
-    ) -> Channel:
-        """Reply when a token is given; push when there is none or LINE refuses it."""
-        if reply_token:
-            try:
-                await self.reply(reply_token, messages)
-            except ReplyTokenExpired:
-                logger.info("reply token refused; falling back to push")
-            else:
-                return "reply"
-        await self.push(user_id, messages, retry_key=retry_key)
-        return "push"
 
     async def get_content(self, message_id: str, *, max_bytes: int) -> bytes:
         """The user's upload, never holding more than `max_bytes` plus one chunk in memory."""

@@ -6,9 +6,9 @@ import unicodedata
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from namecard import catalogue
 from namecard.cards.model import Card, PhoneKind, SavedContact
-from namecard.catalogue import Language
+from namecard.domain import catalogue
+from namecard.domain.catalogue import Language
 from namecard.line import texts
 
 # LINE Messaging API limits (external-apis.md §A.8).

@@ -6,10 +6,10 @@ import json
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from namecard import catalogue
 from namecard.cards.alternates import Alternate, alternates_in
 from namecard.cards.model import Card, PhoneKind, SavedContact
-from namecard.catalogue import Language, Sentence
+from namecard.domain import catalogue
+from namecard.domain.catalogue import Language, Sentence
 from namecard.line import texts
 from namecard.line.flex_buttons import STORE_NOTION, footer
 

@@ -6,8 +6,8 @@ import asyncio
 import logging
 from typing import Protocol
 
-from namecard.errors import ConfigError, NamecardError, PermanentError
-from namecard.pipeline.jobs import hash_user
+from namecard.domain.errors import ConfigError, NamecardError, PermanentError
+from namecard.domain.jobs import hash_user
 
 logger = logging.getLogger(__name__)
 

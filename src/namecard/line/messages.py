@@ -14,10 +14,10 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped, unused-ignore
     TextMessage,
 )
 
-from namecard import catalogue
 from namecard.cards.model import Card, SavedContact
-from namecard.catalogue import Language, Sentence, compose
-from namecard.conversation.model import PhotoOutcome
+from namecard.domain import catalogue
+from namecard.domain.catalogue import Language, Sentence, compose
+from namecard.domain.conversation import PhotoOutcome
 from namecard.line import summary, texts
 from namecard.line.flex_buttons import MAX_BUTTON_LABEL
 from namecard.line.flex_card import (

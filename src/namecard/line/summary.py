@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from namecard import catalogue
 from namecard.cards.model import Card
-from namecard.catalogue import Language, Sentence, compose
-from namecard.conversation.model import PhotoOutcome, PhotoStatus
+from namecard.domain import catalogue
+from namecard.domain.catalogue import Language, Sentence, compose
+from namecard.domain.conversation import PhotoOutcome, PhotoStatus
 from namecard.line import texts
 
 MAX_TEXT_UTF16 = 5000

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from namecard.catalogue import Language, Sentence
+from namecard.domain.catalogue import Language, Sentence
 
 USER_TIMEZONE = ZoneInfo("Asia/Taipei")  # the users' clock, for "around HH:MM"
 

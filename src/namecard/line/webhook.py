@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from linebot.v3.webhooks import Event
 
+from namecard.metrics.counters import Count
+
 logger = logging.getLogger(__name__)
 
 # LINE's numbers (timestamps in ms, sizes, ids) are far shorter; a longer one is hostile and
@@ -19,13 +21,13 @@ logger = logging.getLogger(__name__)
 MAX_INTEGER_DIGITS = 64
 LABEL_CHARS = 40  # an event's type or id as logged: LINE's are far shorter
 LOGGED_EXAMPLES = 3  # skipped events named in the one log line of a request
-MALFORMED = "webhook_rejected_malformed"
+MALFORMED = Count.WEBHOOK_REJECTED_MALFORMED
 
 
 class WebhookRejected(Exception):
     """The request is refused with `status` and a one-line `reason` for the caller."""
 
-    def __init__(self, status: int, reason: str, counter: str) -> None:
+    def __init__(self, status: int, reason: str, counter: Count) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
@@ -60,10 +62,12 @@ def signature_of(body: bytes, channel_secret: str) -> str:
 def verify_signature(body: bytes, signature: str | None, channel_secret: str) -> None:
     """Constant-time check of the signature LINE computed over exactly these bytes."""
     if not signature:
-        raise WebhookRejected(400, "missing X-Line-Signature header", "webhook_rejected_signature")
+        raise WebhookRejected(
+            400, "missing X-Line-Signature header", Count.WEBHOOK_REJECTED_SIGNATURE
+        )
     expected = signature_of(body, channel_secret)
     if not hmac.compare_digest(expected.encode(), signature.encode()):
-        raise WebhookRejected(400, "invalid X-Line-Signature", "webhook_rejected_signature")
+        raise WebhookRejected(400, "invalid X-Line-Signature", Count.WEBHOOK_REJECTED_SIGNATURE)
 
 
 def parse_events(body: bytes) -> ParsedWebhook:

@@ -8,6 +8,8 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from namecard.metrics.counters import Count
+
 JOB_HISTORY = 10_000  # finished jobs kept for /performance-report and percentiles
 
 
@@ -32,7 +34,7 @@ class Metrics:
         self.peak_active_tasks = 0
         self.jobs: deque[JobRecord] = deque(maxlen=JOB_HISTORY)
 
-    def incr(self, name: str, amount: int = 1) -> None:
+    def incr(self, name: Count, amount: int = 1) -> None:
         self.counters[name] += amount
 
     def job_started(self) -> None:
@@ -42,7 +44,7 @@ class Metrics:
     def job_finished(self, record: JobRecord) -> None:
         self.active_tasks -= 1
         self.jobs.append(record)
-        self.incr("jobs_succeeded" if record.success else "jobs_failed")
+        self.incr(Count.JOBS_SUCCEEDED if record.success else Count.JOBS_FAILED)
 
     def uptime(self) -> float:
         return self._clock() - self.started_at

@@ -9,8 +9,10 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from namecard.pipeline.jobs import Job
-from namecard.pipeline.stream_queue import DEAD_KEY, JOB_FIELD, STREAM_KEY, str_keys, text
+from namecard.domain.jobs import Job
+from namecard.pipeline.stream_queue import JOB_FIELD
+from namecard.state.keys import DEAD_KEY, STREAM_KEY
+from namecard.state.replies import str_keys, text
 
 RETRY_BATCH = 100  # dead entries put back per script call by retry_dead(..., None)
 ENTRY_ID = re.compile(r"\d+-\d+")

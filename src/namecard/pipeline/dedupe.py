@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
+from cachetools import TTLCache
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from namecard.state.keys import DEDUPE_KEY_PREFIX
 
-DEDUPE_KEY_PREFIX = "namecard:webhook-event:"
+logger = logging.getLogger(__name__)
 
 
 class EventDedupe(Protocol):
@@ -42,19 +42,14 @@ class MemoryDedupe:
         max_entries: int = 200_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl_seconds
-        self._max = max_entries
-        self._clock = clock
-        self._seen: OrderedDict[str, float] = OrderedDict()
+        # Expired ids are dropped by the cache; when full, the oldest claim goes first (a
+        # membership test does not refresh an entry).
+        self._seen: TTLCache[str, bool] = TTLCache(max_entries, ttl_seconds, timer=clock)
 
     async def claim(self, event_id: str) -> bool:
-        now = self._clock()
-        self._expire(now)
         if event_id in self._seen:
             return False
-        self._seen[event_id] = now + self._ttl
-        if len(self._seen) > self._max:
-            self._seen.popitem(last=False)
+        self._seen[event_id] = True
         return True
 
     async def release(self, event_id: str) -> None:
@@ -62,13 +57,6 @@ class MemoryDedupe:
 
     async def confirm(self, event_id: str) -> bool:
         return True  # one process: its claims never fail
-
-    def _expire(self, now: float) -> None:
-        while self._seen:
-            oldest, expires = next(iter(self._seen.items()))
-            if expires > now:
-                return
-            del self._seen[oldest]
 
 
 class RedisDedupe:

@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from namecard.health import Problem, ProblemCode
-from namecard.pipeline.jobs import Job
+from namecard.domain.health import Problem, ProblemCode
+from namecard.domain.jobs import Job
 from namecard.pipeline.queue import Lease, QueueFull
 from namecard.pipeline.stream_queue import (
     BACKOFF_FIRST_SECONDS,
@@ -157,6 +157,11 @@ class FallbackQueue:
 
     async def pending_count(self) -> int:
         return await self._inner.pending_count()
+
+    waiting = 0  # the backlog is shared, in Redis: see `depth`
+
+    async def join(self) -> None:
+        """Nothing to wait for: unfinished jobs stay in Redis for another worker."""
 
     def problem(self) -> Problem | None:
         inner = self._inner.problem()

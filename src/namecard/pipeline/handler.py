@@ -1,7 +1,7 @@
 """A card photo, step by step: read it, save its cards, answer the user exactly once.
 
 A photo is answered on its own, or held back for its batch's summary or its image set's one
-reply (`pipeline/conversation_jobs.py` owns those). Whatever fails, the user hears about it.
+reply (`conversation/jobs.py` owns those). Whatever fails, the user hears about it.
 """
 
 from __future__ import annotations
@@ -14,49 +14,40 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from namecard import catalogue
 from namecard.ai.base import Extractor
-from namecard.ai.decode_budget import run_decode
-from namecard.ai.images import MAX_IMAGE_PIXELS, sniff_image
-from namecard.cards.model import Card, CardRef, Extraction, SavedContact
-from namecard.catalogue import Sentence
-from namecard.conversation.model import PhotoOutcome, PhotoStatus
-from namecard.errors import ConfigError, ContentRejected, NamecardError, QuotaExhausted, StoreError
-from namecard.line.client import LineClient
+from namecard.cards.model import CardRef, Extraction, SavedContact
+from namecard.conversation.jobs import ConversationJobs
+from namecard.domain import catalogue
+from namecard.domain.catalogue import Sentence
+from namecard.domain.conversation import PhotoStatus, failed_outcome, photo_outcome
+from namecard.domain.errors import (
+    ConfigError,
+    NamecardError,
+    QuotaExhausted,
+    StoreError,
+)
+from namecard.domain.jobs import Job, JobKind, JobOutcome
+from namecard.line.delivery import Deliverer
 from namecard.line.messages import MessageBuilder
+from namecard.line.messenger import Messenger
 from namecard.line.texts import clock_time
+from namecard.metrics.counters import Count
 from namecard.metrics.stats import JobRecord, Metrics
-from namecard.pipeline.conversation_jobs import ConversationJobs
-from namecard.pipeline.delivery import Deliverer
-from namecard.pipeline.jobs import Job, JobKind
-from namecard.pipeline.retry import RetryPolicy, retry_transient
+from namecard.pipeline.steps import PhotoSteps, PipelineConfig
 from namecard.store.base import ContactStore
 
 logger = logging.getLogger(__name__)
 
 LOADING_SECONDS = 20
 MIN_DEFER_SECONDS = 1.0
-SAVE_RETRY = RetryPolicy(attempts=40, base_delay=1.0, max_delay=30.0)
 
 Finished = Callable[[], Awaitable[None]]
 
 
-@dataclass(frozen=True, slots=True)
-class PipelineConfig:
-    job_deadline_seconds: float
-    reply_save_budget_seconds: float
-    max_image_bytes: int
-    max_image_pixels: int = MAX_IMAGE_PIXELS
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    # A save outlives its job: after the reply it keeps trying (an accepted card is never
-    # dropped because Notion was down for a minute), until this long after the photo arrived.
-    save_deadline_seconds: float = 600.0
-    save_retry: RetryPolicy = field(default_factory=lambda: SAVE_RETRY)
-
-
 @dataclass(slots=True)
 class _Outcome:
-    label: str = "failed"
+    label: JobOutcome = JobOutcome.FAILED
+    error: str | None = None  # the NamecardError class, when one ended the job
     cards: int = 0
     success: bool = False
     cache_hit: bool = False
@@ -70,7 +61,7 @@ class JobHandler:
     def __init__(
         self,
         *,
-        line: LineClient,
+        line: Messenger,
         extractor: Extractor,
         store: ContactStore,
         metrics: Metrics,
@@ -89,6 +80,9 @@ class JobHandler:
         self.messages = messages
         self.conversation = conversation
         self._requeue = requeue
+        self.steps = PhotoSteps(
+            line=line, extractor=extractor, store=store, metrics=metrics, config=config
+        )
         self._background: set[asyncio.Task[None]] = set()
 
     async def __call__(self, job: Job, finished: Finished) -> None:
@@ -102,7 +96,7 @@ class JobHandler:
 
     async def dead_letter(self, job: Job) -> None:
         """The job failed too often: tell the user once and keep the batch or set complete."""
-        outcome = _failed(job, catalogue.DEAD_LETTER)
+        outcome = failed_outcome(job, catalogue.DEAD_LETTER)
         if job.kind is JobKind.CARD_PHOTO and await self.conversation.conclude(job, outcome):
             return
         await self.deliverer.answer(job, self.messages.dead_letter(), purpose="dead")
@@ -140,25 +134,25 @@ class JobHandler:
             async with asyncio.timeout_at(deadline):
                 extraction, fingerprint = await self._read(job, deadline, outcome)
         except TimeoutError:
-            outcome.label, failure = "timeout", catalogue.TIMEOUT
+            outcome.label, failure = JobOutcome.TIMEOUT, catalogue.TIMEOUT
         except QuotaExhausted as exc:
             outcome.success = await self._defer(job, exc)
-            outcome.label = "deferred" if outcome.success else "no_key"
+            outcome.label = JobOutcome.DEFERRED if outcome.success else JobOutcome.NO_KEY
             if not outcome.success:
                 failure = ConfigError.user_message
         except NamecardError as exc:
-            outcome.label, failure = type(exc).__name__, exc.user_message
+            outcome.error, failure = type(exc).__name__, exc.user_message
             logger.warning("job %s user %s: %s", job.event_id, job.user_hash, exc)
         except Exception:
-            outcome.label, failure = "crash", catalogue.UNEXPECTED
+            outcome.label, failure = JobOutcome.CRASH, catalogue.UNEXPECTED
             logger.exception("job %s user %s crashed", job.event_id, job.user_hash)
         if failure is not None:
             await self._photo_failed(job, failure, held)
-        elif outcome.label != "deferred":
+        elif outcome.label is not JobOutcome.DEFERRED:
             await self._answer(job, extraction, fingerprint, deadline, outcome, held)
 
     async def _photo_failed(self, job: Job, failure: Sentence, held: bool) -> None:
-        if held and await self.conversation.conclude(job, _failed(job, failure)):
+        if held and await self.conversation.conclude(job, failed_outcome(job, failure)):
             return
         await self.deliverer.answer(job, self.messages.failure(failure))
 
@@ -166,9 +160,9 @@ class JobHandler:
         if job.user_id and job.chat_id == job.user_id and job.reply_token:
             # Cosmetic and best effort: never wait for it before reading the photo.
             self._in_background(self.line.show_loading(job.user_id, LOADING_SECONDS))
-        image, mime_type = await self._download(job, deadline)
+        image, mime_type = await self.steps.download(job, deadline)
         fingerprint = hashlib.sha256(image).hexdigest()
-        extraction = await self._extract(image, mime_type, deadline)
+        extraction = await self.steps.extract(image, mime_type, deadline)
         del image  # the photo is not needed past this point and is never stored
         outcome.cards = len(extraction.cards)
         outcome.cache_hit = extraction.cache_tier is not None
@@ -184,8 +178,8 @@ class JobHandler:
         held: bool,
     ) -> None:
         if not extraction.cards:
-            outcome.label, outcome.success = "no_card", True
-            held_outcome = _photo_outcome(job, PhotoStatus.NO_CARD, extraction, ())
+            outcome.label, outcome.success = JobOutcome.NO_CARD, True
+            held_outcome = photo_outcome(job, PhotoStatus.NO_CARD, extraction, ())
             if not (held and await self.conversation.conclude(job, held_outcome)):
                 summary = await self.conversation.idle_summary(job)
                 await self.deliverer.answer(
@@ -195,7 +189,9 @@ class JobHandler:
         loop = asyncio.get_running_loop()
         save_deadline = max(deadline, loop.time() + self.config.save_deadline_seconds)
         outcome.saves = [
-            asyncio.create_task(self._save(card, CardRef(fingerprint, index), job, save_deadline))
+            asyncio.create_task(
+                self.steps.save(card, CardRef(fingerprint, index), job, save_deadline)
+            )
             for index, card in enumerate(extraction.cards)
         ]
         if held:
@@ -208,9 +204,12 @@ class JobHandler:
         await asyncio.wait(outcome.saves)
         saved = tuple(_result_or_none(task) for task in outcome.saves)
         failed = saved.count(None)
-        outcome.success, outcome.label = not failed, "saved" if not failed else "save_failed"
+        outcome.success, outcome.label = (
+            not failed,
+            JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
+        )
         status = PhotoStatus.SAVED if not failed else PhotoStatus.FAILED
-        held = _photo_outcome(job, status, extraction, saved)
+        held = photo_outcome(job, status, extraction, saved)
         if failed:
             held = replace(held, reason=StoreError.user_message)
         if not await self.conversation.conclude(job, held):
@@ -224,10 +223,13 @@ class JobHandler:
         summary = await self.conversation.idle_summary(job)
         await self.deliverer.answer(job, self.messages.combine(summary, cards))
         if pending:
-            outcome.label = "saving"  # settled by _finish_saves once the saves are done
+            outcome.label = JobOutcome.SAVING  # settled by _finish_saves once the saves are done
             return
         failed = saved.count(None)
-        outcome.success, outcome.label = not failed, "saved" if not failed else "save_failed"
+        outcome.success, outcome.label = (
+            not failed,
+            JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
+        )
 
     def _card_messages(self, extraction: Extraction, saved: Any, *, pending: bool) -> list[Any]:
         return self.messages.cards(
@@ -244,10 +246,10 @@ class JobHandler:
         try:
             await asyncio.wait(outcome.saves)
             failed = sum(_result_or_none(task) is None for task in outcome.saves)
-            if outcome.label == "saving":
+            if outcome.label is JobOutcome.SAVING:
                 outcome.success, outcome.label = (
                     not failed,
-                    "saved" if not failed else "save_failed",
+                    JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
                 )
                 if failed:
                     # The reply said "saving…": the user must hear once that it did not work out.
@@ -268,56 +270,9 @@ class JobHandler:
             await self.deliverer.answer(job, self.messages.deferred(when), purpose="deferred")
         later = replace(job, reply_token=None, deferrals=job.deferrals + 1, paced=False)
         await self._requeue(later, delay)
-        self.metrics.incr("jobs_deferred")
+        self.metrics.incr(Count.JOBS_DEFERRED)
         logger.info("job %s waits %.0fs for a Gemini key", job.event_id, delay)
         return True
-
-    async def _download(self, job: Job, deadline: float) -> tuple[bytes, str]:
-        if not job.message_id:
-            raise ContentRejected("image event without a message id")
-        message_id = job.message_id
-        image = await retry_transient(
-            lambda: self.line.get_content(message_id, max_bytes=self.config.max_image_bytes),
-            policy=self.config.retry,
-            deadline=deadline,
-            what="download",
-        )
-        try:
-            mime_type = await run_decode(sniff_image, image, self.config.max_image_pixels)
-        except ContentRejected:
-            self.metrics.incr("photos_rejected")
-            raise
-        if mime_type is None:
-            self.metrics.incr("photos_rejected")
-            raise ContentRejected(f"undecodable upload of {len(image)} bytes")
-        return image, mime_type
-
-    async def _extract(self, image: bytes, mime_type: str, deadline: float) -> Extraction:
-        extraction = await retry_transient(
-            lambda: self.extractor.extract(image, mime_type),
-            policy=self.config.retry,
-            deadline=deadline,
-            what=f"extract ({self.extractor.name})",
-        )
-        self.metrics.incr("cards_read", len(extraction.cards))
-        if extraction.cache_tier is not None:
-            self.metrics.incr(f"cache_hits_{extraction.cache_tier}")
-        return extraction
-
-    async def _save(self, card: Card, ref: CardRef, job: Job, deadline: float) -> SavedContact:
-        try:
-            saved = await retry_transient(
-                lambda: self.store.save(card, ref, user_hash=job.user_hash),
-                policy=self.config.save_retry,
-                deadline=deadline,
-                what=f"save ({self.store.name})",
-            )
-        except Exception:
-            self.metrics.incr("contact_save_errors")
-            logger.exception("saving card %s of job %s failed", ref.card_id, job.event_id)
-            raise
-        self.metrics.incr("contacts_saved")
-        return saved
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -327,36 +282,14 @@ class JobHandler:
     def _record(self, job: Job, outcome: _Outcome, reply_seconds: float) -> None:
         record = JobRecord(
             time.time(), reply_seconds, outcome.success, outcome.cards, outcome.cache_hit,
-            outcome.label,
+            outcome.error or outcome.label,
         )  # fmt: skip
         self.metrics.job_finished(record)
         logger.info(
             "job %s user=%s outcome=%s cards=%d photo_to_reply=%.3fs",
-            job.event_id, job.user_hash, outcome.label, outcome.cards, reply_seconds,
+            job.event_id, job.user_hash, outcome.error or outcome.label, outcome.cards,
+            reply_seconds,
         )  # fmt: skip
-
-
-def _photo_outcome(
-    job: Job,
-    status: PhotoStatus,
-    extraction: Extraction | None,
-    saved: tuple[SavedContact | None, ...],
-) -> PhotoOutcome:
-    index = job.image_set.index if job.image_set else None
-    return PhotoOutcome(
-        event_id=job.event_id,
-        seq=0,
-        status=status,
-        extraction=extraction,
-        saved=saved,
-        received_at=job.received_at,
-        reply_token=job.reply_token,
-        extra={"index": index} if index else {},
-    )
-
-
-def _failed(job: Job, reason: Sentence) -> PhotoOutcome:
-    return replace(_photo_outcome(job, PhotoStatus.FAILED, None, ()), reason=reason)
 
 
 def _result_or_none(task: asyncio.Task[SavedContact]) -> SavedContact | None:

@@ -12,8 +12,8 @@ import contextlib
 from dataclasses import dataclass
 from typing import Protocol
 
-from namecard.health import Problem
-from namecard.pipeline.jobs import Job
+from namecard.domain.health import Problem
+from namecard.domain.jobs import Job
 
 FULL_QUEUE_RETRY_SECONDS = 5.0
 
@@ -54,6 +54,14 @@ class JobQueue(Protocol):
 
     async def depth(self) -> int:
         """Jobs accepted and not yet acknowledged (waiting, delayed or running)."""
+
+    @property
+    def waiting(self) -> int:
+        """Jobs in this process waiting for a worker (0 for a shared queue: see `depth`)."""
+
+    async def join(self) -> None:
+        """Until every job this process holds is done (at once for a shared queue, whose
+        unfinished jobs stay in Redis for another worker)."""
 
     def problem(self) -> Problem | None:
         """Why the queue is degraded (for /health), or None when healthy."""

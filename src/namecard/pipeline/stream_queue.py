@@ -11,6 +11,8 @@ Keys (each starts with the deployment's `prefix`):
 
 A lease left idle for `claim_idle_seconds` (its worker died) is claimed by another consumer, with
 the next attempt number. The leases this process holds are kept fresh by a heartbeat.
+Hand-written on redis-py: no maintained asyncio library offers at-least-once Redis Streams
+with idle-lease reclaim, delayed jobs and dead letters under our key prefix.
 """
 
 from __future__ import annotations
@@ -29,16 +31,15 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.typing import EncodableT, FieldT
 
-from namecard.health import Problem, ProblemCode
-from namecard.pipeline.jobs import Job
+from namecard.domain.health import Problem
+from namecard.domain.jobs import Job
 from namecard.pipeline.queue import Lease, QueueFull
-from namecard.redis_refusal import refusal_sentence, refuses_us
+from namecard.state.keys import DEAD_KEY, DELAYED_KEY, STREAM_KEY
+from namecard.state.refusal import RedisHealth
+from namecard.state.replies import str_keys, text
 
 logger = logging.getLogger(__name__)
 
-STREAM_KEY = "jobs:stream"  # after the deployment's Redis key prefix
-DELAYED_KEY = "jobs:delayed"
-DEAD_KEY = "jobs:dead"
 GROUP = "workers"
 JOB_FIELD = "job"
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
@@ -61,14 +62,6 @@ return #due
 """
 
 T = TypeVar("T")
-
-
-def text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
-def str_keys(fields: Mapping[Any, Any] | None) -> dict[str, Any]:
-    return {text(key): value for key, value in (fields or {}).items()}
 
 
 class RedisStreamQueue:
@@ -102,15 +95,15 @@ class RedisStreamQueue:
         self._inflight: set[str] = set()
         self._next_claim_at = 0.0
         self._claim_cursor = "0-0"
-        self._problem: Problem | None = None
+        self._health = RedisHealth("job queue")
         self._heartbeat: asyncio.Task[None] | None = None
-        self._counts: Counter[str] = Counter(reclaimed=0, buried=0, delayed_moved=0, redis_errors=0)
+        self._counts: Counter[str] = Counter(reclaimed=0, buried=0, delayed_moved=0)
 
     async def start(self) -> None:
         try:
             await self._create_group()
         except REDIS_DOWN as exc:
-            self._failed(exc)  # get() creates the group once Redis answers
+            self._health.failed(exc)  # get() creates the group once Redis answers
         if self._heartbeat is None:
             self._heartbeat = asyncio.create_task(self._beat(), name="queue-heartbeat")
 
@@ -142,11 +135,11 @@ class RedisStreamQueue:
             try:
                 lease = await self._attempt()
             except REDIS_DOWN as exc:
-                self._failed(exc)
+                self._health.failed(exc)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, BACKOFF_MAX_SECONDS)
                 continue
-            self._healthy()
+            self._health.healthy()
             backoff = BACKOFF_FIRST_SECONDS
             if lease is not None:
                 return lease
@@ -284,33 +277,23 @@ class RedisStreamQueue:
         summary = await self._tracked(self._redis.xpending(self._stream, GROUP))
         return int(summary["pending"])
 
+    waiting = 0  # the backlog is shared, in Redis: see `depth`
+
+    async def join(self) -> None:
+        """Nothing to wait for: unfinished jobs stay in Redis for another worker."""
+
     def problem(self) -> Problem | None:
-        return self._problem
+        return self._health.problem
 
     def stats(self) -> dict[str, Any]:
-        return {**self._counts, "in_flight": len(self._inflight)}
+        errors, in_flight = self._health.errors, len(self._inflight)
+        return {**self._counts, "redis_errors": errors, "in_flight": in_flight}
 
     async def _tracked(self, call: Awaitable[T]) -> T:
         try:
             result = await call
         except REDIS_DOWN as exc:
-            self._failed(exc)
+            self._health.failed(exc)
             raise
-        self._healthy()
+        self._health.healthy()
         return result
-
-    def _failed(self, exc: Exception) -> None:
-        self._counts["redis_errors"] += 1
-        if refuses_us(exc):
-            if self._problem is None or self._problem.code is not ProblemCode.REDIS_AUTH:
-                logger.error("job queue: %s", refusal_sentence(exc))
-            self._problem = Problem(ProblemCode.REDIS_AUTH, f"job queue: {exc}")
-            return
-        if self._problem is None:
-            logger.warning("job queue: Redis unreachable, retrying with backoff: %s", exc)
-        self._problem = Problem(ProblemCode.REDIS_UNREACHABLE, f"job queue: {exc}")
-
-    def _healthy(self) -> None:
-        if self._problem is not None:
-            logger.info("job queue: Redis answers again")
-        self._problem = None

@@ -14,8 +14,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from namecard.domain.jobs import Job
+from namecard.metrics.counters import Count
 from namecard.metrics.stats import Metrics
-from namecard.pipeline.jobs import Job
 from namecard.pipeline.queue import JobQueue, Lease
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class WorkerPool:
             await self._bury(lease)
             return
         if lease.attempt > 1:
-            self._metrics.incr("jobs_resumed")
+            self._metrics.incr(Count.JOBS_RESUMED)
             logger.warning("job %s resumed (delivery %d)", job.event_id, lease.attempt)
         try:
             await self._handler(job, lambda: self._ack(lease))
@@ -87,7 +88,7 @@ class WorkerPool:
         job = lease.job
         logger.error("job %s failed %d times; moved to the dead letters", job.event_id,
                      lease.attempt - 1)  # fmt: skip
-        self._metrics.incr("jobs_dead")
+        self._metrics.incr(Count.JOBS_DEAD)
         try:
             await self._handler.dead_letter(job)
         except Exception:
@@ -103,21 +104,12 @@ class WorkerPool:
         queue, which a restart would lose) queued jobs are worked off first. Jobs of a shared
         queue that are not finished stay with the queue for another worker. Returns False when
         work was left at the deadline."""
-        drained = True
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        if finish_queued:
-            join = getattr(self._queue, "join", None)
-            if join is not None:
-                drained = await _within(join(), deadline - loop.time())
+        drained = await _within(self._queue.join(), timeout) if finish_queued else True
         self._stopping = True
-        for task in self._tasks:
-            if task not in self._busy:
-                task.cancel()
-        running = [t for t in self._tasks if not t.done()]
-        if running:
-            _, late = await asyncio.wait(running, timeout=max(0.0, deadline - loop.time()))
-            drained = drained and not late
+        finished = await self._finish_running(max(0.0, deadline - loop.time()))
+        drained = drained and finished
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -126,6 +118,17 @@ class WorkerPool:
         if not drained:
             logger.error("shutdown: work left after %.0fs", timeout)
         return drained
+
+    async def _finish_running(self, timeout: float) -> bool:
+        """Idle workers stop now; busy ones get `timeout` to finish. False if any was late."""
+        for task in self._tasks:
+            if task not in self._busy:
+                task.cancel()
+        running = [t for t in self._tasks if not t.done()]
+        if not running:
+            return True
+        _, late = await asyncio.wait(running, timeout=timeout)
+        return not late
 
 
 async def _within(work: Awaitable[None], timeout: float) -> bool:

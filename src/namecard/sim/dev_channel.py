@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from namecard.private_files import make_private_dir, private_opener
+from namecard.domain.private_files import make_private_dir, private_opener
 
 SECRET_FILE = "dev_channel_secret"  # noqa: S105 - a file name, not a secret
 ACCESS_TOKEN_FILE = "dev_channel_access_token"  # noqa: S105 - a file name, not a secret

@@ -30,12 +30,8 @@ from namecard.sim.notion_objects import (
     iso_now,
     page_object,
 )
-from namecard.sim.notion_properties import (
-    compile_filter,
-    page_values,
-    property_config,
-    validate_properties,
-)
+from namecard.sim.notion_properties import property_config, validate_properties
+from namecard.sim.notion_queries import compile_filter, page_values
 from namecard.sim.notion_schema_update import reshape_page, update_schema
 
 __all__ = [

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import OrderedDict
 from typing import Protocol
 
+from cachetools import LRUCache
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from namecard.cards.model import SavedContact
+from namecard.state.keys import CARD_PAGE_KEY_PREFIX
 
 logger = logging.getLogger(__name__)
 
-CARD_PAGE_KEY_PREFIX = "namecard:card-page:"
 CARD_PAGE_TTL_SECONDS = 30 * 24 * 3600
 MEMORY_ENTRIES = 10_000
 
@@ -30,20 +30,13 @@ class MemoryCardPages:
     """Per process, the most recent cards only."""
 
     def __init__(self, max_entries: int = MEMORY_ENTRIES) -> None:
-        self._pages: OrderedDict[str, SavedContact] = OrderedDict()
-        self._max = max_entries
+        self._pages: LRUCache[str, SavedContact] = LRUCache(maxsize=max_entries)
 
     async def get(self, card_id: str) -> SavedContact | None:
-        saved = self._pages.get(card_id)
-        if saved is not None:
-            self._pages.move_to_end(card_id)
-        return saved
+        return self._pages.get(card_id)
 
     async def remember(self, card_id: str, saved: SavedContact) -> None:
         self._pages[card_id] = saved
-        self._pages.move_to_end(card_id)
-        while len(self._pages) > self._max:
-            self._pages.popitem(last=False)
 
 
 class RedisCardPages:

@@ -19,16 +19,16 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+
+from namecard.state.faults import REDIS_FAULTS
+from namecard.state.keys import PERSON_LOCK_KEY_PREFIX
 
 logger = logging.getLogger(__name__)
 
-PERSON_LOCK_KEY_PREFIX = "namecard:person-lock:"
 LOCK_TTL_SECONDS = 10  # the holder renews every third of it
 # A living holder may wait its turn behind the Notion rate limit for long: wait this much for it.
 WAIT_SECONDS = 120
 POLL_SECONDS = 0.05
-REDIS_FAULTS = (RedisError, OSError)
 
 RELEASE_LUA = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

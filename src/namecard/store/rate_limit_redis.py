@@ -10,14 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
+from namecard.state.faults import REDIS_FAULTS
 from namecard.store.rate_limit import LimiterStats, TokenBucket
 
 logger = logging.getLogger(__name__)
 
-NOTION_RATE_KEY = "namecard:notion-rate"  # after the deployment's Redis key prefix
-REDIS_FAULTS = (RedisError, OSError)
 IDLE_MARGIN_MS = 1_000  # the hash outlives the moment its bucket is full again by this much
 
 # KEYS: the bucket hash (fields `tokens`, `updated`). ARGV: now (seconds), rate, burst, margin ms.

@@ -1,0 +1,1 @@
+"""Wiring: settings, the frozen services built once at start, readers and shared state."""

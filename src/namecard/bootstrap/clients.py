@@ -1,0 +1,107 @@
+"""The long-lived clients each setting picks: LINE, Redis, the contact store, webhook dedupe."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+
+from pydantic import SecretStr
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from namecard.bootstrap.settings import ALL_INTERFACES, LOOPBACK_HOST, Mode, Settings
+from namecard.bootstrap.shared_state import instance_id
+from namecard.line.client import LineClient
+from namecard.pipeline.dedupe import EventDedupe, MemoryDedupe, RedisDedupe
+from namecard.sim.dev_channel import load_dev_channel
+from namecard.state.keys import DEDUPE_KEY_PREFIX, NOTION_RATE_KEY
+from namecard.store.base import ContactStore
+
+SIMULATOR_PREFIX = "/sim/line"
+REDIS_SOCKET_TIMEOUT = 2.0
+REDIS_RETRIES = 1
+
+
+def simulator_url(settings: Settings) -> str:
+    """Where the bot reaches its own simulator: the address it listens on (loopback for all)."""
+    host = settings.host
+    if host in (ALL_INTERFACES, "::", "localhost"):
+        host = LOOPBACK_HOST
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.port}{SIMULATOR_PREFIX}"
+
+
+def line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
+    if settings.line_mode is Mode.REAL:
+        assert settings.line_channel_access_token and settings.line_channel_secret
+        client = LineClient(
+            access_token=settings.line_channel_access_token,
+            api_base_url=settings.line_api_base_url,
+            data_api_base_url=settings.line_data_api_base_url,
+        )
+        return client, settings.line_channel_secret
+    base = simulator_url(settings)
+    channel = load_dev_channel(settings.data_dir)
+    client = LineClient(
+        access_token=channel.access_token, api_base_url=base, data_api_base_url=base
+    )
+    return client, channel.secret
+
+
+def contact_store(settings: Settings, redis: Redis | None) -> ContactStore:
+    if settings.store_mode is Mode.REAL:
+        from namecard.store.card_pages import RedisCardPages
+        from namecard.store.notion.writer import NotionStore
+        from namecard.store.person_locks import RedisPersonLocks
+        from namecard.store.rate_limit_redis import RedisTokenBucket
+
+        assert settings.notion_api_key and settings.notion_database_id
+        return NotionStore(
+            api_key=settings.notion_api_key,
+            database_id=settings.notion_database_id,
+            base_url=settings.notion_base_url,
+            timeout_seconds=settings.notion_timeout_seconds,
+            rate_per_second=settings.notion_rate_per_second,
+            burst=settings.notion_burst,
+            merge_duplicates=settings.notion_duplicates == "update",
+            pages=RedisCardPages(redis, key_prefix=settings.redis_key_prefix) if redis else None,
+            person_locks=RedisPersonLocks(redis, key_prefix=settings.redis_key_prefix)
+            if redis
+            else None,
+            limiter=RedisTokenBucket(
+                redis,
+                rate=settings.notion_rate_per_second,
+                burst=settings.notion_burst,
+                key=settings.redis_key_prefix + NOTION_RATE_KEY,
+            )
+            if redis
+            else None,
+        )
+    from namecard.store.local.book import LocalContactStore
+
+    return LocalContactStore(
+        settings.data_dir, merge_duplicates=settings.notion_duplicates == "update"
+    )
+
+
+def open_redis(settings: Settings, stack: AsyncExitStack) -> Redis | None:
+    """One connection pool for everything shared through Redis; None without REDIS_URL."""
+    if settings.redis_url is None:
+        return None
+    # One quick retry, not redis-py's default of several with backoff: a webhook must not wait
+    # seconds on an unreachable Redis before its photo goes to the local fallback queue.
+    redis: Redis = Redis.from_url(
+        settings.redis_url,
+        socket_timeout=REDIS_SOCKET_TIMEOUT,
+        socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
+        retry=Retry(NoBackoff(), REDIS_RETRIES),
+    )
+    stack.push_async_callback(redis.aclose)
+    return redis
+
+
+def event_dedupe(settings: Settings, redis: Redis | None) -> EventDedupe:
+    if redis is None:
+        return MemoryDedupe(settings.dedupe_ttl_seconds)
+    prefix = settings.redis_key_prefix + DEDUPE_KEY_PREFIX
+    return RedisDedupe(redis, settings.dedupe_ttl_seconds, prefix=prefix, owner=instance_id())

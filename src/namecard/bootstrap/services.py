@@ -1,0 +1,229 @@
+"""Lifecycle of every long-lived client and of the workers, opened and closed in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import psutil
+from prometheus_client import CollectorRegistry
+from pydantic import SecretStr
+
+from namecard.ai.base import Extractor
+from namecard.ai.decode_budget import map_large_images
+from namecard.ai.gemini.key_pool import KeyPoolProtocol
+from namecard.bootstrap.clients import contact_store, event_dedupe, line_client, open_redis
+from namecard.bootstrap.readers import build_readers, build_result_cache
+from namecard.bootstrap.settings import Settings
+from namecard.bootstrap.shared_state import SharedState, open_shared_state
+from namecard.bootstrap.startup_checks import warn_if_operator_endpoints_public
+from namecard.cache.tiered import TieredCache
+from namecard.domain.errors import ConfigError, NamecardError
+from namecard.domain.health import Problem, ProblemCode, sorted_problems
+from namecard.line.client import LineClient
+from namecard.line.identity import BotIdentity
+from namecard.line.messages import MessageBuilder
+from namecard.metrics import payloads
+from namecard.metrics.prometheus import build_registry
+from namecard.metrics.stats import Metrics
+from namecard.pipeline.dedupe import EventDedupe
+from namecard.pipeline.handler import JobHandler
+from namecard.pipeline.queue import JobQueue
+from namecard.pipeline.steps import PipelineConfig
+from namecard.pipeline.workers import WorkerPool
+from namecard.state.faults import REDIS_FAULTS
+from namecard.state.ip_limit import IpLimiter, build_ip_limiter
+from namecard.state.refusal import check_redis
+from namecard.store.base import ContactStore
+
+logger = logging.getLogger(__name__)
+
+QUICK_ANSWER_SECONDS = 0.25
+STORE_START_FIRST_DELAY, STORE_START_MAX_DELAY = 1.0, 30.0  # seconds between start attempts
+
+
+@dataclass(slots=True)
+class Lifecycle:
+    """What changes while the service runs: whether it takes webhooks, the store's start."""
+
+    accepting: bool = True
+    store_problem: Problem | None = None
+    drain_task: asyncio.Future[None] | None = None
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything the routes and workers share; built once by `open_services`."""
+
+    settings: Settings
+    metrics: Metrics
+    queue: JobQueue
+    dedupe: EventDedupe
+    line: LineClient
+    extractor: Extractor
+    store: ContactStore
+    secret: SecretStr
+    workers: WorkerPool
+    handler: JobHandler
+    cache: TieredCache
+    key_pool: KeyPoolProtocol | None  # None without Gemini keys
+    prometheus_registry: CollectorRegistry
+    shared: SharedState
+    ip_limiter: IpLimiter | None  # None when IP_RATE_PER_HOUR is 0
+    process: psutil.Process = field(default_factory=psutil.Process)
+    identity: BotIdentity = field(default_factory=BotIdentity)
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+
+    @property
+    def accepting(self) -> bool:
+        return self.lifecycle.accepting
+
+    async def drain(self) -> None:
+        """Stop taking webhooks (503 `shutting_down`) and let the work in hand finish within
+        DRAIN_SECONDS. Called on SIGTERM while the server still answers /health, and again
+        (then at once) when the app stops."""
+        if self.lifecycle.drain_task is None:
+            self.lifecycle.accepting = False
+            self.lifecycle.drain_task = asyncio.ensure_future(self._drain())
+        await asyncio.shield(self.lifecycle.drain_task)
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.drain_seconds
+        shared_queue = self.settings.redis_url is not None
+        await self.workers.drain(self.settings.drain_seconds, finish_queued=not shared_queue)
+        await self.handler.drain(max(0.0, deadline - loop.time()))
+
+    def channel_secret(self) -> str:
+        return self.secret.get_secret_value()
+
+    def problems(self) -> list[Problem]:
+        """What degrades the service now, most of them for an operator to fix."""
+        found = (
+            self.lifecycle.store_problem,
+            self.store.problem,
+            self.queue.problem(),
+            self.line.problem,
+        )
+        return sorted_problems(found)
+
+    async def queue_depth(self) -> int | None:
+        """Jobs accepted and not finished; None when the shared queue does not answer quickly
+        (health checks must not hang on Redis)."""
+        try:
+            async with asyncio.timeout(QUICK_ANSWER_SECONDS):
+                return await self.queue.depth()
+        except (TimeoutError, *REDIS_FAULTS):
+            return None
+
+    async def stats(self) -> dict[str, Any]:
+        payload = payloads.stats_payload(
+            self.metrics,
+            queue_depth=await self.queue_depth(),
+            queue_capacity=self.queue.capacity,
+            extras={
+                "push_budget": await self.shared.push_snapshot(),
+                "job_queue": self.shared.queue_stats(),
+                "cache_stats": self.cache.stats(),
+                "notion_writer": self.store.stats(),
+                "modes": self.settings.describe_modes(),
+                "process": payloads.process_stats(self.process),
+                "problems": [problem.private() for problem in self.problems()],
+                "ip_limit": self.ip_limiter.stats() if self.ip_limiter else {"per_hour": 0},
+            },
+        )
+        quota = await self.key_pool.snapshot() if self.key_pool is not None else {}
+        payload["ai_processor_stats"]["api_quota_status"] = quota
+        return payload
+
+
+async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
+    """Open every client on `stack` (closed in reverse order) and start the workers."""
+    warn_if_operator_endpoints_public(settings)
+    map_large_images()
+    metrics = Metrics()
+    line, secret = line_client(settings)
+    stack.push_async_callback(line.aclose)
+    redis = open_redis(settings, stack)
+    if redis is not None:
+        await check_redis(redis)
+    cache = build_result_cache(settings, redis)
+    stack.push_async_callback(cache.aclose)
+    readers = build_readers(settings, cache=cache, metrics=metrics, redis=redis)
+    extractor = readers.extractor
+    stack.push_async_callback(extractor.aclose)
+    store = contact_store(settings, redis)
+    stack.push_async_callback(store.aclose)
+    dedupe = event_dedupe(settings, redis)
+    shared = await open_shared_state(settings, redis, stack, dedupe=dedupe)
+    queue = shared.queue
+    messages = MessageBuilder(settings.reply_language)
+    deliverer = shared.deliverer(line, metrics)
+    handler = JobHandler(
+        line=line,
+        extractor=extractor,
+        store=store,
+        metrics=metrics,
+        config=PipelineConfig(
+            job_deadline_seconds=settings.job_deadline_seconds,
+            reply_save_budget_seconds=settings.reply_save_budget_seconds,
+            max_image_bytes=settings.max_image_bytes,
+            max_image_pixels=settings.max_image_pixels,
+            save_deadline_seconds=settings.save_deadline_seconds,
+        ),
+        deliverer=deliverer,
+        messages=messages,
+        conversation=shared.conversation_jobs(deliverer, messages, store.name),
+        requeue=queue.put_later,
+    )
+    workers = WorkerPool(
+        queue, handler, settings.max_concurrent, metrics=metrics,
+        max_attempts=settings.job_max_attempts,
+    )  # fmt: skip
+    services = Services(
+        settings, metrics, queue, dedupe, line, extractor, store, secret, workers, handler, cache,
+        key_pool=readers.key_pool,
+        prometheus_registry=build_registry(metrics, lambda: queue.waiting),
+        shared=shared,
+        ip_limiter=build_ip_limiter(
+            settings.ip_rate_per_hour, redis, prefix=settings.redis_key_prefix
+        ),
+    )  # fmt: skip
+    # The store starts (Notion: find the data source, read its schema) off the start-up path:
+    # its calls wait their turn in the rate limit shared with every instance, which after a
+    # crash can mean a long backlog, and a server that cannot start is worse than one that
+    # takes webhooks (kept in the queue) and works them once its store answers.
+    starting = asyncio.create_task(_start_store_then_work(services), name="store-start")
+    stack.callback(starting.cancel)
+    learning = asyncio.create_task(services.identity.learn(line), name="bot-info")
+    stack.callback(learning.cancel)
+    stack.push_async_callback(services.drain)
+    logger.info("namecard started: %s", settings.describe_modes())
+    return services
+
+
+async def _start_store_then_work(services: Services) -> None:
+    """A misconfigured store must not stop the bot from answering: it reports degraded
+    health and every save explains itself to the user."""
+    lifecycle = services.lifecycle
+    lifecycle.store_problem = Problem(ProblemCode.CONTACT_STORE_STARTING)
+    delay = STORE_START_FIRST_DELAY
+    while True:
+        try:
+            await services.store.start()
+        except ConfigError as exc:
+            lifecycle.store_problem = Problem(ProblemCode.CONTACT_STORE_CONFIG, str(exc))
+            logger.error("contact store not ready: %s", exc)
+            break
+        except NamecardError as exc:  # unreachable for now: jobs wait in the queue meanwhile
+            lifecycle.store_problem = Problem(ProblemCode.CONTACT_STORE_UNREACHABLE, str(exc))
+            logger.warning("contact store did not start (%s); retrying in %.0fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, STORE_START_MAX_DELAY)
+        else:
+            lifecycle.store_problem = None
+            break
+    services.workers.start()

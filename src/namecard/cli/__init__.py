@@ -1,0 +1,1 @@
+"""The `namecard` command: one module per subcommand, `main` dispatches."""

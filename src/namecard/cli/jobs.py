@@ -1,0 +1,94 @@
+"""`namecard jobs dead` / `namecard jobs retry`: the jobs the workers gave up on, kept in Redis."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from namecard.bootstrap.settings import Settings
+from namecard.state.faults import REDIS_FAULTS
+
+if TYPE_CHECKING:
+    from namecard.pipeline.dead_letters import DeadJob
+
+NO_REDIS = "jobs are only kept in Redis: set REDIS_URL"
+DEFAULT_LIMIT = 50
+REDIS_TIMEOUT_SECONDS = 5.0
+
+
+def add_jobs_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    jobs = commands.add_parser("jobs", help="the jobs the workers gave up on (kept in Redis)")
+    actions = jobs.add_subparsers(dest="jobs_command", required=True)
+    dead = actions.add_parser("dead", help="list the dead jobs, newest first")
+    dead.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="list at most this many")
+    retry = actions.add_parser("retry", help="put dead jobs back in the queue")
+    retry.add_argument("ids", nargs="*", metavar="ID", help="dead job ids (from `jobs dead`)")
+    retry.add_argument("--all", action="store_true", help="put every dead job back")
+
+
+def jobs(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.redis_url:
+        print(NO_REDIS, file=sys.stderr)
+        return 2
+    if args.jobs_command == "dead":
+        return asyncio.run(_list(settings.redis_url, settings.redis_key_prefix, args.limit))
+    if bool(args.ids) == bool(args.all):
+        print("namecard jobs retry: give dead job ids, or --all", file=sys.stderr)
+        return 2
+    ids = None if args.all else args.ids
+    return asyncio.run(_retry(settings.redis_url, settings.redis_key_prefix, ids))
+
+
+async def _list(url: str, prefix: str, limit: int) -> int:
+    from redis.asyncio import Redis
+
+    from namecard.pipeline.dead_letters import list_dead
+
+    redis: Redis = Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS)
+    try:
+        dead = await list_dead(redis, prefix, limit)
+    except REDIS_FAULTS as exc:
+        print(f"namecard jobs: Redis error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await redis.aclose()
+    for job in dead:
+        print(describe(job))
+    if not dead:
+        print("no dead jobs")
+    return 0
+
+
+async def _retry(url: str, prefix: str, ids: Sequence[str] | None) -> int:
+    from redis.asyncio import Redis
+
+    from namecard.pipeline.dead_letters import retry_dead
+
+    redis: Redis = Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS)
+    try:
+        moved = await retry_dead(redis, prefix, ids)
+    except ValueError as exc:
+        print(f"namecard jobs retry: {exc}", file=sys.stderr)
+        return 2
+    except REDIS_FAULTS as exc:
+        print(f"namecard jobs: Redis error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await redis.aclose()
+    print(f"{moved} job(s) put back in the queue")
+    if ids is not None and moved < len(ids):
+        print(f"{len(ids) - moved} id(s) were not dead jobs", file=sys.stderr)
+    return 0
+
+
+def describe(job: DeadJob) -> str:
+    """One line per dead job; the user appears only as their hash."""
+    at = datetime.fromtimestamp(job.at, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    return (
+        f"{job.entry_id}  {at}  {job.kind}  user {job.user_hash or '-'}  "
+        f"event {job.event_id or '-'}  attempts {job.attempts}  {job.reason}"
+    )

@@ -1,0 +1,1 @@
+"""The domain: jobs and their typed notices and outcomes, errors, the catalogue of sentences."""
