@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -10,6 +14,7 @@ from pydantic import ValidationError
 from namecard.bootstrap.clients import simulator_url
 from namecard.bootstrap.settings import describe_errors, load_settings
 from namecard.cli.serve import announce_listening, hypercorn_config
+from namecard.sim.server import free_port
 
 ANY = "0.0.0.0"  # noqa: S104 - what these tests are about
 REAL_LINE = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t"}
@@ -66,3 +71,21 @@ def test_the_listen_backlog_absorbs_a_burst_of_connections() -> None:
 def test_the_bot_reaches_its_simulator_where_the_server_listens(host: str, url: str) -> None:
     settings = load_settings({"HOST": host, "SIM_ALLOW_REMOTE": "true"})
     assert simulator_url(settings) == url
+
+
+def test_a_redis_refusing_our_database_stops_serve_with_one_sentence_and_no_traceback(
+    redis_url: str, tmp_path: Path
+) -> None:
+    """The operator sees the sentence naming REDIS_URL and exit code 2, not Hypercorn's stack."""
+    if not redis_url.startswith("redis://"):
+        pytest.skip("needs a TCP Redis to ask for a database it does not have")
+    env = {**os.environ, "REDIS_URL": f"{redis_url}/99999", "DATA_DIR": str(tmp_path),
+           "PORT": str(free_port())}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "namecard", "serve"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "REDIS_URL" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "listening" not in done.stderr

@@ -15,10 +15,13 @@ from namecard.api.context import SERVICES_KEY
 from namecard.bootstrap.logging_setup import configure_logging
 from namecard.bootstrap.services import Services
 from namecard.bootstrap.settings import Mode, Settings, is_loopback
+from namecard.domain.errors import ConfigError
+from namecard.state.refusal import check_redis_url
 
 logger = logging.getLogger(__name__)
 
 GRACE_MARGIN_SECONDS = 5.0
+CONFIG_ERROR_EXIT = 2  # as for settings that do not validate
 
 
 def hypercorn_config(settings: Settings) -> Config:
@@ -68,6 +71,8 @@ def announce_listening(settings: Settings) -> None:
 
 def serve(settings: Settings) -> int:
     configure_logging(settings.log_level)
+    if settings.redis_url and not _redis_accepts_us(settings.redis_url):
+        return CONFIG_ERROR_EXIT
     config = hypercorn_config(settings)
     workers = effective_workers(settings)
     announce_listening(settings)
@@ -79,6 +84,16 @@ def serve(settings: Settings) -> int:
         return int(run(config))
     asyncio.run(_serve_one(settings, config))
     return 0
+
+
+def _redis_accepts_us(url: str) -> bool:
+    """False when Redis refuses our credentials or database (the sentence naming REDIS_URL is
+    logged); an unreachable Redis is accepted: the service starts degraded and waits for it."""
+    try:
+        asyncio.run(check_redis_url(url))
+    except ConfigError:
+        return False
+    return True
 
 
 async def _serve_one(settings: Settings, config: Config) -> None:

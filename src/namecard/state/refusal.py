@@ -78,3 +78,13 @@ async def check_redis(redis: Redis) -> None:
             logger.critical("%s", sentence)
             raise ConfigError(sentence) from exc
         logger.warning("Redis does not answer at start-up (%s); starting degraded", exc)
+
+
+async def check_redis_url(url: str) -> None:
+    """`check_redis` on a short-lived client, so `namecard serve` can refuse to start before
+    it listens (Hypercorn would otherwise print its own traceback after our sentence)."""
+    redis = Redis.from_url(url, socket_connect_timeout=CHECK_SECONDS, socket_timeout=CHECK_SECONDS)
+    try:
+        await check_redis(redis)
+    finally:
+        await redis.aclose()
