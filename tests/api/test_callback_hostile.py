@@ -148,6 +148,8 @@ async def test_a_webhook_meant_for_another_bot_is_skipped(
     assert not bot.emulators.line.deliveries(user)
     assert any("another bot" in record.getMessage() for record in caplog.records)
     assert all(other_bot not in record.getMessage() for record in caplog.records)
+    stats = await (await bot.client.get("/stats")).get_json()
+    assert stats["webhook_stats"]["other_bot_events"] == 1
 
 
 async def bot_info_asked(emulators: Emulators, timeout: float = 5.0) -> None:

@@ -57,6 +57,7 @@ def stats_payload(
             "duplicate_events": c["webhook_events_duplicate"],
             "unparsed_events": c["webhook_events_unparsed"],
             "ignored_events": c["webhook_events_ignored"],
+            "other_bot_events": c["webhook_events_other_bot"],
         },
         "queue_stats": {"depth": queue_depth, "capacity": queue_capacity},
         "line_stats": {
