@@ -231,3 +231,22 @@ async def test_save_before_start_is_a_programming_error(
 
     with pytest.raises(RuntimeError, match="start"):
         await make_store(database_id).save(CARD, REF, user_hash="u1")
+
+
+async def test_a_refused_token_is_reported_until_notion_accepts_a_save_again(
+    emulator: NotionEmulator, make_store: StoreFactory
+) -> None:
+    """/health shows the configuration problem while Notion refuses us, and stops once it no
+    longer does (the operator fixed the integration's access)."""
+    database_id, data_source_id = emulator.contact_database()
+    store = await started(make_store, database_id)
+
+    emulator.fail_next("create", 401, "unauthorized")
+    with pytest.raises(ConfigError):
+        await store.save(CARD, REF, user_hash="u1")
+    refused = store.problem
+    await store.save(CARD, REF, user_hash="u1")
+
+    assert refused is not None
+    assert store.problem is None
+    assert len(emulator.pages(data_source_id)) == 1

@@ -243,10 +243,12 @@ class NotionStore:
         with self.writer.waiting_for_budget():
             await self._limiter.acquire()  # the request is only sent when `pending` is awaited
         try:
-            return await pending
+            answer = await pending
         except (HTTPResponseError, RequestTimeoutError, httpx.HTTPError) as exc:
             self.writer.error(exc.status if isinstance(exc, HTTPResponseError) else None)
             raise self._translate(exc, action) from exc
+        self.problem = None  # Notion accepted a call: its configuration works (again)
+        return answer
 
     def _translate(self, exc: Exception, action: str) -> NamecardError:
         if not isinstance(exc, HTTPResponseError):
