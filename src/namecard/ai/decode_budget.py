@@ -32,10 +32,10 @@ T = TypeVar("T")
 
 MB = 1024 * 1024
 # What decodes may hold at once, sized for a 1 GB container (measured with make bench-hostile):
-# idle ~150 MB in Gemini mode, 250-450 MB once the offline reader has read a card, whose reading
-# of a 1600 px page adds up to ~350 MB (one page at a time); these 200 MB on top stay under 1 GB.
-# The costliest photo the default MAX_IMAGE_PIXELS lets in (a 12 Mpx WebP, 16 bytes per pixel
-# while decoded: 192 MB) fits in it alone.
+# idle ~150 MB in Gemini mode, ~280 MB once the offline reader has read a card (its heap is
+# trimmed after each reading), whose reading of a 1600 px page adds up to ~450 MB (one page at a
+# time); these 200 MB on top stay under 1 GB. The costliest photo the default MAX_IMAGE_PIXELS
+# lets in (a 12 Mpx WebP, 16 bytes per pixel while decoded: 192 MB) fits in it alone.
 DECODE_BUDGET_BYTES = 200 * MB
 DECODE_THREADS = 2
 # After a decode this large, freed pages are handed back to the system (see `release_memory`).
@@ -101,6 +101,12 @@ def map_large_images() -> None:
 
 def release_memory(cost: int) -> None:
     """After a large decode, hands the heap pages freed meanwhile back to the system."""
+    if cost >= TRIM_AFTER_BYTES:
+        trim_heap()
+
+
+def trim_heap() -> None:
+    """Hands the heap pages freed so far back to the system (glibc; elsewhere nothing)."""
     trim = _malloc_trim()
-    if cost >= TRIM_AFTER_BYTES and trim is not None:
+    if trim is not None:
         trim(0)

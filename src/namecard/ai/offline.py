@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from namecard.ai.decode_budget import trim_heap
 from namecard.ai.ocr_borders import border_map
 from namecard.ai.ocr_card import read_card
 from namecard.ai.ocr_engine import MODEL as RECOGNITION_MODEL
@@ -116,10 +117,15 @@ class OfflineExtractor:
         self._closed = False
 
     def _read(self, image: bytes) -> tuple[Card, ...]:
+        """One photo read; then the heap pages the reading freed (~150 MB) go back to the system."""
         pixels = load_for_ocr(image, self._max_side)  # a bad upload fails before the model loads
         engine = _load_engine()
         with _ocr_lock:
-            return read_pixels(engine, pixels)
+            try:
+                return read_pixels(engine, pixels)
+            finally:
+                del pixels
+                trim_heap()
 
     async def extract(self, image: bytes, mime_type: str) -> Extraction:
         if self._closed:
