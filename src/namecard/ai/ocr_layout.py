@@ -216,10 +216,14 @@ def group_lines(boxes: Sequence[TextBox]) -> list[Line]:
     """Boxes merged into lines on a shared baseline, lines sorted top to bottom, left to right."""
     lines: list[list[TextBox]] = []
     for box in sorted(boxes, key=lambda b: ((b.y0 + b.y1) / 2, b.x0)):
-        home = next((line for line in lines if _joins(line, box)), None)
-        if home is None:
+        homes = [line for line in lines if _joins(line, box)]
+        if not homes:
             lines.append([box])
-        else:
-            home.append(box)
+            continue
+        # A box between two pieces of one line (read out of order) joins them into one.
+        homes[0].append(box)
+        for other in homes[1:]:
+            homes[0].extend(other)
+        lines = [line for line in lines if not any(line is other for other in homes[1:])]
     built = [Line(tuple(sorted(line, key=lambda b: b.x0))) for line in lines]
     return sorted(built, key=lambda line: ((line.y0 + line.y1) / 2, line.x0))
