@@ -424,6 +424,20 @@ def test_a_postal_mark_read_as_t_starts_the_address_and_is_no_phone() -> None:
     assert read.address == "〒100-0005東京都千代田区丸の内1-9-2 15F"
 
 
+# Tuning cards 098_clean_1_ja and 108_clean_1_ja: 〒 read as the katakana テ or as 亍; the
+# first line of the address went to the notes and the address lost its postal code and city.
+@pytest.mark.parametrize("mark", ["テ", "亍"])
+def test_a_postal_mark_read_as_a_lookalike_starts_the_address(mark: str) -> None:
+    read = card(
+        box(100, 100, "松本由紀", 60),
+        box(100, 400, f"{mark}220-0012神奈川県横浜", 25),
+        box(100, 430, "市西区みなとみらい8-7-1", 25),
+    )
+
+    assert read.address == "〒220-0012神奈川県横浜市西区みなとみらい8-7-1"
+    assert read.notes is None
+
+
 @pytest.mark.parametrize(
     ("printed", "title"),
     [("代表取役社長", "代表取締役社長"), ("副總輯", "副總編輯"), ("設計總照", "設計總監")],

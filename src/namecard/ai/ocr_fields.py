@@ -69,8 +69,8 @@ URL_RE = re.compile(
     rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
     re.IGNORECASE,
 )
-# The OCR reads 〒 as a T: "T100-0005東京都…".
-_POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z])T\s?(?=\d{3}-\d{4}(?!\d))")
+# The OCR reads 〒 as a T, the katakana テ or 亍: "T100-0005東京都…", "テ220-0012神奈川県…".
+_POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z\u30a0-\u30ff])[Tテ亍]\s?(?=\d{3}-\d{4}(?!\d))")
 # An e-mail or web address glued to the next one or to a number ("x@y.comwww.y.com").
 _GLUED = re.compile(rf"(\.(?:{_TLDS}))(?=www\.|https?://|\d|[A-Z])")
 _FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "：": ":",
