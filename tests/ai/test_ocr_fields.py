@@ -107,6 +107,20 @@ def test_phones_are_typed_by_label_then_shape_with_the_extension_apart(
     assert card(box(500, 200, text)).phones == (expected,)
 
 
+# Tuning cards 032_clean_1_zh, 064_photo_2_zh, 106_photo_4_ja-zh, 084_photo_4_ja-zh: 傳真 read
+# as 傳眞, 侍真, 德真, 博真; the fax was typed as an office number (and 侍真 taken for the name).
+@pytest.mark.parametrize(
+    "text",
+    ["傳眞 （04）2270-6008", "侍真 +886-2-2286-5845", "德真 (07)751-2578", "博真03-729-0350"],
+)
+def test_a_fax_label_with_its_first_character_misread_still_marks_a_fax(text: str) -> None:
+    read = card(box(100, 100, "楊承秀", 60), box(500, 200, text))
+
+    assert [p.kind for p in read.phones] == [PhoneKind.FAX]
+    assert read.name == "楊承秀"
+    assert read.notes is None
+
+
 def test_several_labelled_phones_on_one_line_are_kept_apart() -> None:
     read = card(box(500, 200, "T: 02-1234-5678  F: 02-1234-5679  M: 0912-000-111"))
 
