@@ -499,6 +499,17 @@ def test_an_email_label_glued_to_the_address_is_dropped(text: str, email: str) -
     assert card(box(100, 100, text)).emails == (email,)
 
 
+# Tuning card 070_photo_1_en: "Lakemont Partners Lid" (Ltd misread) was no company and went to
+# the notes.
+@pytest.mark.parametrize(
+    "printed", ["Lakemont Partners Lid", "Lakemont Partners Itd.", "Lakemont Partners Ltc"]
+)
+def test_a_misread_ltd_still_ends_a_company(printed: str) -> None:
+    read = card(box(100, 100, "Sofia Lindqvist", 60), box(100, 200, printed))
+
+    assert read.company == "Lakemont Partners Ltd" + ("." if printed.endswith(".") else "")
+
+
 # Tuning card 050_photo_1_en: "Associate Marketing Director office" (the Office label, its
 # number read on its own line) kept the label.
 @pytest.mark.parametrize(

@@ -279,6 +279,7 @@ def read_card(lines: Sequence[Line]) -> Card:
         for t in rules.read_line(draft, line, text)
     ]
     for text in free:
+        text.text = words.repair_legal_form(text.text)
         text.role = _role(text.text)
         core = _LOGO_INITIAL.sub("", text.text)
         if text.role != "company" and core != text.text and words.is_company(core):
