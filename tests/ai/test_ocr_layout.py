@@ -105,6 +105,20 @@ def test_a_word_joining_two_pieces_of_a_line_makes_it_one_line() -> None:
     assert [line.text for line in lines] == ["Tidewater Robotics GmbH"]
 
 
+# Tuning cards 072_clean_1_en and 060_clean_1_en: two overlapping boxes both read the character
+# where they overlap ("London E" + "EC2V8AU", "Rue du Rhòne 2, 1" + "1204 Genève").
+def test_a_character_read_twice_where_two_boxes_overlap_is_kept_once() -> None:
+    lines = group_lines([box(600, 272, "London E", 31, 111), box(696, 274, "EC2V8AU", 28, 137)])
+    other = group_lines(
+        [box(153, 425, "Rue du Rhòne 2, 1", 29, 214), box(351, 424, "1204 Genève", 30, 165)]
+    )
+
+    assert [line.text for line in lines + other] == [
+        "London EC2V8AU",
+        "Rue du Rhòne 2, 1204 Genève",
+    ]
+
+
 def test_a_logo_character_is_not_glued_to_the_company_name() -> None:
     lines = group_lines([box(64, 39, "雲", 53, 51), box(164, 47, "台灣雲端科技股份有限公司", 38)])
 
