@@ -320,6 +320,20 @@ def test_latin_spacing_dropped_by_the_ocr_is_put_back(text: str, expected: str) 
     assert respace_latin(text) == expected
 
 
+# Tuning cards 102_clean_1_en and 046_photo_1_en: a space read inside a British postcode's first
+# half ("EC 2V 8AU"), and an ampersand glued to the next word ("Founder &CEO").
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("53 King Street, London EC 2V 8AU", "53 King Street, London EC2V 8AU"),
+        ("Founder &CEO", "Founder & CEO"),
+        ("Sales& Marketing", "Sales & Marketing"),
+    ],
+)
+def test_spaces_misplaced_by_the_ocr_are_moved(text: str, expected: str) -> None:
+    assert respace_latin(text) == expected
+
+
 # ---- error classes of cards the reader had never seen (issue 14) ----------------------------
 
 
