@@ -116,3 +116,13 @@ def test_more_simplified_forms_get_their_japanese_form_on_a_japanese_card() -> N
         "経営企画部",
         "鈴木",
     ]
+
+
+# Tuning cards 000_photo_3_zh, 074_photo_2_en-zh, 084_photo_4_ja-zh: OpenCC's character table
+# gives 峰 -> 峯, a form Taiwan does not print; 青峰能源 came out 青峯能源.
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [("青峰能源股份有限公司", "青峰能源股份有限公司"), ("启明顾问", "啟明顧問"), ("为", "為")],
+)
+def test_traditional_forms_are_the_ones_taiwan_prints(read: str, printed: str) -> None:
+    assert to_traditional(read) == printed

