@@ -107,6 +107,20 @@ def test_phones_are_typed_by_label_then_shape_with_the_extension_apart(
     assert card(box(500, 200, text)).phones == (expected,)
 
 
+# Tuning cards 032_clean_1_zh, 064_photo_2_zh, 106_photo_4_ja-zh, 084_photo_4_ja-zh: 傳真 read
+# as 傳眞, 侍真, 德真, 博真; the fax was typed as an office number (and 侍真 taken for the name).
+@pytest.mark.parametrize(
+    "text",
+    ["傳眞 （04）2270-6008", "侍真 +886-2-2286-5845", "德真 (07)751-2578", "博真03-729-0350"],
+)
+def test_a_fax_label_with_its_first_character_misread_still_marks_a_fax(text: str) -> None:
+    read = card(box(100, 100, "楊承秀", 60), box(500, 200, text))
+
+    assert [p.kind for p in read.phones] == [PhoneKind.FAX]
+    assert read.name == "楊承秀"
+    assert read.notes is None
+
+
 def test_several_labelled_phones_on_one_line_are_kept_apart() -> None:
     read = card(box(500, 200, "T: 02-1234-5678  F: 02-1234-5679  M: 0912-000-111"))
 
@@ -306,6 +320,20 @@ def test_latin_spacing_dropped_by_the_ocr_is_put_back(text: str, expected: str) 
     assert respace_latin(text) == expected
 
 
+# Tuning cards 102_clean_1_en and 046_photo_1_en: a space read inside a British postcode's first
+# half ("EC 2V 8AU"), and an ampersand glued to the next word ("Founder &CEO").
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("53 King Street, London EC 2V 8AU", "53 King Street, London EC2V 8AU"),
+        ("Founder &CEO", "Founder & CEO"),
+        ("Sales& Marketing", "Sales & Marketing"),
+    ],
+)
+def test_spaces_misplaced_by_the_ocr_are_moved(text: str, expected: str) -> None:
+    assert respace_latin(text) == expected
+
+
 # ---- error classes of cards the reader had never seen (issue 14) ----------------------------
 
 
@@ -424,6 +452,20 @@ def test_a_postal_mark_read_as_t_starts_the_address_and_is_no_phone() -> None:
     assert read.address == "〒100-0005東京都千代田区丸の内1-9-2 15F"
 
 
+# Tuning cards 098_clean_1_ja and 108_clean_1_ja: 〒 read as the katakana テ or as 亍; the
+# first line of the address went to the notes and the address lost its postal code and city.
+@pytest.mark.parametrize("mark", ["テ", "亍"])
+def test_a_postal_mark_read_as_a_lookalike_starts_the_address(mark: str) -> None:
+    read = card(
+        box(100, 100, "松本由紀", 60),
+        box(100, 400, f"{mark}220-0012神奈川県横浜", 25),
+        box(100, 430, "市西区みなとみらい8-7-1", 25),
+    )
+
+    assert read.address == "〒220-0012神奈川県横浜市西区みなとみらい8-7-1"
+    assert read.notes is None
+
+
 @pytest.mark.parametrize(
     ("printed", "title"),
     [("代表取役社長", "代表取締役社長"), ("副總輯", "副總編輯"), ("設計總照", "設計總監")],
@@ -471,10 +513,31 @@ def test_an_email_label_glued_to_the_address_is_dropped(text: str, email: str) -
     assert card(box(100, 100, text)).emails == (email,)
 
 
-def test_a_contact_label_left_at_the_end_of_the_title_is_dropped() -> None:
-    read = card(box(100, 100, "Anna Keller", 60), box(100, 200, "Chief Financial Officer Moble"))
+# Tuning card 070_photo_1_en: "Lakemont Partners Lid" (Ltd misread) was no company and went to
+# the notes.
+@pytest.mark.parametrize(
+    "printed", ["Lakemont Partners Lid", "Lakemont Partners Itd.", "Lakemont Partners Ltc"]
+)
+def test_a_misread_ltd_still_ends_a_company(printed: str) -> None:
+    read = card(box(100, 100, "Sofia Lindqvist", 60), box(100, 200, printed))
 
-    assert read.title == "Chief Financial Officer"
+    assert read.company == "Lakemont Partners Ltd" + ("." if printed.endswith(".") else "")
+
+
+# Tuning card 050_photo_1_en: "Associate Marketing Director office" (the Office label, its
+# number read on its own line) kept the label.
+@pytest.mark.parametrize(
+    ("printed", "title"),
+    [
+        ("Chief Financial Officer Moble", "Chief Financial Officer"),
+        ("Associate Marketing Director office", "Associate Marketing Director"),
+        ("Product Manager Direct", "Product Manager"),
+    ],
+)
+def test_a_contact_label_left_at_the_end_of_the_title_is_dropped(printed: str, title: str) -> None:
+    read = card(box(100, 100, "Anna Keller", 60), box(100, 200, printed))
+
+    assert read.title == title
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,34 @@ def test_a_label_and_its_value_share_a_line_but_the_name_column_does_not() -> No
     ]
 
 
+# Tuning card 016_clean_1_en: "GmbH" came before "Robotics" (a lower centre by a pixel), found no
+# neighbour near enough and started a line of its own; the company lost its name.
+def test_a_word_joining_two_pieces_of_a_line_makes_it_one_line() -> None:
+    lines = group_lines(
+        [
+            box(158, 42, "Tidewater", 44, 233),
+            box(374, 44, "Robotics", 42, 208),
+            box(579, 42, "GmbH", 44, 149),
+        ]
+    )
+
+    assert [line.text for line in lines] == ["Tidewater Robotics GmbH"]
+
+
+# Tuning cards 072_clean_1_en and 060_clean_1_en: two overlapping boxes both read the character
+# where they overlap ("London E" + "EC2V8AU", "Rue du Rhòne 2, 1" + "1204 Genève").
+def test_a_character_read_twice_where_two_boxes_overlap_is_kept_once() -> None:
+    lines = group_lines([box(600, 272, "London E", 31, 111), box(696, 274, "EC2V8AU", 28, 137)])
+    other = group_lines(
+        [box(153, 425, "Rue du Rhòne 2, 1", 29, 214), box(351, 424, "1204 Genève", 30, 165)]
+    )
+
+    assert [line.text for line in lines + other] == [
+        "London EC2V8AU",
+        "Rue du Rhòne 2, 1204 Genève",
+    ]
+
+
 def test_a_logo_character_is_not_glued_to_the_company_name() -> None:
     lines = group_lines([box(64, 39, "雲", 53, 51), box(164, 47, "台灣雲端科技股份有限公司", 38)])
 

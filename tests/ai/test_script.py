@@ -101,3 +101,28 @@ def test_simplified_forms_foreign_to_japanese_are_corrected_on_a_japanese_card()
         "専務",
         "物産",
     ]
+
+
+# Tuning card 110_photo_1_ja: 課長 read as 课長 stayed, and the title was lost (课 is no title
+# word); the same for the other simplified forms business cards print.
+def test_more_simplified_forms_get_their_japanese_form_on_a_japanese_card() -> None:
+    texts = ["株式会社日向物産", "课長", "总务部", "财务担当", "福冈県", "经营企画部", "铃木"]
+
+    assert keep_card_script(texts)[1:] == [
+        "課長",
+        "総務部",
+        "財務担当",
+        "福岡県",
+        "経営企画部",
+        "鈴木",
+    ]
+
+
+# Tuning cards 000_photo_3_zh, 074_photo_2_en-zh, 084_photo_4_ja-zh: OpenCC's character table
+# gives 峰 -> 峯, a form Taiwan does not print; 青峰能源 came out 青峯能源.
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [("青峰能源股份有限公司", "青峰能源股份有限公司"), ("启明顾问", "啟明顧問"), ("为", "為")],
+)
+def test_traditional_forms_are_the_ones_taiwan_prints(read: str, printed: str) -> None:
+    assert to_traditional(read) == printed

@@ -173,6 +173,19 @@ def test_a_japanese_postal_code_opens_the_address_with_one_space() -> None:
     )
 
 
+# Tuning card 014_clean_1_ja: the OCR drops the gap between the block number and the building
+# ("栄6-6-28葵ビル9階"), so the same address read twice compared unequal.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "〒460-0008 愛知県名古屋市中区栄6-6-28葵ビル9階",
+        "〒460-0008 愛知県名古屋市中区栄6-6-28  葵ビル9階",
+    ],
+)
+def test_a_japanese_building_is_one_space_after_its_block_number(text: str) -> None:
+    assert normalise_address(text) == "〒460-0008 愛知県名古屋市中区栄6-6-28 葵ビル9階"
+
+
 def test_a_japanese_postal_code_printed_without_its_mark_gets_it() -> None:
     assert normalise_address("060-0001北海道札幌市中央区北一条西6-1-3") == (
         "〒060-0001 北海道札幌市中央区北一条西6-1-3"

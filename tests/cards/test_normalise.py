@@ -118,6 +118,26 @@ def test_region_reaches_the_phone_parser() -> None:
     assert card.phones[0].number == "+14155550132"
 
 
+# Tuning card 000_photo_3_zh: OCR read 楼 in the address, the card was taken for a mainland one
+# and its Taiwan numbers stayed as read, not dialable.
+def test_numbers_that_fit_only_the_home_region_are_read_there() -> None:
+    card = Card(
+        company="星辰源司股份有限公司",
+        phones=(Phone("02-2877-8408"), Phone("0929-489-241")),
+        address="新北市中和通中腾路一股33时21楼",
+    )
+    numbers = [p.number for p in normalise_card(card, region="TW").phones]
+    assert numbers == ["+886228778408", "+886929489241"]
+
+
+# Tuning card 058_photo_1_en: one number printed "+44 20 …", the other "020 …" on a card read
+# with the user's region (Taiwan): the London number stayed as read.
+def test_national_number_takes_the_country_the_cards_other_numbers_print() -> None:
+    card = Card(phones=(Phone("44 20 7946 0491"), Phone("020 7946 0240")))
+    numbers = [p.number for p in normalise_card(card, region="TW").phones]
+    assert numbers == ["+442079460491", "+442079460240"]
+
+
 def test_unknown_phone_kind_string_is_inferred_like_other() -> None:
     odd = Phone("02-2345-6789", "pager")  # type: ignore[arg-type]
     assert normalise_card(Card(phones=(odd,))).phones[0].kind is PhoneKind.OFFICE

@@ -163,3 +163,17 @@ def test_a_long_international_number_whose_plus_was_not_read_is_recognised(
     text: str, e164: str
 ) -> None:
     assert normalise_phone(text).number == e164
+
+
+# Tuning cards 040_photo_4_ja-zh, 124_photo_2_zh, 122_photo_2_zh: the plus read as a 1, or the
+# region's country code read one digit off, with no plus before it.
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [
+        ("1886-2-2145-2881", "+886221452881"),
+        ("880980736230", "+886980736230"),
+        ("880-972-547161", "+886972547161"),
+    ],
+)
+def test_a_misread_country_code_without_its_plus_is_recognised(text: str, e164: str) -> None:
+    assert normalise_phone(text, region="TW").number == e164

@@ -26,6 +26,24 @@ def test_a_name_printed_on_the_titles_line_is_split_off(read: Card, name: str, t
     assert normalise_card(card) == card
 
 
+# Tuning cards 024_photo_4_cn-en-zh and 064_photo_2_zh: the name and title were printed on one
+# line, and a fragment of the logo or company ("永食品", "侍真") was taken for the name.
+@pytest.mark.parametrize(
+    ("read", "name", "title"),
+    [
+        (Card(name="永食品", title="劉君傑法規事務經理"), "劉君傑", "法規事務經理"),
+        (Card(name="侍真", title="潘妤佩副理"), "潘妤佩", "副理"),
+    ],
+)
+def test_a_name_on_the_titles_line_wins_over_a_name_without_a_family_name(
+    read: Card, name: str, title: str
+) -> None:
+    card = normalise_card(read)
+
+    assert (card.name, card.title) == (name, title)
+    assert read.name is not None and read.name in (card.notes or "")
+
+
 def test_a_latin_name_displaced_by_the_chinese_one_is_kept_as_the_alternate() -> None:
     card = normalise_card(Card(name="Pei-Shan Lai", title="賴佩珊副總編輯"))
 

@@ -28,10 +28,16 @@ _AMPERSAND = re.compile(r"(?<=[A-Za-z]{2})&(?=[A-Za-z]{2})")
 # A British postcode printed without its space: "EC2V8AU" -> "EC2V 8AU".
 _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})(,?)$")
 _MC_PREFIX = re.compile(r"\bMc ")
+# A space read inside a British postcode's first half: "EC 2V 8AU" -> "EC2V 8AU".
+_UK_SPLIT_OUTWARD = re.compile(r"\b([A-Z]{1,2}) (\d[A-Z\d]?) (\d[A-Z]{2})\b")
+# An ampersand glued to one of its words: "Founder &CEO", "Sales& Marketing".
+_GLUED_AMPERSAND = re.compile(r"(?<=\w)&(?= )|(?<= )&(?=\w)")
 # ß read as b or B in a German street name: "Friedrichstrabe".
 _ESZETT = re.compile(r"(?<=[a-z])stra[bB]e\b")
 # The second half of a British postcode ("M3 2BW"), kept whole.
 _UK_INWARD = re.compile(r"^\d[A-Z]{2},?$")
+# Its first half ("EC2V", "M3"), kept whole too.
+_UK_OUTWARD = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 # A legal form glued to the name before it: "RedwoodRoboticsplc" -> "Redwood Robotics plc".
 _GLUED_LEGAL_FORM = re.compile(r"(?<=[a-z]{3})(plc|llc|ltd\.?|GmbH)$")
 # An acronym glued to a small word: "VPof Business" -> "VP of Business".
@@ -41,7 +47,7 @@ _ACRONYM_WORD = re.compile(
 
 
 def _space_part(part: str) -> str:
-    if _UK_INWARD.match(part):
+    if _UK_INWARD.match(part) or _UK_OUTWARD.match(part):
         return part
     if _UK_POSTCODE.match(part):
         return _UK_POSTCODE.sub(r"\1 \2\3", part)
@@ -67,4 +73,5 @@ def _space_word(token: str) -> str:
 def respace_latin(text: str) -> str:
     """Re-inserts the spaces the OCR dropped between Latin words, numbers and after punctuation;
     e-mail and web addresses are kept untouched."""
+    text = _GLUED_AMPERSAND.sub(" & ", _UK_SPLIT_OUTWARD.sub(r"\1\2 \3", text))
     return " ".join(_space_word(token) for token in text.split())

@@ -33,9 +33,12 @@ _JAPANESE_NAME_CHARS = (3, 4)
 # A Japanese name box at most this much narrower (in characters) than its text has a printed
 # gap between family and given name (tuning corpus: 9 of 12 names told apart).
 _JAPANESE_NAME_GAP = -0.25
-# A contact label left at the end of the title's line: "Chief Financial Officer Mobile".
+# A contact label left at the end of the title's line: "Chief Financial Officer Mobile",
+# "Associate Marketing Director office" (not "Head of Office").
 _TRAILING_LABEL = re.compile(
-    r"\s+(?:Mobile|Moble|Mob|Tel|Phone|Fax|E-?mail|電話|手機|傳真|携帯|電子郵件)\s*$", re.IGNORECASE
+    r"(?<!\bof)\s+(?:Mobile|Moble|Mob|Cell|Tel|Phone|Office|Direct|Fax|E-?mail"
+    r"|電話|手機|傳真|携帯|電子郵件)\s*$",
+    re.IGNORECASE,
 )
 # A logo's initial read on the company's line: "T Tidewater Robotics GmbH".
 _LOGO_INITIAL = re.compile(r"^[A-Z]\s+(?=[A-Z][a-z])|(?<=[a-z.])\s+[A-Z]$")
@@ -276,6 +279,7 @@ def read_card(lines: Sequence[Line]) -> Card:
         for t in rules.read_line(draft, line, text)
     ]
     for text in free:
+        text.text = words.repair_legal_form(text.text)
         text.role = _role(text.text)
         core = _LOGO_INITIAL.sub("", text.text)
         if text.role != "company" and core != text.text and words.is_company(core):

@@ -46,6 +46,8 @@ _LABEL_KIND = {w.lower(): kind for kind, words in _LABELS.items() for w in words
 _WORDS = sorted(_LABEL_KIND, key=len, reverse=True)
 _LABEL_RE = re.compile(
     r"(?<![A-Za-z])(?:(?P<word>" + "|".join(re.escape(w) for w in _WORDS) + r")"
+    # 傳真 with its first character misread (侍真, 德真, 博真, 傳眞): still a fax label.
+    r"|(?P<fax>[\u4e00-\u9fff]?[真眞])"
     # A letter label is followed by a separator or a space, or opens the line ("M3 2BW" is not).
     r"|(?<![0-9])(?P<letter>[MTFO](?=\s*[:：.]\s*[+(]?\d|\s+[+(]?\d)|\A[MTFO](?=[+(]?\d)"
     r"|[EWA](?=\s*[:：])))"
@@ -69,8 +71,8 @@ URL_RE = re.compile(
     rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
     re.IGNORECASE,
 )
-# The OCR reads 〒 as a T: "T100-0005東京都…".
-_POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z])T\s?(?=\d{3}-\d{4}(?!\d))")
+# The OCR reads 〒 as a T, the katakana テ or 亍: "T100-0005東京都…", "テ220-0012神奈川県…".
+_POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z\u30a0-\u30ff])[Tテ亍]\s?(?=\d{3}-\d{4}(?!\d))")
 # An e-mail or web address glued to the next one or to a number ("x@y.comwww.y.com").
 _GLUED = re.compile(rf"(\.(?:{_TLDS}))(?=www\.|https?://|\d|[A-Z])")
 _FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "：": ":",
@@ -111,6 +113,8 @@ def split_labels(text: str) -> list[tuple[Kind | None, str, str]]:
 
 
 def _label_kind(match: re.Match[str]) -> Kind:
+    if match.group("fax"):
+        return Kind.FAX
     if match.group("letter"):
         return _LETTER_LABELS[match.group("letter").lower()]
     return _LABEL_KIND[match.group("word").lower()]

@@ -25,6 +25,8 @@ _SAME_LINE_HEIGHTS = 2.0
 # A lone Chinese character beside a longer text is a logo mark, not part of that line (labels
 # have two characters or more; a spaced-out name is lone characters side by side).
 _LOGO_NEIGHBOUR_CHARS = 3
+# Two overlapping boxes may both read the characters where they overlap: at most this many.
+_OVERLAP_CHARS = 2
 # A gap between cards is at least this many median text heights wide.
 _CARD_GAP = 2.0
 
@@ -77,6 +79,15 @@ def join_words(left: str, right: str) -> str:
     return f"{left.rstrip()}{glue}{right.lstrip()}"
 
 
+def _without_overlap(text: str, piece: str) -> str:
+    """The text less its last short word when the next, overlapping box read it again as its
+    start ("London E" + "EC2V8AU")."""
+    head, _, tail = text.rpartition(" ")
+    if head and 0 < len(tail) <= _OVERLAP_CHARS and piece.startswith(tail):
+        return head
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     """Boxes on one baseline, left to right."""
@@ -86,8 +97,13 @@ class Line:
     @property
     def text(self) -> str:
         text = ""
+        previous: TextBox | None = None
         for fragment in self.fragments:
-            text = join_words(text, fragment.text.strip())
+            piece = fragment.text.strip()
+            if previous is not None and fragment.x0 < previous.x1:
+                text = _without_overlap(text, piece)
+            text = join_words(text, piece)
+            previous = fragment
         return text
 
     @property
@@ -216,10 +232,14 @@ def group_lines(boxes: Sequence[TextBox]) -> list[Line]:
     """Boxes merged into lines on a shared baseline, lines sorted top to bottom, left to right."""
     lines: list[list[TextBox]] = []
     for box in sorted(boxes, key=lambda b: ((b.y0 + b.y1) / 2, b.x0)):
-        home = next((line for line in lines if _joins(line, box)), None)
-        if home is None:
+        homes = [line for line in lines if _joins(line, box)]
+        if not homes:
             lines.append([box])
-        else:
-            home.append(box)
+            continue
+        # A box between two pieces of one line (read out of order) joins them into one.
+        homes[0].append(box)
+        for other in homes[1:]:
+            homes[0].extend(other)
+        lines = [line for line in lines if not any(line is other for other in homes[1:])]
     built = [Line(tuple(sorted(line, key=lambda b: b.x0))) for line in lines]
     return sorted(built, key=lambda line: ((line.y0 + line.y1) / 2, line.x0))

@@ -20,6 +20,8 @@ _COMPANY_RE = re.compile(
     r"|^(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱)",
     re.IGNORECASE,
 )
+# "Ltd" as the OCR misreads it at the end of a company name: "Lid", "Itd", "Ltc".
+_MISREAD_LTD = re.compile(r"(?<=[A-Za-z]\s)(?:L[i1]d|[I1l]td|Lt[co])(?=\.?$)")
 _PREFIX_FORM = re.compile(r"^(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱)")
 # A line that is nothing but a legal form: the end of a company name broken over two lines.
 _SUFFIX_ONLY = re.compile(r"^\s*(?:" + LEGAL_SUFFIX + r")\s*$", re.IGNORECASE)
@@ -104,3 +106,8 @@ def name_like(text: str) -> bool:
     if _CJK_NAME.fullmatch(compact):
         return not is_title(compact)
     return bool(_LATIN_NAME.fullmatch(text.strip())) and not TITLE_LATIN.search(text)
+
+
+def repair_legal_form(text: str) -> str:
+    """ "Lakemont Partners Lid" -> "Lakemont Partners Ltd"; other text as it is."""
+    return _MISREAD_LTD.sub("Ltd", text)

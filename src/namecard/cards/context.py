@@ -45,6 +45,11 @@ def _region_of(number: str) -> str:
     return phonenumbers.region_code_for_country_code(code) if code else _UNKNOWN
 
 
+def number_region(number: str) -> str:
+    """The region of a valid number printed with its country code (E.164); ZZ for any other."""
+    return _region_of(number)
+
+
 def _printed_country(card: Card) -> str | None:
     """The region of the country code most of the card's international numbers print."""
     regions = [_region_of(phone.number) for phone in card.phones]

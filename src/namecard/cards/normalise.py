@@ -16,7 +16,7 @@ from namecard.cards.contact import (
     normalise_tax_id,
     normalise_url,
 )
-from namecard.cards.context import card_region, postal_code_of
+from namecard.cards.context import card_region, number_region, postal_code_of
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.phones import DEFAULT_REGION, normalise_phone
 from namecard.cards.roles import settle_roles
@@ -93,7 +93,19 @@ def _kind(value: str) -> PhoneKind:
         return PhoneKind.OTHER
 
 
-def _phones(raw: Iterable[Phone], region: str, notes: _Notes) -> tuple[Phone, ...]:
+def _read_phone(text: str, phone: Phone, regions: tuple[str, ...]) -> Phone:
+    """The number in the first of `regions` it is valid in, else as read in the first."""
+    kind = _kind(phone.kind)
+    readings = (normalise_phone(text, kind, region=r, extension=phone.extension) for r in regions)
+    first = next(readings)
+    return (
+        first
+        if first.national is not None
+        else next((read for read in readings if read.national is not None), first)
+    )
+
+
+def _phones(raw: Iterable[Phone], regions: tuple[str, ...], notes: _Notes) -> tuple[Phone, ...]:
     phones: dict[tuple[str, str | None], Phone] = {}
     for phone in raw:
         text = _text(phone.number)
@@ -102,9 +114,20 @@ def _phones(raw: Iterable[Phone], region: str, notes: _Notes) -> tuple[Phone, ..
         if not _DIGIT.search(text):
             notes.add(NOTE_PHONE, text)
             continue
-        kind = _kind(phone.kind)
-        _merge_phone(phones, normalise_phone(text, kind, region=region, extension=phone.extension))
+        _merge_phone(phones, _read_phone(text, phone, regions))
     return tuple(phones.values())
+
+
+def _card_phones(
+    raw: tuple[Phone, ...], card_area: str, home: str, notes: _Notes
+) -> tuple[Phone, ...]:
+    """The phones read in the card's region; a number not valid there is tried in the countries
+    the card's other numbers belong to, then in the user's own region (the card's region is a
+    guess from its script, which OCR errors can mislead)."""
+    first = _phones(raw, (card_area,), _Notes(None))
+    countries = (number_region(p.number) for p in first if p.national is not None)
+    regions = tuple(dict.fromkeys((card_area, *countries, home.upper())))
+    return _phones(raw, regions, notes)
 
 
 def _without_postal_codes(card: Card, region: str, notes: _Notes) -> tuple[Phone, ...]:
@@ -173,7 +196,7 @@ def _normalise(card: Card, region: str) -> Card:
     notes = _Notes(card.notes)
     card_area = card_region(card, region)
     raw_phones = _without_postal_codes(card, card_area, notes)
-    phones = _phones(raw_phones, card_area, notes)
+    phones = _card_phones(raw_phones, card_area, region, notes)
     emails = _emails(card.emails, notes)
     website = _field(card.website, normalise_url, notes, NOTE_WEBSITE)
     line_id = _field(card.line_id, normalise_line_id, notes, NOTE_LINE_ID)

@@ -98,7 +98,20 @@ def _parse_any(candidate: str, digits: str, region: str) -> phonenumbers.PhoneNu
         parsed = _parse(f"+{digits}", region)
         if parsed is not None:
             return parsed
-    return _parse(digits, _CN) if _CN_MOBILE.match(digits) else None
+    if _CN_MOBILE.match(digits):
+        return _parse(digits, _CN)
+    return _plus_misread(digits, region) if long_international else None
+
+
+def _plus_misread(digits: str, region: str) -> phonenumbers.PhoneNumber | None:
+    """ "1886-2-…" or "880-9…" on a Taiwan card: the plus read as a 1 before the region's own
+    country code, or that code read one digit off, with no plus."""
+    own = str(phonenumbers.country_code_for_region(region))
+    if own != "0" and digits.startswith(f"1{own}"):
+        parsed = _parse(f"+{digits[1:]}", region)
+        if parsed is not None:
+            return parsed
+    return _misread_country_code(digits, region)
 
 
 def _infer_kind(kind: PhoneKind, parsed: phonenumbers.PhoneNumber | None, digits: str) -> PhoneKind:

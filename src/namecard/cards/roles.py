@@ -15,7 +15,12 @@ from namecard.cards.alternates import (
     script_of,
 )
 from namecard.cards.model import Card
-from namecard.cards.titles import is_department_text, is_title_text, split_name_title
+from namecard.cards.titles import (
+    is_department_text,
+    is_title_text,
+    split_name_title,
+    starts_with_family_name,
+)
 
 NOTES_SEPARATOR = "; "
 TITLE_JOINER = "/"
@@ -38,10 +43,13 @@ def _without_note(notes: str | None, entry: str) -> str | None:
 
 def _split_glued_name(card: Card) -> Card:
     """A name printed on the title's line ("賴佩珊副總編輯") becomes name and title; a Latin
-    name then read as the name is kept as the alternate."""
+    name, or a Chinese one without a family name (a fragment of the logo), then read as the name
+    is kept as the alternate."""
     if card.name and not card.title and (pair := split_name_title(card.name)):
         return replace(card, name=pair[0], title=pair[1])
-    if card.title is None or (card.name and is_cjk(card.name)):
+    if card.title is None or (
+        card.name and is_cjk(card.name) and starts_with_family_name(card.name)
+    ):
         return card
     pair = split_name_title(card.title)
     if pair is None:

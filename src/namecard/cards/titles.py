@@ -85,6 +85,16 @@ def _name_length(text: str) -> int:
     return 4 if text[:2] in _COMPOUND_SURNAMES else 3
 
 
+def starts_with_family_name(text: str) -> bool:
+    """Whether a CJK name opens with a known Chinese or Japanese family name."""
+    compact = text.replace(" ", "")
+    return (
+        compact[:1] in SURNAMES
+        or compact[:2] in _COMPOUND_SURNAMES
+        or compact[:2] in JAPANESE_SURNAMES
+    )
+
+
 def split_name_title(text: str) -> tuple[str, str] | None:
     """The text as (name, title) when it is 賴佩珊副總編輯: a Chinese name (a known family name
     and one or two given characters) glued to a title; None when it is not such a pair."""
