@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 SOURCE = "offline"
 MODEL = f"rapidocr-onnxruntime/{RECOGNITION_MODEL}"
-READER_VERSION = "fields-2"  # bump when the models or field rules change: cached readings expire
+READER_VERSION = "fields-3"  # bump when the models or field rules change: cached readings expire
 
 # A card read again on its own is kept unless it read less than this share of what the photo's
 # reading found on it (the photo's reading of a card turned unlike the others is garbled).
