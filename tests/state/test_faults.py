@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from namecard.conversation.state_redis import RedisConversationStore
 from namecard.domain.errors import StateUnavailable
 from namecard.state import keys
+from namecard.state.keys import KeySpace
 from namecard.state.progress import RedisJobProgress
 
 
@@ -31,13 +32,13 @@ async def unreachable() -> AsyncIterator[Redis]:
 async def test_conversation_store_reports_redis_away_as_state_unavailable(
     unreachable: Redis,
 ) -> None:
-    store = RedisConversationStore(unreachable, prefix="t:")
+    store = RedisConversationStore(unreachable, keys=KeySpace("t:"))
     with pytest.raises(StateUnavailable):
         await store.current_batch("user")
 
 
 async def test_job_progress_reports_redis_away_as_state_unavailable(unreachable: Redis) -> None:
-    progress = RedisJobProgress(unreachable, prefix="t:")
+    progress = RedisJobProgress(unreachable, keys=KeySpace("t:"))
     with pytest.raises(StateUnavailable):
         await progress.load("event")
 
