@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 
 from namecard.cache.keys import cache_key
 from namecard.cache.redis_tier import RedisCache
+from namecard.state.keys import KeySpace
 
 KEY = cache_key("gemini.v1", hashlib.sha256(b"photo").hexdigest())
 VALUE = {"v": {"cards": [{"name": "王小明"}]}, "exp": 1.0}
@@ -20,7 +21,7 @@ VALUE = {"v": {"cards": [{"name": "王小明"}]}, "exp": 1.0}
 
 @pytest.fixture
 async def cache(redis_client: Redis, key_prefix: str) -> AsyncIterator[RedisCache]:
-    yield RedisCache(redis_client, key_prefix=key_prefix)
+    yield RedisCache(redis_client, keys=KeySpace(key_prefix))
     async for stored in redis_client.scan_iter(match=f"{key_prefix}*"):
         await redis_client.delete(stored)
 
@@ -113,7 +114,7 @@ async def test_a_silent_redis_is_a_miss_within_the_op_timeout(silent_redis: Redi
 
 async def test_a_client_with_decoded_responses_works_too(redis_url: str, key_prefix: str) -> None:
     client: Redis = Redis.from_url(redis_url, decode_responses=True)
-    cache = RedisCache(client, key_prefix=key_prefix)
+    cache = RedisCache(client, keys=KeySpace(key_prefix))
     await cache.set(KEY, VALUE, 60)
     assert await cache.get(KEY) == VALUE
     await client.delete(key_prefix + KEY)

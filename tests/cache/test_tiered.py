@@ -19,6 +19,7 @@ from namecard.cache.keys import cache_key
 from namecard.cache.memory import MemoryCache
 from namecard.cache.redis_tier import RedisCache
 from namecard.cache.tiered import TieredCache
+from namecard.state.keys import KeySpace
 from tests.clock import ManualClock
 
 MB = 1024 * 1024
@@ -46,7 +47,7 @@ class Stack:
         return MemoryCache(max_bytes=MB, clock=self.monotonic)
 
     def redis_tier(self) -> RedisCache:
-        return RedisCache(self.redis, key_prefix=self.prefix)
+        return RedisCache(self.redis, keys=KeySpace(self.prefix))
 
     def disk(self) -> DiskCache:
         return DiskCache(self.directory, max_bytes=MB, clock=self.wall)

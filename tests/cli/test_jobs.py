@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from namecard.cli.main import main
 from namecard.domain.jobs import Job, JobKind
 from namecard.pipeline.stream_queue import RedisStreamQueue
-from namecard.state.keys import STREAM_KEY
+from namecard.state.keys import STREAM_KEY, KeySpace
 
 USER = "U" + "d" * 32
 REASONS = ("Notion refused the page", "photo expired at LINE")
@@ -20,7 +20,7 @@ REASONS = ("Notion refused the page", "photo expired at LINE")
 
 async def bury_two(url: str, prefix: str) -> None:
     client: Redis = Redis.from_url(url)
-    queue = RedisStreamQueue(client, prefix=prefix, consumer="cli-test", capacity=10)
+    queue = RedisStreamQueue(client, keys=KeySpace(prefix), consumer="cli-test", capacity=10)
     await queue.start()
     for n, reason in enumerate(REASONS):
         await queue.put(Job(JobKind.CARD_PHOTO, f"ev-{n}", USER, USER, None, message_id="m"))

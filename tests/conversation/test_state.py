@@ -16,6 +16,7 @@ from namecard.conversation.state_redis import RedisConversationStore
 from namecard.domain.catalogue import Sentence
 from namecard.domain.conversation import PhotoOutcome, PhotoStatus
 from namecard.domain.jobs import hash_user
+from namecard.state.keys import KeySpace
 from tests.clock import ManualClock
 
 NOW = 1_750_000_000.0
@@ -34,8 +35,8 @@ def stores(request: pytest.FixtureRequest) -> Stores:
     first: Redis = request.getfixturevalue("redis_client")
     second: Redis = request.getfixturevalue("other_client")
     return (
-        RedisConversationStore(first, prefix=prefix),
-        RedisConversationStore(second, prefix=prefix),
+        RedisConversationStore(first, keys=KeySpace(prefix)),
+        RedisConversationStore(second, keys=KeySpace(prefix)),
     )
 
 
@@ -221,7 +222,7 @@ async def test_clearing_a_user_forgets_the_batch_and_the_queue(stores: Stores) -
 async def test_every_redis_key_expires_and_names_no_line_id(
     redis_client: Redis, other_client: Redis, key_prefix: str
 ) -> None:
-    store = RedisConversationStore(redis_client, prefix=key_prefix, batch_ttl_seconds=3600)
+    store = RedisConversationStore(redis_client, keys=KeySpace(key_prefix), batch_ttl_seconds=3600)
     await store.start_batch(USER, "batch-a", NOW)
     await store.touch_batch(USER, NOW + 1)
     await store.add_photo("batch-a", photo(1))

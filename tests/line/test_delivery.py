@@ -17,6 +17,7 @@ from namecard.line.push_budget import MemoryPushBudget
 from namecard.metrics.stats import Metrics
 from namecard.sim.line import LineSimulator
 from namecard.sim.server import EmulatorServer
+from namecard.state.keys import KeySpace
 from namecard.state.progress import MemoryJobProgress, RedisJobProgress
 
 TOKEN = "delivery-test-token"
@@ -127,9 +128,10 @@ async def test_progress_in_redis_stops_a_second_worker_answering_again(
 ) -> None:  # fmt: skip
     user = new_user()
     job = job_for(user, sim.issue_reply_token(user))
-    first = Deliverer(line=line, progress=RedisJobProgress(redis_client, prefix=key_prefix),
+    keys = KeySpace(key_prefix)
+    first = Deliverer(line=line, progress=RedisJobProgress(redis_client, keys=keys),
                       metrics=Metrics())  # fmt: skip
-    second = Deliverer(line=line, progress=RedisJobProgress(other_client, prefix=key_prefix),
+    second = Deliverer(line=line, progress=RedisJobProgress(other_client, keys=keys),
                        metrics=Metrics())  # fmt: skip
 
     assert await first.send(job, ANSWER) == "reply"

@@ -15,6 +15,7 @@ from namecard.line.push_budget import (
     PushBudget,
     RedisPushBudget,
 )
+from namecard.state.keys import KeySpace
 
 NOVEMBER = datetime(2026, 11, 10, 12, 0, tzinfo=QUOTA_ZONE).timestamp()
 # 2026-11-30 16:30 UTC is already 1 December, 00:30, in Taipei.
@@ -35,7 +36,7 @@ def make_budget(request: pytest.FixtureRequest) -> MakeBudget:
     redis: Redis = request.getfixturevalue("other_client")
     prefix: str = request.getfixturevalue("key_prefix")
     return lambda total, per_user: RedisPushBudget(
-        redis, prefix=prefix, monthly_cap=total, user_monthly_cap=per_user
+        redis, keys=KeySpace(prefix), monthly_cap=total, user_monthly_cap=per_user
     )
 
 
@@ -101,8 +102,12 @@ async def test_the_snapshot_shows_totals_caps_and_top_users(
 async def test_redis_counts_are_shared_and_expire(
     redis_client: Redis, other_client: Redis, key_prefix: str
 ) -> None:
-    first = RedisPushBudget(redis_client, prefix=key_prefix, monthly_cap=2, user_monthly_cap=None)
-    second = RedisPushBudget(other_client, prefix=key_prefix, monthly_cap=2, user_monthly_cap=None)
+    first = RedisPushBudget(
+        redis_client, keys=KeySpace(key_prefix), monthly_cap=2, user_monthly_cap=None
+    )
+    second = RedisPushBudget(
+        other_client, keys=KeySpace(key_prefix), monthly_cap=2, user_monthly_cap=None
+    )
     assert [await push(b, ALICE) for b in (first, second, first)] == [True, True, False]
     assert (await second.snapshot(NOVEMBER))["refused"] == 1
     names = [name async for name in redis_client.scan_iter(match=key_prefix + "*")]

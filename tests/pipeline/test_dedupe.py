@@ -6,6 +6,7 @@ import pytest
 from redis.asyncio import Redis
 
 from namecard.pipeline.dedupe import MemoryDedupe, RedisDedupe
+from namecard.state.keys import KeySpace
 from tests.clock import ManualClock
 
 
@@ -42,11 +43,11 @@ async def test_redis_claims_are_shared_between_clients(
 ) -> None:
     other_process: Redis = Redis.from_url(redis_url)
     try:
-        first = RedisDedupe(redis_client, 60, prefix=key_prefix)
-        second = RedisDedupe(other_process, 60, prefix=key_prefix)
+        first = RedisDedupe(redis_client, 60, keys=KeySpace(key_prefix))
+        second = RedisDedupe(other_process, 60, keys=KeySpace(key_prefix))
         assert await first.claim("evt-shared")
         assert not await second.claim("evt-shared")
-        ttl = await redis_client.ttl(key_prefix + "evt-shared")
+        ttl = await redis_client.ttl(KeySpace(key_prefix).dedupe("evt-shared"))
         assert 0 < ttl <= 60
     finally:
         await other_process.aclose()
@@ -55,14 +56,14 @@ async def test_redis_claims_are_shared_between_clients(
 async def test_redis_down_accepts_rather_than_loses_the_event(key_prefix: str) -> None:
     unreachable: Redis = Redis.from_url("redis://127.0.0.1:1", socket_connect_timeout=0.2)
     try:
-        assert await RedisDedupe(unreachable, 60, prefix=key_prefix).claim("evt-x")
+        assert await RedisDedupe(unreachable, 60, keys=KeySpace(key_prefix)).claim("evt-x")
     finally:
         await unreachable.aclose()
 
 
 @pytest.mark.parametrize("ttl", [60, 86400])
 async def test_redis_release(redis_client: Redis, key_prefix: str, ttl: int) -> None:
-    dedupe = RedisDedupe(redis_client, ttl, prefix=key_prefix)
+    dedupe = RedisDedupe(redis_client, ttl, keys=KeySpace(key_prefix))
     assert await dedupe.claim("evt-r")
     await dedupe.release("evt-r")
     assert await dedupe.claim("evt-r")

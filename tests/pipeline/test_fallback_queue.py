@@ -19,6 +19,7 @@ from namecard.pipeline.fallback_queue import FallbackQueue
 from namecard.pipeline.queue import QueueFull
 from namecard.pipeline.stream_queue import RedisStreamQueue
 from namecard.sim.server import free_port
+from namecard.state.keys import KeySpace
 
 NO_RETRY = Retry(NoBackoff(), 0)  # a closed port fails at once, not after ten tries
 USER = "U" + "e" * 32
@@ -69,7 +70,7 @@ async def until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
 
 async def test_while_redis_is_unreachable_jobs_are_held_and_health_says_so() -> None:
     client: Redis = Redis(port=free_port(), retry=NO_RETRY)
-    inner = RedisStreamQueue(client, prefix="p:", consumer="a", capacity=100)
+    inner = RedisStreamQueue(client, keys=KeySpace("p:"), consumer="a", capacity=100)
     queue = FallbackQueue(inner, capacity=2)
     await queue.start()
 
@@ -97,7 +98,7 @@ async def test_held_jobs_reach_redis_in_order_when_it_returns(
         return job.event_id != "ev-dup"  # another instance accepted this one already
 
     client: Redis = Redis.from_url(redis_server.url, socket_timeout=2, socket_connect_timeout=1)
-    inner = RedisStreamQueue(client, prefix=key_prefix, consumer="a", capacity=100,
+    inner = RedisStreamQueue(client, keys=KeySpace(key_prefix), consumer="a", capacity=100,
                              block_seconds=0.2)  # fmt: skip
     queue = FallbackQueue(inner, capacity=10, on_flush=on_flush)
     await queue.start()

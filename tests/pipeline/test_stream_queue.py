@@ -18,7 +18,7 @@ from namecard.pipeline.dead_letters import list_dead, retry_dead
 from namecard.pipeline.queue import Lease, QueueFull
 from namecard.pipeline.stream_queue import RedisStreamQueue
 from namecard.sim.server import free_port
-from namecard.state.keys import STREAM_KEY
+from namecard.state.keys import STREAM_KEY, KeySpace
 
 CLAIM_IDLE = 0.5
 NO_RETRY = Retry(NoBackoff(), 0)  # a closed port fails at once, not after ten tries
@@ -43,7 +43,7 @@ async def make_queue(
         client = redis_client if consumer == "a" else other_client
         settings = {"capacity": 100, "claim_idle_seconds": CLAIM_IDLE, "block_seconds": 0.1,
                     **options}  # fmt: skip
-        queue = RedisStreamQueue(client, prefix=key_prefix, consumer=consumer, **settings)  # type: ignore[arg-type]
+        queue = RedisStreamQueue(client, keys=KeySpace(key_prefix), consumer=consumer, **settings)  # type: ignore[arg-type]
         queues.append(queue)
         return queue
 
@@ -141,16 +141,16 @@ async def test_a_buried_job_is_listed_and_can_be_put_back(
     await a.bury(await a.get(), "Notion refused the page")
     assert await a.depth() == 0
 
-    [dead] = await list_dead(redis_client, key_prefix)
+    [dead] = await list_dead(redis_client, KeySpace(key_prefix))
     assert (dead.reason, dead.attempts, dead.kind) == ("Notion refused the page", 1, "card_photo")
     assert (dead.event_id, dead.user_hash) == ("ev-dead", job.user_hash)
     assert USER not in repr(dead)
 
-    assert await retry_dead(redis_client, key_prefix, [dead.entry_id]) == 1
+    assert await retry_dead(redis_client, KeySpace(key_prefix), [dead.entry_id]) == 1
     again = await asyncio.wait_for(b.get(), 5)
     assert (again.job, again.attempt) == (job, 1)
-    assert await list_dead(redis_client, key_prefix) == []
-    assert await retry_dead(redis_client, key_prefix, [dead.entry_id]) == 0
+    assert await list_dead(redis_client, KeySpace(key_prefix)) == []
+    assert await retry_dead(redis_client, KeySpace(key_prefix), [dead.entry_id]) == 0
 
 
 async def test_retry_all_puts_every_dead_job_back(
@@ -161,9 +161,9 @@ async def test_retry_all_puts_every_dead_job_back(
         await queue.put(card_job(f"ev-{n}"))
         await queue.bury(await queue.get(), "gave up")
 
-    assert await retry_dead(redis_client, key_prefix, None) == 3
+    assert await retry_dead(redis_client, KeySpace(key_prefix), None) == 3
 
-    assert await list_dead(redis_client, key_prefix) == []
+    assert await list_dead(redis_client, KeySpace(key_prefix)) == []
     assert await queue.depth() == 3
 
 
@@ -177,14 +177,14 @@ async def test_an_unreadable_entry_is_set_aside_and_the_next_job_comes_out(
     lease = await asyncio.wait_for(queue.get(), 5)
 
     assert lease.job.event_id == "ev-good"
-    [dead] = await list_dead(redis_client, key_prefix)
+    [dead] = await list_dead(redis_client, KeySpace(key_prefix))
     assert (dead.reason, dead.kind, dead.user_hash) == ("unreadable", "unknown", None)
     assert queue.stats()["buried"] == 1
 
 
 async def test_get_waits_out_an_unreachable_redis_and_health_says_why() -> None:
     client: Redis = Redis(port=free_port(), retry=NO_RETRY)
-    queue = RedisStreamQueue(client, prefix="p:", consumer="a", capacity=10)
+    queue = RedisStreamQueue(client, keys=KeySpace("p:"), consumer="a", capacity=10)
     await queue.start()
     waiting = asyncio.create_task(queue.get())
     await asyncio.sleep(0.5)

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from namecard.cards.model import Card, CardRef, Phone, PhoneKind
 from namecard.sim.notion import NotionEmulator
 from namecard.sim.server import EmulatorServer
+from namecard.state.keys import KeySpace
 from namecard.store.notion.writer import NotionStore
 from namecard.store.person_locks import MemoryPersonLocks, PersonLocks, RedisPersonLocks
 
@@ -55,7 +56,7 @@ async def two_processes(
             database_id=database_id,
             base_url=server.url,
             timeout_seconds=5.0,
-            person_locks=RedisPersonLocks(client, key_prefix=key_prefix),
+            person_locks=RedisPersonLocks(client, keys=KeySpace(key_prefix)),
         )
         for client in (redis_client, other_client)
     ]
@@ -88,7 +89,7 @@ async def test_a_person_is_held_by_one_saver_at_a_time(
 ) -> None:
     locks: list[PersonLocks] = (
         [MemoryPersonLocks()] * 2 if kind == "memory"
-        else [RedisPersonLocks(c, key_prefix=key_prefix) for c in (redis_client, other_client)]
+        else [RedisPersonLocks(c, keys=KeySpace(key_prefix)) for c in (redis_client, other_client)]
     )  # fmt: skip
     order: list[str] = []
 
@@ -112,7 +113,7 @@ async def test_a_person_is_held_by_one_saver_at_a_time(
 async def test_no_e_mail_or_phone_number_appears_in_a_redis_key(
     redis_client: Redis, key_prefix: str
 ) -> None:
-    locks = RedisPersonLocks(redis_client, key_prefix=key_prefix)
+    locks = RedisPersonLocks(redis_client, keys=KeySpace(key_prefix))
     async with locks.hold(["email:zhiyuan@example.com.tw", "mobile:+886912345678"]):
         keys = [k.decode() async for k in redis_client.scan_iter(match=key_prefix + "*")]
         ttls = [await redis_client.ttl(k) for k in keys]
@@ -125,8 +126,8 @@ async def test_no_e_mail_or_phone_number_appears_in_a_redis_key(
 async def test_a_living_holder_keeps_the_person_and_a_dead_one_frees_it_soon(
     redis_client: Redis, other_client: Redis, key_prefix: str
 ) -> None:
-    living = RedisPersonLocks(redis_client, key_prefix=key_prefix, ttl_seconds=1)
-    waiting = RedisPersonLocks(other_client, key_prefix=key_prefix, ttl_seconds=1)
+    living = RedisPersonLocks(redis_client, keys=KeySpace(key_prefix), ttl_seconds=1)
+    waiting = RedisPersonLocks(other_client, keys=KeySpace(key_prefix), ttl_seconds=1)
     order: list[str] = []
 
     async def hold_long() -> None:

@@ -14,7 +14,8 @@ from namecard.bootstrap.shared_state import instance_id
 from namecard.line.client import LineClient
 from namecard.pipeline.dedupe import EventDedupe, MemoryDedupe, RedisDedupe
 from namecard.sim.dev_channel import load_dev_channel
-from namecard.state.keys import DEDUPE_KEY_PREFIX, NOTION_RATE_KEY
+from namecard.state.client import SharedRedis
+from namecard.state.keys import KeySpace
 from namecard.store.base import ContactStore
 
 SIMULATOR_PREFIX = "/sim/line"
@@ -48,7 +49,7 @@ def line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
     return client, channel.secret
 
 
-def contact_store(settings: Settings, redis: Redis | None) -> ContactStore:
+def contact_store(settings: Settings, redis: SharedRedis | None) -> ContactStore:
     if settings.store_mode is Mode.REAL:
         from namecard.store.card_pages import RedisCardPages
         from namecard.store.notion.writer import NotionStore
@@ -64,15 +65,13 @@ def contact_store(settings: Settings, redis: Redis | None) -> ContactStore:
             rate_per_second=settings.notion_rate_per_second,
             burst=settings.notion_burst,
             merge_duplicates=settings.notion_duplicates == "update",
-            pages=RedisCardPages(redis, key_prefix=settings.redis_key_prefix) if redis else None,
-            person_locks=RedisPersonLocks(redis, key_prefix=settings.redis_key_prefix)
-            if redis
-            else None,
+            pages=RedisCardPages(redis.client, keys=redis.keys) if redis else None,
+            person_locks=RedisPersonLocks(redis.client, keys=redis.keys) if redis else None,
             limiter=RedisTokenBucket(
-                redis,
+                redis.client,
                 rate=settings.notion_rate_per_second,
                 burst=settings.notion_burst,
-                key=settings.redis_key_prefix + NOTION_RATE_KEY,
+                key=redis.keys.notion_rate,
             )
             if redis
             else None,
@@ -84,8 +83,9 @@ def contact_store(settings: Settings, redis: Redis | None) -> ContactStore:
     )
 
 
-def open_redis(settings: Settings, stack: AsyncExitStack) -> Redis | None:
-    """One connection pool for everything shared through Redis; None without REDIS_URL."""
+def open_redis(settings: Settings, stack: AsyncExitStack) -> SharedRedis | None:
+    """One connection pool for everything shared through Redis, with the deployment's key
+    names (REDIS_KEY_PREFIX) beside it; None without REDIS_URL."""
     if settings.redis_url is None:
         return None
     # One quick retry, not redis-py's default of several with backoff: a webhook must not wait
@@ -97,11 +97,17 @@ def open_redis(settings: Settings, stack: AsyncExitStack) -> Redis | None:
         retry=Retry(NoBackoff(), REDIS_RETRIES),
     )
     stack.push_async_callback(redis.aclose)
-    return redis
+    return SharedRedis(redis, KeySpace(settings.redis_key_prefix))
 
 
-def event_dedupe(settings: Settings, redis: Redis | None) -> EventDedupe:
+def command_redis(url: str, settings: Settings, *, timeout: float) -> SharedRedis:
+    """A connection for one command (`namecard jobs`); the caller closes its client."""
+    redis: Redis = Redis.from_url(url, socket_timeout=timeout)
+    return SharedRedis(redis, KeySpace(settings.redis_key_prefix))
+
+
+def event_dedupe(settings: Settings, redis: SharedRedis | None) -> EventDedupe:
     if redis is None:
         return MemoryDedupe(settings.dedupe_ttl_seconds)
-    prefix = settings.redis_key_prefix + DEDUPE_KEY_PREFIX
-    return RedisDedupe(redis, settings.dedupe_ttl_seconds, prefix=prefix, owner=instance_id())
+    ttl = settings.dedupe_ttl_seconds
+    return RedisDedupe(redis.client, ttl, keys=redis.keys, owner=instance_id())

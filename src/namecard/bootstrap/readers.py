@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass
 
 from pydantic import SecretStr
-from redis.asyncio import Redis
 
 from namecard.ai.base import Extractor, NormalisingExtractor, UnconfiguredExtractor
 from namecard.ai.caching import CachingExtractor, LimitedExtractor
@@ -21,6 +20,7 @@ from namecard.cache.memory import MemoryCache
 from namecard.cache.redis_tier import RedisCache
 from namecard.cache.tiered import TieredCache
 from namecard.metrics.stats import Metrics
+from namecard.state.client import SharedRedis
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def build_readers(
     *,
     cache: TieredCache | None = None,
     metrics: Metrics | None = None,
-    redis: Redis | None = None,
+    redis: SharedRedis | None = None,
 ) -> Readers:
     """Normalised(Fallback(Cached(Limited(gemini)), Cached(offline))): a cache hit never waits
     for an AI slot, each reader caches under its own version, and every card comes out
@@ -72,7 +72,7 @@ def build_extractor(settings: Settings) -> Extractor:
     return build_readers(settings).extractor
 
 
-def build_result_cache(settings: Settings, redis: Redis | None) -> TieredCache:
+def build_result_cache(settings: Settings, redis: SharedRedis | None) -> TieredCache:
     """L1 memory, L2 Redis (when configured), L3 disk under DATA_DIR; size 0 turns a tier off."""
     tiers: list[ResultCache] = []
     if settings.cache_memory_mb and settings.cache_memory_entries:
@@ -86,9 +86,9 @@ def build_result_cache(settings: Settings, redis: Redis | None) -> TieredCache:
     if redis is not None:
         tiers.append(
             RedisCache(
-                redis,
+                redis.client,
                 ttl_seconds=settings.cache_redis_ttl_seconds,
-                key_prefix=settings.redis_key_prefix,
+                keys=redis.keys,
             )
         )
     if settings.cache_disk_mb:
@@ -113,7 +113,7 @@ def _cached(settings: Settings, reader: Extractor, cache: TieredCache | None) ->
 
 
 def _key_pool(
-    settings: Settings, keys: dict[str, SecretStr], redis: Redis | None
+    settings: Settings, keys: dict[str, SecretStr], redis: SharedRedis | None
 ) -> KeyPoolProtocol:
     from namecard.ai.gemini.client import key_labels
 
@@ -123,12 +123,12 @@ def _key_pool(
     from namecard.ai.gemini.key_pool_redis import RedisKeyPool
 
     return RedisKeyPool(
-        redis,
+        redis.client,
         list(keys),
         labels=labels,
         rpm=settings.gemini_rpm,
         rpd=settings.gemini_rpd,
-        key_prefix=settings.redis_key_prefix,
+        keys=redis.keys,
     )
 
 

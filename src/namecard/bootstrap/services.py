@@ -149,7 +149,7 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     stack.push_async_callback(line.aclose)
     redis = open_redis(settings, stack)
     if redis is not None:
-        await check_redis(redis)
+        await check_redis(redis.client)
     cache = build_result_cache(settings, redis)
     stack.push_async_callback(cache.aclose)
     readers = build_readers(settings, cache=cache, metrics=metrics, redis=redis)
@@ -189,7 +189,7 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
         prometheus_registry=build_registry(metrics, lambda: queue.waiting),
         shared=shared,
         ip_limiter=build_ip_limiter(
-            settings.ip_rate_per_hour, redis, prefix=settings.redis_key_prefix
+            settings.ip_rate_per_hour, redis
         ),
     )  # fmt: skip
     # The store starts (Notion: find the data source, read its schema) off the start-up path:

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from redis.asyncio import Redis
-
 from namecard.bootstrap.settings import Settings
 from namecard.conversation.gate import ConversationGate
 from namecard.conversation.jobs import ConversationJobs
@@ -38,6 +36,7 @@ from namecard.pipeline.dedupe import EventDedupe
 from namecard.pipeline.fallback_queue import FallbackQueue
 from namecard.pipeline.queue import JobQueue, MemoryJobQueue
 from namecard.pipeline.stream_queue import RedisStreamQueue
+from namecard.state.client import SharedRedis
 from namecard.state.faults import REDIS_FAULTS
 from namecard.state.progress import JobProgress, MemoryJobProgress, RedisJobProgress
 
@@ -91,7 +90,7 @@ class SharedState:
 
 
 async def open_shared_state(
-    settings: Settings, redis: Redis | None, stack: AsyncExitStack, *, dedupe: EventDedupe
+    settings: Settings, redis: SharedRedis | None, stack: AsyncExitStack, *, dedupe: EventDedupe
 ) -> SharedState:
     pacing = PaceLimits(
         rate_per_min=settings.user_rate_per_min,
@@ -113,10 +112,9 @@ async def open_shared_state(
             settings, memory_queue, MemoryJobProgress(), conversations,
             MemoryPushBudget(**caps), gate,
         )  # fmt: skip
-    prefix = settings.redis_key_prefix
     stream = RedisStreamQueue(
-        redis,
-        prefix=prefix,
+        redis.client,
+        keys=redis.keys,
         consumer=instance_id(),
         capacity=settings.queue_size,
         claim_idle_seconds=settings.job_claim_idle_seconds,
@@ -131,9 +129,9 @@ async def open_shared_state(
     queue = FallbackQueue(stream, capacity=settings.local_queue_size, on_flush=still_ours)
     await queue.start()
     stack.push_async_callback(queue.aclose)
-    conversations = RedisConversationStore(redis, prefix=prefix)
+    conversations = RedisConversationStore(redis.client, keys=redis.keys)
     gate = ConversationGate(conversations, batch_idle_seconds=idle, pacing=pacing)
     return SharedState(
-        settings, queue, RedisJobProgress(redis, prefix=prefix), conversations,
-        RedisPushBudget(redis, prefix=prefix, **caps), gate, stream,
+        settings, queue, RedisJobProgress(redis.client, keys=redis.keys), conversations,
+        RedisPushBudget(redis.client, keys=redis.keys, **caps), gate, stream,
     )  # fmt: skip

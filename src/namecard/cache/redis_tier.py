@@ -9,10 +9,10 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from redis.asyncio import Redis
-
 from namecard.cache.base import FaultLog, TierStats
 from namecard.cache.memory import JSON_ERRORS, encode_compact
+from namecard.state.client import NO_PREFIX, Redis
+from namecard.state.keys import KeySpace
 
 logger = logging.getLogger(__name__)
 
@@ -35,18 +35,18 @@ class RedisCache:
         redis: Redis,
         *,
         ttl_seconds: float = DEFAULT_TTL_SECONDS,
-        key_prefix: str = "",
+        keys: KeySpace = NO_PREFIX,
         op_timeout: float = DEFAULT_OP_TIMEOUT_SECONDS,
     ) -> None:
         self.ttl_seconds = ttl_seconds
         self._redis = redis
-        self._prefix = key_prefix
+        self._keys = keys
         self._op_timeout = op_timeout
         self._stats = TierStats()
         self._faults = FaultLog(logger, self.name)
 
     async def get(self, key: str) -> dict[str, Any] | None:
-        stored = self._prefix + key
+        stored = self._keys.cache(key)
         try:
             async with asyncio.timeout(self._op_timeout):
                 raw = await self._redis.get(stored)
@@ -74,7 +74,7 @@ class RedisCache:
             async with asyncio.timeout(self._op_timeout):
                 # EX is whole seconds; rounding up keeps short entries alive for at least `ttl`,
                 # and the tiered cache's envelope expiry still ends them on time.
-                await self._redis.set(self._prefix + key, encoded, ex=max(1, math.ceil(ttl)))
+                await self._redis.set(self._keys.cache(key), encoded, ex=max(1, math.ceil(ttl)))
         except Exception as exc:  # a lost write is a later miss, never a failed job
             self._stats.errors += 1
             self._faults.record("set", exc)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from namecard.bootstrap.settings import Settings
-from namecard.state.faults import REDIS_FAULTS
+from namecard.domain.errors import StateUnavailable
 
 if TYPE_CHECKING:
     from namecard.pipeline.dead_letters import DeadJob
@@ -35,27 +35,26 @@ def jobs(settings: Settings, args: argparse.Namespace) -> int:
         print(NO_REDIS, file=sys.stderr)
         return 2
     if args.jobs_command == "dead":
-        return asyncio.run(_list(settings.redis_url, settings.redis_key_prefix, args.limit))
+        return asyncio.run(_list(settings.redis_url, settings, args.limit))
     if bool(args.ids) == bool(args.all):
         print("namecard jobs retry: give dead job ids, or --all", file=sys.stderr)
         return 2
     ids = None if args.all else args.ids
-    return asyncio.run(_retry(settings.redis_url, settings.redis_key_prefix, ids))
+    return asyncio.run(_retry(settings.redis_url, settings, ids))
 
 
-async def _list(url: str, prefix: str, limit: int) -> int:
-    from redis.asyncio import Redis
-
+async def _list(url: str, settings: Settings, limit: int) -> int:
+    from namecard.bootstrap.clients import command_redis
     from namecard.pipeline.dead_letters import list_dead
 
-    redis: Redis = Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS)
+    redis = command_redis(url, settings, timeout=REDIS_TIMEOUT_SECONDS)
     try:
-        dead = await list_dead(redis, prefix, limit)
-    except REDIS_FAULTS as exc:
-        print(f"namecard jobs: Redis error: {exc}", file=sys.stderr)
+        dead = await list_dead(redis.client, redis.keys, limit)
+    except StateUnavailable as exc:
+        print(f"namecard jobs: {exc}", file=sys.stderr)
         return 1
     finally:
-        await redis.aclose()
+        await redis.client.aclose()
     for job in dead:
         print(describe(job))
     if not dead:
@@ -63,22 +62,21 @@ async def _list(url: str, prefix: str, limit: int) -> int:
     return 0
 
 
-async def _retry(url: str, prefix: str, ids: Sequence[str] | None) -> int:
-    from redis.asyncio import Redis
-
+async def _retry(url: str, settings: Settings, ids: Sequence[str] | None) -> int:
+    from namecard.bootstrap.clients import command_redis
     from namecard.pipeline.dead_letters import retry_dead
 
-    redis: Redis = Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS)
+    redis = command_redis(url, settings, timeout=REDIS_TIMEOUT_SECONDS)
     try:
-        moved = await retry_dead(redis, prefix, ids)
+        moved = await retry_dead(redis.client, redis.keys, ids)
     except ValueError as exc:
         print(f"namecard jobs retry: {exc}", file=sys.stderr)
         return 2
-    except REDIS_FAULTS as exc:
-        print(f"namecard jobs: Redis error: {exc}", file=sys.stderr)
+    except StateUnavailable as exc:
+        print(f"namecard jobs: {exc}", file=sys.stderr)
         return 1
     finally:
-        await redis.aclose()
+        await redis.client.aclose()
     print(f"{moved} job(s) put back in the queue")
     if ids is not None and moved < len(ids):
         print(f"{len(ids) - moved} id(s) were not dead jobs", file=sys.stderr)

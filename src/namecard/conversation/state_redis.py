@@ -22,16 +22,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
-from redis.exceptions import WatchError
-
 from namecard.conversation import pacing
 from namecard.conversation.pacing import Admission, PaceLimits, PaceState
 from namecard.conversation.state import BATCH_TTL_SECONDS, IMAGE_SET_TTL_SECONDS, set_order
 from namecard.domain.conversation import BatchSession, PhotoOutcome
-from namecard.state.faults import unavailable_on_fault
-from namecard.state.keys import CONVERSATION_KEY_PREFIX
+from namecard.state.client import Pipeline, Redis
+from namecard.state.faults import TransactionConflict, unavailable_on_fault
+from namecard.state.keys import KeySpace
 
 T = TypeVar("T")
 NOTICE_TTL_SECONDS = int(pacing.NOTICE_INTERVAL_SECONDS + pacing.STATE_MARGIN_SECONDS)
@@ -95,10 +92,10 @@ class RedisConversationStore:
     """ConversationStore in Redis: correct with any number of processes acting at once."""
 
     def __init__(
-        self, redis: Redis, *, prefix: str, batch_ttl_seconds: int = BATCH_TTL_SECONDS
+        self, redis: Redis, *, keys: KeySpace, batch_ttl_seconds: int = BATCH_TTL_SECONDS
     ) -> None:
         self._redis = redis
-        self._prefix = prefix + CONVERSATION_KEY_PREFIX
+        self._keys = keys
         self._batch_ttl = batch_ttl_seconds
         self._start_batch = redis.register_script(START_BATCH_LUA)
         self._touch_batch = redis.register_script(TOUCH_BATCH_LUA)
@@ -210,11 +207,11 @@ class RedisConversationStore:
                     result = await step(pipe)
                     await pipe.execute()
                     return result
-                except WatchError:
+                except TransactionConflict:
                     await asyncio.sleep(random.uniform(0, CONFLICT_PAUSE_SECONDS))
 
     def _key(self, kind: str, name: str) -> str:
-        return f"{self._prefix}{kind}:{name}"
+        return self._keys.conversation(kind, name)
 
     def _batch(self, user: str) -> str:
         return self._key("batch", user)

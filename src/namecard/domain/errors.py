@@ -64,7 +64,12 @@ class QuotaExhausted(NamecardError):
 
 
 class StateUnavailable(NamecardError):
-    """Shared state (Redis) did not answer; each caller degrades as its docstring says."""
+    """Shared state (Redis) did not answer; each caller degrades as its docstring says.
+    `fault` names what went wrong (the Redis client's error class), for logs."""
+
+    def __init__(self, detail: str = "", *, fault: str = "") -> None:
+        super().__init__(detail)
+        self.fault = fault or type(self).__name__
 
 
 class StoreError(NamecardError):

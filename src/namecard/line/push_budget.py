@@ -17,9 +17,8 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from redis.asyncio import Redis
-
-from namecard.state.keys import PUSH_BUDGET_KEY_PREFIX
+from namecard.state.client import Redis
+from namecard.state.keys import KeySpace
 
 logger = logging.getLogger(__name__)
 
@@ -110,12 +109,12 @@ class RedisPushBudget:
         self,
         redis: Redis,
         *,
-        prefix: str,
+        keys: KeySpace,
         monthly_cap: int | None,
         user_monthly_cap: int | None,
     ) -> None:
         self._redis = redis
-        self._prefix = prefix + PUSH_BUDGET_KEY_PREFIX
+        self._keys = keys
         self._caps = (monthly_cap, user_monthly_cap)
         self._allow = redis.register_script(ALLOW_LUA)
 
@@ -151,7 +150,7 @@ class RedisPushBudget:
         return _snapshot(quota_month(now), self._caps, totals, int(distinct), top_users)
 
     def _hash(self, now: float) -> str:
-        return self._prefix + quota_month(now)
+        return self._keys.push_budget(quota_month(now))
 
 
 def _snapshot(

@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from redis.asyncio import Redis
-
 from namecard.domain.jobs import Job
 from namecard.pipeline.stream_queue import JOB_FIELD
-from namecard.state.keys import DEAD_KEY, STREAM_KEY
+from namecard.state.client import Redis
+from namecard.state.faults import unavailable_on_fault
+from namecard.state.keys import KeySpace
 from namecard.state.replies import str_keys, text
 
 RETRY_BATCH = 100  # dead entries put back per script call by retry_dead(..., None)
@@ -54,29 +54,31 @@ class DeadJob:
     event_id: str | None
 
 
-async def list_dead(redis: Redis, prefix: str, limit: int = 50) -> list[DeadJob]:
+@unavailable_on_fault
+async def list_dead(redis: Redis, keys: KeySpace, limit: int = 50) -> list[DeadJob]:
     """The `limit` most recent dead jobs, newest first."""
-    entries: Any = await redis.xrevrange(prefix + DEAD_KEY, count=limit)
+    entries: Any = await redis.xrevrange(keys.dead, count=limit)
     return [_dead_job(text(entry_id), str_keys(fields)) for entry_id, fields in entries or []]
 
 
-async def retry_dead(redis: Redis, prefix: str, ids: Sequence[str] | None) -> int:
+@unavailable_on_fault
+async def retry_dead(redis: Redis, keys: KeySpace, ids: Sequence[str] | None) -> int:
     """Puts the dead jobs `ids` (None: all of them) back in the queue; returns how many.
     Ids that are not (or no longer) dead letters are skipped; a malformed one is a ValueError."""
     script = redis.register_script(RETRY_LUA)
-    keys = [prefix + DEAD_KEY, prefix + STREAM_KEY]
+    names = [keys.dead, keys.stream]
     if ids is not None:
         malformed = [entry_id for entry_id in ids if not ENTRY_ID.fullmatch(entry_id)]
         if malformed:
             raise ValueError(f"not a dead job id: {', '.join(malformed)}")
-        return int(await script(keys=keys, args=list(ids))) if ids else 0
+        return int(await script(keys=names, args=list(ids))) if ids else 0
     moved, cursor = 0, "-"
     while True:
-        batch: Any = await redis.xrange(keys[0], min=cursor, count=RETRY_BATCH)
+        batch: Any = await redis.xrange(names[0], min=cursor, count=RETRY_BATCH)
         if not batch:
             return moved
         batch_ids = [text(entry_id) for entry_id, _fields in batch]
-        moved += int(await script(keys=keys, args=batch_ids))
+        moved += int(await script(keys=names, args=batch_ids))
         cursor = "(" + batch_ids[-1]  # exclusive: an entry the script skipped is not read again
 
 

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from typing import Protocol
 
 from cachetools import TTLCache
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
-from namecard.state.keys import DEDUPE_KEY_PREFIX
+from namecard.domain.errors import StateUnavailable
+from namecard.state.client import NO_PREFIX, Redis
+from namecard.state.faults import faults_as_unavailable, unavailable_on_fault
+from namecard.state.keys import KeySpace
 
 logger = logging.getLogger(__name__)
 
@@ -67,32 +68,35 @@ class RedisDedupe:
         redis: Redis,
         ttl_seconds: int,
         *,
-        prefix: str = DEDUPE_KEY_PREFIX,
+        keys: KeySpace = NO_PREFIX,
         owner: str = "1",
     ) -> None:
         self._redis = redis
         self._ttl = ttl_seconds
-        self._prefix = prefix
+        self._keys = keys
         self._owner = owner.encode()  # who claimed: lets `confirm` recognise its own claims
 
     async def claim(self, event_id: str) -> bool:
         try:
-            key = self._prefix + event_id
-            return bool(await self._redis.set(key, self._owner, nx=True, ex=self._ttl))
-        except RedisError as exc:
+            with faults_as_unavailable():
+                key = self._keys.dedupe(event_id)
+                return bool(await self._redis.set(key, self._owner, nx=True, ex=self._ttl))
+        except StateUnavailable as exc:
             # Accepting a possible duplicate beats refusing (and so losing) a photo.
             logger.warning("dedupe unavailable, accepting event %s: %s", event_id, exc)
             return True
 
     async def release(self, event_id: str) -> None:
         try:
-            await self._redis.delete(self._prefix + event_id)
-        except RedisError as exc:
+            with faults_as_unavailable():
+                await self._redis.delete(self._keys.dedupe(event_id))
+        except StateUnavailable as exc:
             logger.warning("dedupe unavailable, could not release %s: %s", event_id, exc)
 
+    @unavailable_on_fault
     async def confirm(self, event_id: str) -> bool:
-        """Raises RedisError while Redis is unreachable (the caller retries later)."""
-        key = self._prefix + event_id
+        """Raises StateUnavailable while Redis is unreachable (the caller retries later)."""
+        key = self._keys.dedupe(event_id)
         if await self._redis.set(key, self._owner, nx=True, ex=self._ttl):
             return True
         return bool(await self._redis.get(key) == self._owner)

@@ -16,15 +16,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from namecard.domain.errors import StateUnavailable
 from namecard.domain.health import Problem, ProblemCode
 from namecard.domain.jobs import Job
 from namecard.pipeline.queue import Lease, QueueFull
 from namecard.pipeline.stream_queue import (
     BACKOFF_FIRST_SECONDS,
     BACKOFF_MAX_SECONDS,
-    REDIS_DOWN,
     RedisStreamQueue,
 )
+from namecard.state.faults import REDIS_DOWN
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class FallbackQueue:
             await self._wake.wait()
             try:
                 await self._flush()
-            except (*REDIS_DOWN, QueueFull):
+            except (*REDIS_DOWN, StateUnavailable, QueueFull):
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, BACKOFF_MAX_SECONDS)
                 continue
@@ -183,7 +184,7 @@ class FallbackQueue:
                 await self._flusher
             self._flusher = None
         if self._held:
-            with contextlib.suppress(*REDIS_DOWN, QueueFull):  # asyncio's TimeoutError included
+            with contextlib.suppress(*REDIS_DOWN, StateUnavailable, QueueFull):  # TimeoutError too
                 await asyncio.wait_for(self._flush(), CLOSE_FLUSH_SECONDS)
         if self._held:
             logger.error(

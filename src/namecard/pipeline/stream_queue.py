@@ -25,16 +25,12 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.typing import EncodableT, FieldT
-
 from namecard.domain.health import Problem
 from namecard.domain.jobs import Job
 from namecard.pipeline.queue import Lease, QueueFull
-from namecard.state.keys import DEAD_KEY, DELAYED_KEY, STREAM_KEY
+from namecard.state.client import Field, Redis, Value
+from namecard.state.faults import REDIS_DOWN, RedisReplyError
+from namecard.state.keys import KeySpace
 from namecard.state.refusal import RedisHealth
 from namecard.state.replies import str_keys, text
 
@@ -42,7 +38,6 @@ logger = logging.getLogger(__name__)
 
 GROUP = "workers"
 JOB_FIELD = "job"
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 BACKOFF_FIRST_SECONDS = 0.2
 BACKOFF_MAX_SECONDS = 5.0
 DUE_BATCH = 100  # delayed jobs moved into the stream per get(), at most
@@ -73,7 +68,7 @@ class RedisStreamQueue:
         self,
         redis: Redis,
         *,
-        prefix: str,
+        keys: KeySpace,
         consumer: str,
         capacity: int,
         claim_idle_seconds: float = 30.0,
@@ -84,8 +79,7 @@ class RedisStreamQueue:
         self.capacity = capacity
         self._redis = redis
         self._consumer = consumer
-        self._stream, self._delayed, self._dead = (prefix + STREAM_KEY, prefix + DELAYED_KEY,
-                                                   prefix + DEAD_KEY)  # fmt: skip
+        self._stream, self._delayed, self._dead = keys.stream, keys.delayed, keys.dead
         self._claim_idle_ms = int(claim_idle_seconds * 1000)
         self._claim_every = claim_idle_seconds / CLAIM_CHECKS_PER_IDLE
         self._heartbeat_seconds = heartbeat_seconds
@@ -147,7 +141,7 @@ class RedisStreamQueue:
     async def _attempt(self) -> Lease | None:
         try:
             return await self._next_lease()
-        except ResponseError as exc:
+        except RedisReplyError as exc:
             if "NOGROUP" not in str(exc):
                 raise
             logger.warning("job queue consumer group missing (Redis lost its data?): recreating")
@@ -227,7 +221,7 @@ class RedisStreamQueue:
     async def _bury_entry(
         self, entry_id: str, raw: bytes | str, reason: str, attempts: int
     ) -> None:
-        dead: dict[FieldT, EncodableT] = {JOB_FIELD: raw, "reason": reason, "attempts": attempts,
+        dead: dict[Field, Value] = {JOB_FIELD: raw, "reason": reason, "attempts": attempts,
                 "at": repr(self._clock()), "original_id": entry_id}  # fmt: skip
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.xadd(self._dead, dead, maxlen=DEAD_MAX_ENTRIES, approximate=True)
@@ -246,7 +240,7 @@ class RedisStreamQueue:
                 await self._redis.xclaim(
                     self._stream, GROUP, self._consumer, 0, list(self._inflight), justid=True
                 )
-            except (*REDIS_DOWN, ResponseError) as exc:
+            except (*REDIS_DOWN, RedisReplyError) as exc:
                 logger.debug("lease heartbeat failed: %s", exc)
 
     async def _create_group(self) -> None:
@@ -254,7 +248,7 @@ class RedisStreamQueue:
         # missing, e.g. after Redis lost its data) are accepted jobs too.
         try:
             await self._redis.xgroup_create(self._stream, GROUP, id="0", mkstream=True)
-        except ResponseError as exc:
+        except RedisReplyError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
 

@@ -3,18 +3,43 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
-from redis.exceptions import RedisError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError, ResponseError, WatchError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from namecard.domain.errors import StateUnavailable
 
 # What a Redis call raises when Redis is down, refuses us or the connection breaks.
 REDIS_FAULTS = (RedisError, OSError)
+# The part of those that means "Redis is away" (not "Redis answered with an error"): the job
+# queue holds jobs in process for these only.
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+# Redis answered a command with an error (for example BUSYGROUP, NOGROUP).
+RedisReplyError = ResponseError
+# A watched key changed before EXEC: the transaction is retried.
+TransactionConflict = WatchError
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def unavailable(exc: BaseException) -> StateUnavailable:
+    """The `StateUnavailable` a caller sees for the Redis fault `exc`."""
+    fault = type(exc).__name__
+    return StateUnavailable(f"Redis: {fault}: {exc}", fault=fault)
+
+
+@contextmanager
+def faults_as_unavailable() -> Iterator[None]:
+    """Inside it, a Redis fault surfaces as `StateUnavailable` (awaits included)."""
+    try:
+        yield
+    except REDIS_FAULTS as exc:
+        raise unavailable(exc) from exc
 
 
 def unavailable_on_fault(
@@ -24,9 +49,7 @@ def unavailable_on_fault(
 
     @functools.wraps(call)
     async def translated(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
+        with faults_as_unavailable():
             return await call(*args, **kwargs)
-        except REDIS_FAULTS as exc:
-            raise StateUnavailable(f"Redis: {type(exc).__name__}: {exc}") from exc
 
     return translated

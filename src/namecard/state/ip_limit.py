@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cachetools import TTLCache
-from redis.asyncio import Redis
 
+from namecard.state.client import Redis, SharedRedis
 from namecard.state.faults import REDIS_FAULTS
-from namecard.state.keys import IP_LIMIT_KEY_PREFIX
+from namecard.state.keys import KeySpace
 
 logger = logging.getLogger(__name__)
 
@@ -115,10 +115,15 @@ class RedisIpLimiter:
     Addresses are stored hashed. `clock` must be wall time (shared by hosts)."""
 
     def __init__(
-        self, redis: Redis, rate: HourlyRate, *, prefix: str, clock: Callable[[], float] = time.time
+        self,
+        redis: Redis,
+        rate: HourlyRate,
+        *,
+        keys: KeySpace,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._rate = rate
-        self._prefix = prefix + IP_LIMIT_KEY_PREFIX
+        self._keys = keys
         self._clock = clock
         self._script = redis.register_script(GCRA_LUA)
         self._local = MemoryIpLimiter(rate)
@@ -126,7 +131,7 @@ class RedisIpLimiter:
 
     async def retry_after(self, ip: str) -> float:
         hashed = hashlib.sha256(subject(ip).encode()).hexdigest()[:HASHED_IP_CHARS]
-        key = self._prefix + hashed
+        key = self._keys.ip_limit(hashed)
         args = [self._clock(), self._rate.interval, self._rate.tolerance]
         try:
             wait = max(float(await self._script(keys=[key], args=args)), 0.0)
@@ -143,9 +148,13 @@ class RedisIpLimiter:
         return {"per_hour": self._rate.per_hour, "shared": True, **self.counts}
 
 
-def build_ip_limiter(per_hour: int, redis: Redis | None, *, prefix: str) -> IpLimiter | None:
+def build_ip_limiter(per_hour: int, redis: SharedRedis | None) -> IpLimiter | None:
     """None when the limit is off (IP_RATE_PER_HOUR=0)."""
     if per_hour <= 0:
         return None
     rate = HourlyRate(per_hour)
-    return MemoryIpLimiter(rate) if redis is None else RedisIpLimiter(redis, rate, prefix=prefix)
+    return (
+        MemoryIpLimiter(rate)
+        if redis is None
+        else RedisIpLimiter(redis.client, rate, keys=redis.keys)
+    )

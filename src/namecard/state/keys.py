@@ -4,9 +4,14 @@ Each name is placed after the deployment's `REDIS_KEY_PREFIX` (several deploymen
 one Redis). Two conventions exist for historical reasons, `namecard:<what>:` and bare
 `<what>:`; the values are kept as they are so a running deployment keeps its state. The
 owning module documents each key's fields and lifetime; docs/architecture.md lists them.
+
+The prefix travels one way: bootstrap builds one `KeySpace` from the settings and hands it to
+every Redis user, which asks it for its key names (no module joins prefix strings itself).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 # pipeline/dedupe.py: one string per webhook event id, "pending" then "done", for the dedupe TTL
 DEDUPE_KEY_PREFIX = "namecard:webhook-event:"
@@ -32,3 +37,54 @@ PERSON_LOCK_KEY_PREFIX = "namecard:person-lock:"
 NOTION_RATE_KEY = "namecard:notion-rate"
 # state/ip_limit.py: requests per hashed client address
 IP_LIMIT_KEY_PREFIX = "namecard:ip-limit:"
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpace:
+    """The key names of one deployment: each registered name placed after `prefix`."""
+
+    prefix: str = ""
+
+    def dedupe(self, event_id: str) -> str:
+        return f"{self.prefix}{DEDUPE_KEY_PREFIX}{event_id}"
+
+    @property
+    def stream(self) -> str:
+        return self.prefix + STREAM_KEY
+
+    @property
+    def delayed(self) -> str:
+        return self.prefix + DELAYED_KEY
+
+    @property
+    def dead(self) -> str:
+        return self.prefix + DEAD_KEY
+
+    def progress(self, event_id: str) -> str:
+        return self.prefix + PROGRESS_KEY.format(event_id=event_id)
+
+    def conversation(self, kind: str, name: str) -> str:
+        return f"{self.prefix}{CONVERSATION_KEY_PREFIX}{kind}:{name}"
+
+    def push_budget(self, month: str) -> str:
+        return f"{self.prefix}{PUSH_BUDGET_KEY_PREFIX}{month}"
+
+    def cache(self, key: str) -> str:
+        """`key` is a whole cache key from cache/keys.py (it starts with CACHE_KEY_PREFIX)."""
+        return self.prefix + key
+
+    def key_pool(self, name: str) -> str:
+        return f"{self.prefix}{KEY_POOL_PREFIX}{name}"
+
+    def card_page(self, card_id: str) -> str:
+        return f"{self.prefix}{CARD_PAGE_KEY_PREFIX}{card_id}"
+
+    def person_lock(self, digest: str) -> str:
+        return f"{self.prefix}{PERSON_LOCK_KEY_PREFIX}{digest}"
+
+    @property
+    def notion_rate(self) -> str:
+        return self.prefix + NOTION_RATE_KEY
+
+    def ip_limit(self, hashed: str) -> str:
+        return f"{self.prefix}{IP_LIMIT_KEY_PREFIX}{hashed}"

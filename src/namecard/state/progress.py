@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from redis.asyncio import Redis
-
+from namecard.state.client import Redis
 from namecard.state.faults import unavailable_on_fault
-from namecard.state.keys import PROGRESS_KEY
+from namecard.state.keys import KeySpace
 
 PROGRESS_TTL_SECONDS = 24 * 3600
 MEMORY_LIMIT = 10_000  # jobs remembered in process; oldest forgotten first
@@ -58,13 +57,13 @@ class MemoryJobProgress:
 
 
 class RedisJobProgress:
-    def __init__(self, redis: Redis, *, prefix: str, ttl: int = PROGRESS_TTL_SECONDS) -> None:
+    def __init__(self, redis: Redis, *, keys: KeySpace, ttl: int = PROGRESS_TTL_SECONDS) -> None:
         self._redis = redis
-        self._prefix = prefix
+        self._keys = keys
         self._ttl = ttl
 
     def _key(self, event_id: str) -> str:
-        return self._prefix + PROGRESS_KEY.format(event_id=event_id)
+        return self._keys.progress(event_id)
 
     @unavailable_on_fault
     async def load(self, event_id: str) -> Progress:

@@ -8,11 +8,12 @@ import logging
 from typing import Protocol
 
 from cachetools import LRUCache
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from namecard.cards.model import SavedContact
-from namecard.state.keys import CARD_PAGE_KEY_PREFIX
+from namecard.domain.errors import StateUnavailable
+from namecard.state.client import NO_PREFIX, Redis
+from namecard.state.faults import faults_as_unavailable
+from namecard.state.keys import KeySpace
 
 logger = logging.getLogger(__name__)
 
@@ -42,22 +43,29 @@ class MemoryCardPages:
 class RedisCardPages:
     """Shared; a Redis fault only costs a Notion call (the look-up is an optimisation)."""
 
-    def __init__(self, redis: Redis, *, key_prefix: str = "") -> None:
+    def __init__(self, redis: Redis, *, keys: KeySpace = NO_PREFIX) -> None:
         self._redis = redis
-        self._prefix = key_prefix + CARD_PAGE_KEY_PREFIX
+        self._keys = keys
 
     async def get(self, card_id: str) -> SavedContact | None:
         try:
-            raw = await self._redis.get(self._prefix + card_id)
+            with faults_as_unavailable():
+                raw = await self._redis.get(self._keys.card_page(card_id))
             data = json.loads(raw) if raw else None
             return SavedContact(str(data["id"]), data.get("url")) if data else None
-        except (RedisError, ValueError, KeyError, TypeError) as exc:
+        except StateUnavailable as exc:
+            logger.warning("card page look-up failed for %s: %s", card_id, exc.fault)
+            return None
+        except (ValueError, KeyError, TypeError) as exc:
             logger.warning("card page look-up failed for %s: %s", card_id, type(exc).__name__)
             return None
 
     async def remember(self, card_id: str, saved: SavedContact) -> None:
         value = json.dumps({"id": saved.contact_id, "url": saved.url})
         try:
-            await self._redis.set(self._prefix + card_id, value, ex=CARD_PAGE_TTL_SECONDS)
-        except RedisError as exc:
+            with faults_as_unavailable():
+                await self._redis.set(
+                    self._keys.card_page(card_id), value, ex=CARD_PAGE_TTL_SECONDS
+                )
+        except StateUnavailable as exc:
             logger.warning("could not remember the page of card %s: %s", card_id, exc)

@@ -18,10 +18,10 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Protocol
 
-from redis.asyncio import Redis
-
-from namecard.state.faults import REDIS_FAULTS
-from namecard.state.keys import PERSON_LOCK_KEY_PREFIX
+from namecard.domain.errors import StateUnavailable
+from namecard.state.client import NO_PREFIX, Redis, run_script
+from namecard.state.faults import unavailable_on_fault
+from namecard.state.keys import KeySpace
 
 logger = logging.getLogger(__name__)
 
@@ -88,11 +88,11 @@ class RedisPersonLocks:
     the save goes ahead without it: a possible second page beats a card never saved."""
 
     def __init__(
-        self, redis: Redis, *, key_prefix: str = "", ttl_seconds: int = LOCK_TTL_SECONDS
+        self, redis: Redis, *, keys: KeySpace = NO_PREFIX, ttl_seconds: int = LOCK_TTL_SECONDS
     ) -> None:
         self._redis = redis
         self._ttl = ttl_seconds
-        self._prefix = key_prefix + PERSON_LOCK_KEY_PREFIX
+        self._keys = keys
         self._release = redis.register_script(RELEASE_LUA)
         self._renew = redis.register_script(RENEW_LUA)
         self._local = MemoryPersonLocks()  # this process's savers queue here, not on Redis
@@ -113,33 +113,37 @@ class RedisPersonLocks:
                     await self._let_go(key, token)
 
     def _key(self, identity: str) -> str:
-        return self._prefix + hashlib.sha256(identity.encode()).hexdigest()[:32]
+        return self._keys.person_lock(hashlib.sha256(identity.encode()).hexdigest()[:32])
 
     async def _acquire(self, key: str, token: str) -> bool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + WAIT_SECONDS
         try:
-            while not await self._redis.set(key, token, nx=True, ex=self._ttl):
+            while not await self._set(key, token):
                 if loop.time() >= deadline:
                     logger.warning("person lock still taken after %ds; saving anyway",
                                    WAIT_SECONDS)  # fmt: skip
                     return False
                 await asyncio.sleep(POLL_SECONDS)
-        except REDIS_FAULTS as exc:
-            logger.warning("person lock unavailable (%s); saving anyway", type(exc).__name__)
+        except StateUnavailable as exc:
+            logger.warning("person lock unavailable (%s); saving anyway", exc.fault)
             return False
         return True
+
+    @unavailable_on_fault
+    async def _set(self, key: str, token: str) -> bool:
+        return bool(await self._redis.set(key, token, nx=True, ex=self._ttl))
 
     async def _keep(self, keys: list[str], token: str) -> None:
         while True:
             await asyncio.sleep(self._ttl / 3)
             try:
-                await self._renew(keys=keys, args=[token, self._ttl])
-            except REDIS_FAULTS as exc:  # the lock may lapse: at worst a second page
-                logger.warning("person lock not renewed (%s)", type(exc).__name__)
+                await run_script(self._renew, keys, [token, self._ttl])
+            except StateUnavailable as exc:  # the lock may lapse: at worst a second page
+                logger.warning("person lock not renewed (%s)", exc.fault)
 
     async def _let_go(self, key: str, token: str) -> None:
         try:
-            await self._release(keys=[key], args=[token])
-        except REDIS_FAULTS as exc:  # it expires by itself
-            logger.warning("person lock not released (%s)", type(exc).__name__)
+            await run_script(self._release, [key], [token])
+        except StateUnavailable as exc:  # it expires by itself
+            logger.warning("person lock not released (%s)", exc.fault)

@@ -9,9 +9,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from redis.asyncio import Redis
-
-from namecard.state.faults import REDIS_FAULTS
+from namecard.domain.errors import StateUnavailable
+from namecard.state.client import Redis, run_script
 from namecard.store.rate_limit import LimiterStats, TokenBucket
 
 logger = logging.getLogger(__name__)
@@ -70,9 +69,9 @@ class RedisTokenBucket:
         """Take one token from the shared bucket; return the seconds to wait before using it."""
         now = self._clock()
         try:
-            reply = await self._script(keys=[self._key], args=self._args(now))
+            reply = await run_script(self._script, [self._key], self._args(now))
             wait = max(float(reply), 0.0)
-        except REDIS_FAULTS as exc:
+        except StateUnavailable as exc:
             self._fault(exc)
             self._fallbacks += 1
             wait = self._local.reserve()
@@ -93,13 +92,13 @@ class RedisTokenBucket:
     def _args(self, now: float) -> list[float | int]:
         return [now, self._local.rate, self._local.burst, IDLE_MARGIN_MS]
 
-    def _fault(self, exc: BaseException) -> None:
+    def _fault(self, exc: StateUnavailable) -> None:
         if not self._degraded:
             self._degraded = True
             logger.warning(
                 "Redis unavailable for the Notion rate limiter (%s); this process paces "
                 "itself alone until Redis answers",
-                type(exc).__name__,
+                exc.fault,
             )
 
     def _answered(self) -> None:

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from namecard.ai.gemini.key_pool import KeyPool, KeyPoolProtocol, Lease, NoKey
 from namecard.ai.gemini.key_pool_redis import RedisKeyPool
 from namecard.sim.server import free_port
+from namecard.state.keys import KeySpace
 from tests.clock import ManualClock
 
 KEYS = ("k1", "k2", "k3")
@@ -37,7 +38,7 @@ def shared_pools(
 ) -> tuple[RedisKeyPool, RedisKeyPool]:
     def make(client: Redis) -> RedisKeyPool:
         return RedisKeyPool(
-            client, KEYS, labels=LABELS, key_prefix=prefix, clock=clock,
+            client, KEYS, labels=LABELS, keys=KeySpace(prefix), clock=clock,
             rpm=limits.get("rpm"), rpd=limits.get("rpd"),
         )  # fmt: skip
 

@@ -8,8 +8,6 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from redis.asyncio import Redis
-
 from namecard.ai.gemini.key_pool import (
     BACKOFF_BASE_SECONDS,
     BACKOFF_CAP_SECONDS,
@@ -21,8 +19,10 @@ from namecard.ai.gemini.key_pool import (
 )
 from namecard.ai.gemini.quota_clock import RECENT_MINUTES, SECONDS_PER_MINUTE, KeyUsage, QuotaWindow
 from namecard.ai.gemini.quota_clock import describe as describe_pool
-from namecard.state.faults import REDIS_FAULTS
-from namecard.state.keys import KEY_POOL_PREFIX
+from namecard.domain.errors import StateUnavailable
+from namecard.state.client import NO_PREFIX, Redis, run_script
+from namecard.state.faults import faults_as_unavailable
+from namecard.state.keys import KeySpace
 
 logger = logging.getLogger(__name__)
 
@@ -98,12 +98,12 @@ class RedisKeyPool:
         labels: Mapping[str, str] | None = None,
         rpm: int | None = None,
         rpd: int | None = None,
-        key_prefix: str = "",
+        keys: KeySpace = NO_PREFIX,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._local = KeyPool(key_ids, labels=labels, rpm=rpm, rpd=rpd, clock=clock)
         self._redis = redis
-        self._prefix = key_prefix + KEY_POOL_PREFIX
+        self._keys = keys
         self._clock = clock
         self._lease_script = redis.register_script(LEASE_LUA)
         self._rate_limited_script = redis.register_script(RATE_LIMITED_LUA)
@@ -114,15 +114,15 @@ class RedisKeyPool:
         if not ids:
             return NoKey(None)
         window = QuotaWindow.at(self._clock())
-        keys = [self._prefix + "cursor", *map(self._stats_key, ids)]
+        keys = [self._keys.key_pool("cursor"), *map(self._stats_key, ids)]
         keys += [self._minute_key(key_id, window.minute) for key_id in ids]
         keys += [self._day_key(key_id, window.day) for key_id in ids]
         limits = self._local.limits
         args = [len(ids), window.now, limits.rpm or 0, limits.rpd or 0, window.next_minute]
         args += [window.next_day, MINUTE_TTL_SECONDS, DAY_TTL_SECONDS]
         try:
-            found, value = await self._lease_script(keys=keys, args=args)
-        except REDIS_FAULTS as exc:
+            found, value = await run_script(self._lease_script, keys, args)
+        except StateUnavailable as exc:
             self._fault("lease", exc)
             return self._local.try_lease()
         self._answered()
@@ -164,8 +164,9 @@ class RedisKeyPool:
     async def snapshot(self) -> dict[str, Any]:
         window = QuotaWindow.at(self._clock())
         try:
-            usages = await self._read_usages(window)
-        except REDIS_FAULTS as exc:
+            with faults_as_unavailable():
+                usages = await self._read_usages(window)
+        except StateUnavailable as exc:
             self._fault("snapshot", exc)
             return self._local.describe(shared=False)
         self._answered()
@@ -187,8 +188,9 @@ class RedisKeyPool:
 
     async def _report(self, what: str, pending: Awaitable[Any]) -> None:
         try:
-            await pending
-        except REDIS_FAULTS as exc:
+            with faults_as_unavailable():
+                await pending
+        except StateUnavailable as exc:
             self._fault(what, exc)
 
     def _known(self, key_id: str) -> bool:
@@ -197,7 +199,7 @@ class RedisKeyPool:
         logger.warning("report about unknown gemini key id %s ignored", key_id)
         return False
 
-    def _fault(self, what: str, exc: BaseException) -> None:
+    def _fault(self, what: str, exc: StateUnavailable) -> None:
         if not self._degraded:
             self._degraded = True
             logger.warning(
@@ -213,13 +215,13 @@ class RedisKeyPool:
             logger.info("Redis answers again; the gemini key pool is shared again")
 
     def _stats_key(self, key_id: str) -> str:
-        return f"{self._prefix}key:{key_id}"
+        return self._keys.key_pool(f"key:{key_id}")
 
     def _minute_key(self, key_id: str, minute: int) -> str:
-        return f"{self._prefix}minute:{key_id}:{minute}"
+        return self._keys.key_pool(f"minute:{key_id}:{minute}")
 
     def _day_key(self, key_id: str, day: str) -> str:
-        return f"{self._prefix}day:{key_id}:{day}"
+        return self._keys.key_pool(f"day:{key_id}:{day}")
 
 
 def _text(value: Any) -> str | None:
