@@ -26,9 +26,10 @@ from namecard.domain.errors import (
     QuotaExhausted,
 )
 from namecard.domain.jobs import Job, JobKind, JobOutcome
+from namecard.domain.replies import Reply
 from namecard.line.delivery import Deliverer
-from namecard.line.messages import MessageBuilder
 from namecard.line.messenger import Messenger
+from namecard.line.replies import Replies
 from namecard.line.texts import clock_time
 from namecard.metrics.counters import Count
 from namecard.metrics.stats import JobRecord, Metrics
@@ -66,7 +67,7 @@ class JobHandler:
         metrics: Metrics,
         config: PipelineConfig,
         deliverer: Deliverer,
-        messages: MessageBuilder,
+        messages: Replies,
         conversation: ConversationJobs,
         requeue: Callable[[Job, float], Awaitable[None]] | None = None,
     ) -> None:
@@ -222,7 +223,7 @@ class JobHandler:
             JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
         )
 
-    def _card_messages(self, extraction: Extraction, saved: Any, *, pending: bool) -> list[Any]:
+    def _card_messages(self, extraction: Extraction, saved: Any, *, pending: bool) -> Reply:
         return self.messages.cards(
             extraction.cards,
             saved,
