@@ -8,12 +8,14 @@ import pytest
 from linebot.v3.webhooks import Event
 
 from namecard.conversation.dispatch import job_for
+from namecard.domain.inbound import Inbound
 from namecard.domain.jobs import JobKind
+from namecard.line.events import inbound
 
 USER = "U" + "1" * 32
 
 
-def parse(kind: str, **fields: Any) -> Event:
+def parse(kind: str, **fields: Any) -> Inbound:
     raw = {
         "type": kind, "mode": "active", "timestamp": 1764460800000,
         "source": {"type": "user", "userId": USER}, "webhookEventId": "01JD00000000000000000000AB",
@@ -21,10 +23,10 @@ def parse(kind: str, **fields: Any) -> Event:
     }  # fmt: skip
     event = Event.from_dict(raw)
     assert event is not None
-    return event
+    return inbound(event)
 
 
-def message(kind: str, **fields: Any) -> Event:
+def message(kind: str, **fields: Any) -> Inbound:
     return parse("message", replyToken="r" * 32, message={"type": kind, "id": "42", **fields})
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
 
 import pytest
 from linebot.v3.messaging import TextMessage  # type: ignore[import-untyped, unused-ignore]
@@ -17,7 +16,9 @@ from namecard.domain.errors import (
     ReplyTokenExpired,
     TransientError,
 )
+from namecard.domain.replies import Reply
 from namecard.line.client import LineClient
+from namecard.line.replies import reply_of
 from namecard.sim.line import LineSimulator
 from namecard.sim.server import EmulatorServer, free_port
 
@@ -66,8 +67,8 @@ async def client(urls: tuple[str, str]) -> AsyncIterator[LineClient]:
     await line.aclose()
 
 
-def texts(value: str) -> list[Any]:
-    return [TextMessage(text=value)]
+def texts(value: str) -> Reply:
+    return reply_of([TextMessage(text=value)])
 
 
 def key() -> str:

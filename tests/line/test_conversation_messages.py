@@ -189,7 +189,7 @@ def test_batch_status_counts_and_lists_the_latest() -> None:
         (lambda: ZH.no_card(), ["說明"]),
         (lambda: ZH.failure(catalogue.EXTRACTION_FAILED), ["說明"]),
         (lambda: ZH.timeout(), ["說明"]),
-        (lambda: ZH.unexpected(), ["說明"]),
+        (lambda: ZH.failure(catalogue.UNEXPECTED), ["說明"]),
         (lambda: ZH.save_failed(), ["說明"]),
         (lambda: ZH.dead_letter(), ["說明"]),
         (lambda: ZH.external_photo(), ["說明"]),
@@ -318,8 +318,8 @@ def test_every_builder_passes_the_line_validator(language: Language) -> None:
         m.batch_started(False), m.batch_status(photos), m.batch_not_open(), m.cancelled(False),
         m.batch_summary(photos, store_name="notion", ended_by_idle=True),
         m.image_set(photos, store_name="notion"), m.waiting_notice(3, 2), m.paused_notice("10:00"),
-        m.deferred("10:00"), m.timeout(), m.unexpected(), m.save_failed(), m.dead_letter(),
-        m.external_photo(),
+        m.deferred("10:00"), m.timeout(), m.failure(catalogue.UNEXPECTED), m.save_failed(),
+        m.dead_letter(), m.external_photo(),
     ):  # fmt: skip
         dumped = assert_valid(messages)
         assert "None" not in str(dumped)

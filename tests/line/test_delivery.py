@@ -14,6 +14,7 @@ from namecard.domain.jobs import Job, JobKind
 from namecard.line.client import LineClient
 from namecard.line.delivery import Deliverer
 from namecard.line.push_budget import MemoryPushBudget
+from namecard.line.replies import reply_of
 from namecard.metrics.stats import Metrics
 from namecard.sim.line import LineSimulator
 from namecard.sim.server import EmulatorServer
@@ -21,7 +22,7 @@ from namecard.state.keys import KeySpace
 from namecard.state.progress import MemoryJobProgress, RedisJobProgress
 
 TOKEN = "delivery-test-token"
-ANSWER = [TextMessage(text="王小明｜大同公司")]
+ANSWER = reply_of([TextMessage(text="王小明｜大同公司")])
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from linebot.v3.webhooks import Event
 from quart import Blueprint, Response, jsonify, request
 
 from namecard.api import limits
 from namecard.api.context import get_services
 from namecard.bootstrap.services import Services
 from namecard.conversation.dispatch import job_for
+from namecard.domain.inbound import Inbound
 from namecard.domain.jobs import Job, JobKind, hash_user
 from namecard.line.webhook import (
     ParsedWebhook,
@@ -110,7 +110,7 @@ class Enqueued:
     refused: int = 0  # events left for LINE's redelivery: the queue had no room for them
 
 
-async def _enqueue(services: Services, events: list[Event]) -> Enqueued:
+async def _enqueue(services: Services, events: list[Inbound]) -> Enqueued:
     """Queue the events' jobs in order while there is room. When the queue fills, the rest are
     refused (the webhook answers 503); LINE redelivers the whole webhook, the events accepted now
     are recognised as duplicates then, and the rest go in as the queue drains."""

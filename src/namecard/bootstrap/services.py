@@ -25,7 +25,7 @@ from namecard.domain.errors import ConfigError, NamecardError
 from namecard.domain.health import Problem, ProblemCode, sorted_problems
 from namecard.line.client import LineClient
 from namecard.line.identity import BotIdentity
-from namecard.line.messages import MessageBuilder
+from namecard.line.replies import Replies
 from namecard.metrics import payloads
 from namecard.metrics.prometheus import build_registry
 from namecard.metrics.stats import Metrics
@@ -160,7 +160,7 @@ async def open_services(settings: Settings, stack: AsyncExitStack) -> Services:
     dedupe = event_dedupe(settings, redis)
     shared = await open_shared_state(settings, redis, stack, dedupe=dedupe)
     queue = shared.queue
-    messages = MessageBuilder(settings.reply_language)
+    messages = Replies(settings.reply_language)
     deliverer = shared.deliverer(line, metrics)
     handler = JobHandler(
         line=line,

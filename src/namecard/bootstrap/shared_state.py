@@ -28,9 +28,9 @@ from namecard.conversation.state import ConversationStore, MemoryConversationSto
 from namecard.conversation.state_redis import RedisConversationStore
 from namecard.domain.jobs import Job, JobKind
 from namecard.line.delivery import Deliverer
-from namecard.line.messages import MessageBuilder
 from namecard.line.messenger import Messenger
 from namecard.line.push_budget import MemoryPushBudget, PushBudget, RedisPushBudget
+from namecard.line.replies import Replies
 from namecard.metrics.stats import Metrics
 from namecard.pipeline.dedupe import EventDedupe
 from namecard.pipeline.fallback_queue import FallbackQueue
@@ -68,7 +68,7 @@ class SharedState:
         )
 
     def conversation_jobs(
-        self, deliverer: Deliverer, messages: MessageBuilder, store_name: str
+        self, deliverer: Deliverer, messages: Replies, store_name: str
     ) -> ConversationJobs:
         return ConversationJobs(
             store=self.conversations,

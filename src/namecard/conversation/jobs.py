@@ -14,16 +14,15 @@ import math
 import time
 from collections.abc import Sequence
 
-from linebot.v3.messaging import Message
-
 from namecard.conversation.pacing import SECONDS_PER_MINUTE, PaceLimits, backlog
 from namecard.conversation.state import ConversationStore
 from namecard.domain import catalogue
 from namecard.domain.conversation import PhotoOutcome, PhotoStatus
 from namecard.domain.errors import StateUnavailable
 from namecard.domain.jobs import Job, JobKind, NoticeKind
+from namecard.domain.replies import Reply
 from namecard.line.delivery import Deliverer
-from namecard.line.messages import MessageBuilder
+from namecard.line.replies import Replies
 from namecard.line.texts import clock_time
 
 logger = logging.getLogger(__name__)
@@ -38,7 +37,7 @@ class ConversationJobs:
         *,
         store: ConversationStore,
         deliverer: Deliverer,
-        messages: MessageBuilder,
+        messages: Replies,
         store_name: str,
         batch_end_wait_seconds: float,
         pacing: PaceLimits | None = None,
@@ -60,10 +59,10 @@ class ConversationJobs:
         if outgoing:
             await self.deliverer.answer(job, outgoing, push_worthy=worthy)
 
-    async def _answer(self, job: Job) -> tuple[list[Message], bool]:
+    async def _answer(self, job: Job) -> tuple[Reply, bool]:
         kind, m = job.kind, self.messages
         if kind is JobKind.UNFOLLOW:
-            return [], False  # nobody to answer; the state was cleared at the webhook
+            return Reply(), False  # nobody to answer; the state was cleared at the webhook
         if kind is JobKind.NOTICE:
             return await self._notice(job), False
         if kind is JobKind.BATCH_END:
@@ -78,7 +77,7 @@ class ConversationJobs:
         own, worthy = await self._own_answer(job)
         return m.combine(summary, own), worthy or bool(summary)
 
-    async def _own_answer(self, job: Job) -> tuple[list[Message], bool]:
+    async def _own_answer(self, job: Job) -> tuple[Reply, bool]:
         kind, m = job.kind, self.messages
         if kind is JobKind.BATCH_START:
             return m.batch_started(already_open=job.batch_already_open), False
@@ -95,15 +94,15 @@ class ConversationJobs:
         return m.hint(), False
 
     # Batch summaries -----------------------------------------------------------------------------
-    async def idle_summary(self, job: Job, *, force: bool = False) -> list[Message]:
+    async def idle_summary(self, job: Job, *, force: bool = False) -> Reply:
         """The summary of a batch that ended by itself, to send along with this job's answer."""
         if job.summary_batch_id is None or not (force or job.summary_idle):
-            return []
+            return Reply()
         try:
             return await self._summary(job.summary_batch_id, idle=job.summary_idle)
         except StateUnavailable as exc:  # the job's own answer must still go out
             logger.error("batch summary for %s unavailable: %s", job.event_id, exc)
-            return []
+            return Reply()
 
     async def send_idle_summary(self, job: Job) -> None:
         """For a photo whose own answer comes later (batch or image set): the summary now."""
@@ -111,7 +110,7 @@ class ConversationJobs:
         if summary:
             await self.deliverer.answer(job, summary, push_worthy=True, purpose="idle-summary")
 
-    async def _summary(self, batch_id: str, *, idle: bool) -> list[Message]:
+    async def _summary(self, batch_id: str, *, idle: bool) -> Reply:
         await self._wait_for_pending(batch_id)
         await self.store.finish_photo(batch_id, PhotoOutcome(SUMMARY_MARK, 0, PhotoStatus.SAVED))
         photos = await self._photos(batch_id)
@@ -167,15 +166,15 @@ class ConversationJobs:
             logger.warning("pacing state unavailable: %s", exc)
 
     # Delivery ------------------------------------------------------------------------------------
-    async def _notice(self, job: Job) -> list[Message]:
+    async def _notice(self, job: Job) -> Reply:
         notice = job.notice
         if notice is None:
-            return []
+            return Reply()
         if notice.kind is NoticeKind.WAITING:
             return await self._waiting_notice(job, notice.waiting, notice.minutes)
         return self.messages.paused_notice(clock_time(notice.until))
 
-    async def _waiting_notice(self, job: Job, waiting: int, minutes: int) -> list[Message]:
+    async def _waiting_notice(self, job: Job, waiting: int, minutes: int) -> Reply:
         """Told as it is when sent: every photo waiting by then, not only those before this one."""
         if self.pacing is not None:
             try:
@@ -186,7 +185,7 @@ class ConversationJobs:
             else:
                 waiting, seconds = backlog(state, self.pacing, now)
                 minutes = math.ceil(seconds / SECONDS_PER_MINUTE)
-        return self.messages.waiting_notice(waiting, minutes) if waiting else []
+        return self.messages.waiting_notice(waiting, minutes) if waiting else Reply()
 
 
 def _newest_first_tokens(photos: Sequence[PhotoOutcome]) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +14,6 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped, unused-ignore
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
-    Message,
     PushMessageRequest,
     ReplyMessageRequest,
     ShowLoadingAnimationRequest,
@@ -32,6 +30,8 @@ from namecard.domain.errors import (
     TransientError,
 )
 from namecard.domain.health import Problem, ProblemCode
+from namecard.domain.replies import Reply
+from namecard.line.replies import sdk_messages
 
 logger = logging.getLogger(__name__)
 
@@ -163,8 +163,8 @@ class LineClient:
             raise TransientError(f"LINE bot info failed: {type(exc).__name__}") from exc
         return str(info.user_id)
 
-    async def reply(self, reply_token: str, messages: Sequence[Message]) -> None:
-        request = ReplyMessageRequest(reply_token=reply_token, messages=list(messages))
+    async def reply(self, reply_token: str, reply: Reply) -> None:
+        request = ReplyMessageRequest(reply_token=reply_token, messages=sdk_messages(reply))
         try:
             await self._api.reply_message(request, _request_timeout=self._timeout)
         except ApiException as exc:
@@ -176,9 +176,9 @@ class LineClient:
             raise TransientError(f"LINE reply failed: {type(exc).__name__}") from exc
         self._accepted()
 
-    async def push(self, to: str, messages: Sequence[Message], *, retry_key: str) -> None:
+    async def push(self, to: str, reply: Reply, *, retry_key: str) -> None:
         """Push with an idempotency key; a 409 means LINE already delivered this push."""
-        request = PushMessageRequest(to=to, messages=list(messages))
+        request = PushMessageRequest(to=to, messages=sdk_messages(reply))
         try:
             await self._api.push_message(
                 request, x_line_retry_key=retry_key, _request_timeout=self._timeout

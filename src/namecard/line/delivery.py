@@ -19,10 +19,9 @@ import time
 from collections.abc import Awaitable, Sequence
 from typing import Literal, Protocol
 
-from linebot.v3.messaging import Message
-
 from namecard.domain.errors import NamecardError, ReplyTokenExpired, StateUnavailable
 from namecard.domain.jobs import Job, retry_key_for
+from namecard.domain.replies import Reply
 from namecard.domain.retry import RetryPolicy, retry_transient
 from namecard.line.messenger import Messenger
 from namecard.metrics.counters import Count
@@ -63,20 +62,20 @@ class Deliverer:
     async def send(
         self,
         job: Job,
-        messages: Sequence[Message],
+        reply: Reply,
         *,
         purpose: str = "result",
         push_worthy: bool = True,
         other_tokens: Sequence[str] = (),
     ) -> Outcome:
-        """Answer `job` once with `messages`; raises NamecardError when LINE keeps failing."""
+        """Answer `job` once with `reply`; raises NamecardError when LINE keeps failing."""
         if await self._already_sent(job, purpose):
             self.metrics.incr(Count.LINE_ANSWERS_ALREADY_SENT)
             logger.info("job %s: %s answer was already sent", job.event_id, purpose)
             return "already"
         try:
             async with asyncio.timeout(LATE_ANSWER_SECONDS):
-                outcome = await self._send(job, messages, purpose, push_worthy, other_tokens)
+                outcome = await self._send(job, reply, purpose, push_worthy, other_tokens)
         except (NamecardError, TimeoutError):
             self.metrics.incr(Count.LINE_DELIVERY_ERRORS)
             raise
@@ -86,7 +85,7 @@ class Deliverer:
     async def answer(
         self,
         job: Job,
-        messages: Sequence[Message],
+        reply: Reply,
         *,
         purpose: str = "result",
         push_worthy: bool = True,
@@ -96,7 +95,7 @@ class Deliverer:
         failure is logged (the user cannot be told by another way)."""
         try:
             await self.send(
-                job, messages, purpose=purpose, push_worthy=push_worthy, other_tokens=other_tokens
+                job, reply, purpose=purpose, push_worthy=push_worthy, other_tokens=other_tokens
             )
         except (NamecardError, TimeoutError) as exc:
             logger.error("could not answer user %s (%s): %s", job.user_hash, purpose, exc)
@@ -119,14 +118,14 @@ class Deliverer:
     async def _send(
         self,
         job: Job,
-        messages: Sequence[Message],
+        reply: Reply,
         purpose: str,
         push_worthy: bool,
         other_tokens: Sequence[str],
     ) -> Outcome:
         tokens = [t for t in (job.reply_token, *other_tokens) if t]
         for token in dict.fromkeys(tokens):
-            if await self._reply(token, messages):
+            if await self._reply(token, reply):
                 self.metrics.incr(Count.LINE_REPLIES)
                 return "reply"
         if not push_worthy:
@@ -143,7 +142,7 @@ class Deliverer:
             return "refused"
         await retry_transient(
             lambda: self.line.push(
-                job.chat_id, messages, retry_key=retry_key_for(job.event_id, purpose)
+                job.chat_id, reply, retry_key=retry_key_for(job.event_id, purpose)
             ),
             policy=self.retry,
             deadline=asyncio.get_running_loop().time() + LATE_ANSWER_SECONDS,
@@ -154,11 +153,11 @@ class Deliverer:
         self.metrics.incr(Count.LINE_PUSHES)
         return "push"
 
-    async def _reply(self, token: str, messages: Sequence[Message]) -> bool:
+    async def _reply(self, token: str, reply: Reply) -> bool:
         """True when LINE took the reply; False when the token was used or has expired."""
         try:
             await retry_transient(
-                lambda: self.line.reply(token, messages),
+                lambda: self.line.reply(token, reply),
                 policy=self.retry,
                 deadline=asyncio.get_running_loop().time() + LATE_ANSWER_SECONDS,
                 what="reply",

@@ -188,9 +188,6 @@ class MessageBuilder:
     def timeout(self) -> list[Message]:
         return self.failure(catalogue.TIMEOUT)
 
-    def unexpected(self) -> list[Message]:
-        return self.failure(catalogue.UNEXPECTED)
-
     def save_failed(self) -> list[Message]:
         return self.failure(catalogue.STORE_FAILED)
 

@@ -1,13 +1,13 @@
-"""What the rest of the bot needs from LINE: the port `LineClient` (and any test double) fills."""
+"""What the rest of the bot needs from LINE: the port `LineClient` (and any test double) fills.
+
+It takes domain `Reply` values; LINE's SDK types never leave line/."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol
 
-from linebot.v3.messaging import Message
-
 from namecard.domain.health import Problem
+from namecard.domain.replies import Reply
 
 
 class Messenger(Protocol):
@@ -16,9 +16,9 @@ class Messenger(Protocol):
 
     problem: Problem | None  # LINE refused our token (shown on /health), else None
 
-    async def reply(self, reply_token: str, messages: Sequence[Message]) -> None: ...
+    async def reply(self, reply_token: str, reply: Reply) -> None: ...
 
-    async def push(self, to: str, messages: Sequence[Message], *, retry_key: str) -> None: ...
+    async def push(self, to: str, reply: Reply, *, retry_key: str) -> None: ...
 
     async def show_loading(self, user_id: str, seconds: int = 20) -> None: ...
 

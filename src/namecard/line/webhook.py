@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from linebot.v3.webhooks import Event
 
+from namecard.domain.inbound import Inbound
+from namecard.line.events import inbound
 from namecard.metrics.counters import Count
 
 logger = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ class SkippedEvent:
 @dataclass(frozen=True, slots=True)
 class ParsedWebhook:
     destination: str | None
-    events: list[Event]
+    events: list[Inbound]
     skipped: tuple[SkippedEvent, ...] = ()
 
     @property
@@ -71,15 +73,15 @@ def verify_signature(body: bytes, signature: str | None, channel_secret: str) ->
 
 
 def parse_events(body: bytes) -> ParsedWebhook:
-    """Parse a verified body. Each event is read on its own: one that cannot be read (the SDK
-    raises, or would silently turn it into an UnknownEvent) is skipped and reported, never
-    costing the others."""
+    """Parse a verified body into `Inbound` events (LINE's types stay in line/). Each event is
+    read on its own: one that cannot be read (the SDK raises, or would silently turn it into an
+    UnknownEvent) is skipped and reported, never costing the others."""
     payload = _load(body)
     raw_events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(payload, dict) or not isinstance(raw_events, list):
         raise WebhookRejected(400, "body has no 'events' list", MALFORMED)
     destination = payload.get("destination")
-    events: list[Event] = []
+    events: list[Inbound] = []
     skipped: list[SkippedEvent] = []
     for raw in raw_events:
         parsed = _parse_one(raw)
@@ -106,7 +108,7 @@ def _bounded_int(digits: str) -> int | float:
     return int(digits) if len(digits) <= MAX_INTEGER_DIGITS else float("nan")
 
 
-def _parse_one(raw: object) -> Event | SkippedEvent:
+def _parse_one(raw: object) -> Inbound | SkippedEvent:
     if not isinstance(raw, dict):
         return SkippedEvent(f"<{type(raw).__name__}>", "-", "not an object")
     try:
@@ -115,7 +117,7 @@ def _parse_one(raw: object) -> Event | SkippedEvent:
         return SkippedEvent(_label(raw.get("type")), _label(raw.get("webhookEventId")), _why(exc))
     if event is None:
         return SkippedEvent(_label(raw.get("type")), _label(raw.get("webhookEventId")), "no type")
-    return event
+    return inbound(event)
 
 
 def _why(exc: Exception) -> str:

@@ -1,7 +1,7 @@
 """A card photo, step by step: read it, save its cards, answer the user exactly once.
 
-A photo is answered on its own, or held back for its batch's summary or its image set's one
-reply (`conversation/jobs.py` owns those). Whatever fails, the user hears about it.
+A photo is answered on its own unless the conversation takes its answer over
+(`conversation/held.py` decides which). Whatever fails, the user hears about it.
 """
 
 from __future__ import annotations
@@ -16,20 +16,20 @@ from typing import Any
 
 from namecard.ai.base import Extractor
 from namecard.cards.model import CardRef, Extraction, SavedContact
+from namecard.conversation.held import HeldPhotos
 from namecard.conversation.jobs import ConversationJobs
 from namecard.domain import catalogue
 from namecard.domain.catalogue import Sentence
-from namecard.domain.conversation import PhotoStatus, failed_outcome, photo_outcome
 from namecard.domain.errors import (
     ConfigError,
     NamecardError,
     QuotaExhausted,
-    StoreError,
 )
 from namecard.domain.jobs import Job, JobKind, JobOutcome
+from namecard.domain.replies import Reply
 from namecard.line.delivery import Deliverer
-from namecard.line.messages import MessageBuilder
 from namecard.line.messenger import Messenger
+from namecard.line.replies import Replies
 from namecard.line.texts import clock_time
 from namecard.metrics.counters import Count
 from namecard.metrics.stats import JobRecord, Metrics
@@ -67,7 +67,7 @@ class JobHandler:
         metrics: Metrics,
         config: PipelineConfig,
         deliverer: Deliverer,
-        messages: MessageBuilder,
+        messages: Replies,
         conversation: ConversationJobs,
         requeue: Callable[[Job, float], Awaitable[None]] | None = None,
     ) -> None:
@@ -79,6 +79,7 @@ class JobHandler:
         self.deliverer = deliverer
         self.messages = messages
         self.conversation = conversation
+        self.held = HeldPhotos(conversation)
         self._requeue = requeue
         self.steps = PhotoSteps(
             line=line, extractor=extractor, store=store, metrics=metrics, config=config
@@ -95,9 +96,10 @@ class JobHandler:
         await self._card_photo(job, finished)
 
     async def dead_letter(self, job: Job) -> None:
-        """The job failed too often: tell the user once and keep the batch or set complete."""
-        outcome = failed_outcome(job, catalogue.DEAD_LETTER)
-        if job.kind is JobKind.CARD_PHOTO and await self.conversation.conclude(job, outcome):
+        """The job failed too often: tell the user once and let a held answer still come."""
+        if job.kind is JobKind.CARD_PHOTO and await self.held.take_failure(
+            job, catalogue.DEAD_LETTER
+        ):
             return
         await self.deliverer.answer(job, self.messages.dead_letter(), purpose="dead")
 
@@ -112,13 +114,9 @@ class JobHandler:
         started = loop.time()
         outcome = _Outcome()
         self.metrics.job_started()
-        if job.paced:
-            await self.conversation.photo_started(job)
-        held = job.batch_id is not None or job.image_set is not None
-        if held and job.summary_batch_id is not None:
-            await self.conversation.send_idle_summary(job)
+        await self.held.photo_started(job)
         try:
-            await self._run_photo(job, started + self.config.job_deadline_seconds, outcome, held)
+            await self._run_photo(job, started + self.config.job_deadline_seconds, outcome)
         finally:
             reply_seconds = loop.time() - started
             if any(not task.done() for task in outcome.saves):
@@ -128,7 +126,7 @@ class JobHandler:
                 self._record(job, outcome, reply_seconds)
                 await finished()
 
-    async def _run_photo(self, job: Job, deadline: float, outcome: _Outcome, held: bool) -> None:
+    async def _run_photo(self, job: Job, deadline: float, outcome: _Outcome) -> None:
         failure: Sentence | None = None
         try:
             async with asyncio.timeout_at(deadline):
@@ -147,12 +145,12 @@ class JobHandler:
             outcome.label, failure = JobOutcome.CRASH, catalogue.UNEXPECTED
             logger.exception("job %s user %s crashed", job.event_id, job.user_hash)
         if failure is not None:
-            await self._photo_failed(job, failure, held)
+            await self._photo_failed(job, failure)
         elif outcome.label is not JobOutcome.DEFERRED:
-            await self._answer(job, extraction, fingerprint, deadline, outcome, held)
+            await self._answer(job, extraction, fingerprint, deadline, outcome)
 
-    async def _photo_failed(self, job: Job, failure: Sentence, held: bool) -> None:
-        if held and await self.conversation.conclude(job, failed_outcome(job, failure)):
+    async def _photo_failed(self, job: Job, failure: Sentence) -> None:
+        if await self.held.take_failure(job, failure):
             return
         await self.deliverer.answer(job, self.messages.failure(failure))
 
@@ -175,12 +173,10 @@ class JobHandler:
         fingerprint: str,
         deadline: float,
         outcome: _Outcome,
-        held: bool,
     ) -> None:
         if not extraction.cards:
             outcome.label, outcome.success = JobOutcome.NO_CARD, True
-            held_outcome = photo_outcome(job, PhotoStatus.NO_CARD, extraction, ())
-            if not (held and await self.conversation.conclude(job, held_outcome)):
+            if not await self.held.take_no_card(job, extraction):
                 summary = await self.conversation.idle_summary(job)
                 await self.deliverer.answer(
                     job, self.messages.combine(summary, self.messages.no_card())
@@ -194,13 +190,13 @@ class JobHandler:
             )
             for index, card in enumerate(extraction.cards)
         ]
-        if held:
+        if self.held.holds(job):
             await self._answer_held(job, extraction, outcome)
         else:
             await self._reply_with_cards(job, extraction, outcome)
 
     async def _answer_held(self, job: Job, extraction: Extraction, outcome: _Outcome) -> None:
-        """Batch and image-set photos: their one answer waits for the saves anyway."""
+        """A held photo: its answer waits for every save."""
         await asyncio.wait(outcome.saves)
         saved = tuple(_result_or_none(task) for task in outcome.saves)
         failed = saved.count(None)
@@ -208,11 +204,7 @@ class JobHandler:
             not failed,
             JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
         )
-        status = PhotoStatus.SAVED if not failed else PhotoStatus.FAILED
-        held = photo_outcome(job, status, extraction, saved)
-        if failed:
-            held = replace(held, reason=StoreError.user_message)
-        if not await self.conversation.conclude(job, held):
+        if not await self.held.take_saved(job, extraction, saved):
             await self.deliverer.answer(job, self._card_messages(extraction, saved, pending=False))
 
     async def _reply_with_cards(self, job: Job, extraction: Extraction, outcome: _Outcome) -> None:
@@ -231,7 +223,7 @@ class JobHandler:
             JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
         )
 
-    def _card_messages(self, extraction: Extraction, saved: Any, *, pending: bool) -> list[Any]:
+    def _card_messages(self, extraction: Extraction, saved: Any, *, pending: bool) -> Reply:
         return self.messages.cards(
             extraction.cards,
             saved,
