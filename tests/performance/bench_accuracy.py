@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from namecard.ai.offline import OfflineExtractor
+from namecard.ai.ocr.offline import OfflineExtractor
 from namecard.cards.model import Card
 from namecard.cards.normalise import normalise_card, normalise_cards
 from namecard.domain.errors import NamecardError

@@ -147,6 +147,6 @@ def _gemini(settings: Settings, keys: dict[str, SecretStr], pool: KeyPoolProtoco
 
 
 def _offline(settings: Settings) -> Extractor:
-    from namecard.ai.offline import OfflineExtractor
+    from namecard.ai.ocr.offline import OfflineExtractor
 
     return OfflineExtractor()

@@ -17,8 +17,8 @@ from pydantic import SecretStr
 
 from namecard.ai.base import NormalisingExtractor
 from namecard.ai.gemini.client import GeminiExtractor
+from namecard.ai.gemini.schema import CardOut, ExtractionOut, PhoneOut, to_cards
 from namecard.ai.images import prepare_for_model
-from namecard.ai.schema import CardOut, ExtractionOut, PhoneOut, to_cards
 from namecard.cards.model import Card, PhoneKind
 from namecard.domain.errors import (
     ConfigError,

@@ -24,9 +24,9 @@ from namecard.ai.gemini.errors import (
     translate,
 )
 from namecard.ai.gemini.key_pool import KeyPool, KeyPoolProtocol, NoKey
+from namecard.ai.gemini.prompt import PROMPT_VERSION, SYSTEM_INSTRUCTION, USER_PROMPT
+from namecard.ai.gemini.schema import ExtractionOut, to_cards
 from namecard.ai.images import prepare_for_model
-from namecard.ai.prompt import PROMPT_VERSION, SYSTEM_INSTRUCTION, USER_PROMPT
-from namecard.ai.schema import ExtractionOut, to_cards
 from namecard.cards.model import Extraction
 from namecard.domain.errors import ExtractionFailed, QuotaExhausted, TransientError
 

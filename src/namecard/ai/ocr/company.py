@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from namecard.ai import ocr_fields as rules
-from namecard.ai import ocr_words as words
-from namecard.ai.ocr_layout import Line, join_words
+from namecard.ai.ocr import fields as rules
+from namecard.ai.ocr import words as words
+from namecard.ai.ocr.layout import Line, join_words
 
 # Layout tolerances, in text heights.
 _COMPANY_PART_GAP = 0.8

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from namecard.ai.latin import respace_latin
-from namecard.ai.ocr_card import read_card
-from namecard.ai.ocr_fields import looks_like_card, split_labels, tax_id_valid
-from namecard.ai.ocr_layout import TextBox, group_lines
+from namecard.ai.ocr.card import read_card
+from namecard.ai.ocr.fields import looks_like_card, split_labels, tax_id_valid
+from namecard.ai.ocr.latin import respace_latin
+from namecard.ai.ocr.layout import TextBox, group_lines
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.normalise import normalise_card
 

@@ -14,15 +14,15 @@ from typing import Any
 import numpy as np
 
 from namecard.ai.decode_budget import trim_heap
-from namecard.ai.ocr_borders import border_map
-from namecard.ai.ocr_card import read_card
-from namecard.ai.ocr_engine import MODEL as RECOGNITION_MODEL
-from namecard.ai.ocr_engine import new_engine, read_boxes, read_upright
-from namecard.ai.ocr_fields import looks_like_card
-from namecard.ai.ocr_layout import TextBox, deskew, deskew_degrees, group_lines, split_cards
-from namecard.ai.ocr_photo import find_cards, flatten_card
-from namecard.ai.ocr_prepare import MAX_SIDE, Pixels, load_for_ocr, reading_quality
-from namecard.ai.ocr_split import CardText, by_outline
+from namecard.ai.ocr.borders import border_map
+from namecard.ai.ocr.card import read_card
+from namecard.ai.ocr.engine import MODEL as RECOGNITION_MODEL
+from namecard.ai.ocr.engine import new_engine, read_boxes, read_upright
+from namecard.ai.ocr.fields import looks_like_card
+from namecard.ai.ocr.layout import TextBox, deskew, deskew_degrees, group_lines, split_cards
+from namecard.ai.ocr.photo import find_cards, flatten_card
+from namecard.ai.ocr.prepare import MAX_SIDE, Pixels, load_for_ocr, reading_quality
+from namecard.ai.ocr.split import CardText, by_outline
 from namecard.cards.model import Card, Extraction
 from namecard.domain.errors import ExtractionFailed, NamecardError
 
@@ -56,11 +56,6 @@ def _load_engine() -> Any:
             _engine = new_engine()
             logger.info("offline OCR engine loaded in %.2fs", time.perf_counter() - started)
         return _engine
-
-
-def read_photo(engine: Any, image: bytes, max_side: int = MAX_SIDE) -> tuple[Card, ...]:
-    """Every card in the photo (synchronous; CPU-bound)."""
-    return read_pixels(engine, load_for_ocr(image, max_side))
 
 
 def read_pixels(engine: Any, pixels: Pixels) -> tuple[Card, ...]:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from namecard.ai.ocr_layout import TextBox
-from namecard.ai.ocr_prepare import Pixels
+from namecard.ai.ocr.layout import TextBox
+from namecard.ai.ocr.prepare import Pixels
 
 # Edges are looked for on a copy this size (longest side).
 _WORK_SIDE = 800

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from namecard.ai.images import decode
-from namecard.ai.ocr_layout import Point, TextBox
+from namecard.ai.ocr.layout import Point, TextBox
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from namecard.ai.ocr_engine import model_files, new_engine, read_boxes
+from namecard.ai.ocr.engine import model_files, new_engine, read_boxes
 
-RECOGNITION = Path(__file__).resolve().parents[1] / "fixtures" / "recognition"
+RECOGNITION = Path(__file__).resolve().parents[2] / "fixtures" / "recognition"
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from namecard.ai.ocr_layout import Border, TextBox, split_cards
-from namecard.ai.ocr_photo import CardOutline, distance, grow, overlap
+from namecard.ai.ocr.layout import Border, TextBox, split_cards
+from namecard.ai.ocr.photo import CardOutline, distance, grow, overlap
 
 # Text outside every card outline is ignored up to this share of the characters (a shadow, a
 # sticker); beyond it, it must read as cards of its own or the outlines are not trusted.

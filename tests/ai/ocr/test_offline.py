@@ -11,14 +11,14 @@ import pytest
 from PIL import Image
 
 from namecard.ai.base import Extractor
-from namecard.ai.ocr_layout import TextBox
-from namecard.ai.ocr_prepare import OrientedBox, load_for_ocr, page_turns, turn_boxes
-from namecard.ai.offline import OfflineExtractor
+from namecard.ai.ocr.layout import TextBox
+from namecard.ai.ocr.offline import OfflineExtractor
+from namecard.ai.ocr.prepare import OrientedBox, load_for_ocr, page_turns, turn_boxes
 from namecard.cards.model import Card, Extraction, PhoneKind
 from namecard.domain.errors import ContentRejected, ExtractionFailed
-from tests.ai.table_photos import CARD_SIZE, Placed, jpeg, lay
+from tests.ai.ocr.table_photos import CARD_SIZE, Placed, jpeg, lay
 
-CARDS = Path(__file__).resolve().parents[1] / "fixtures" / "cards"
+CARDS = Path(__file__).resolve().parents[2] / "fixtures" / "cards"
 EXIF_ORIENTATION = 0x0112
 ROTATE_90_CW = 6
 

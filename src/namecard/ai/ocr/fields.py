@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from namecard.ai.latin import respace_latin
-from namecard.ai.ocr_layout import Line, TextBox
-from namecard.ai.ocr_phones import find_phones
-from namecard.ai.ocr_words import is_address, is_company, is_department, is_title, name_like
+from namecard.ai.ocr.latin import respace_latin
+from namecard.ai.ocr.layout import Line, TextBox
+from namecard.ai.ocr.phones import find_phones
+from namecard.ai.ocr.words import is_address, is_company, is_department, is_title, name_like
 from namecard.cards.model import Phone, PhoneKind
 
 

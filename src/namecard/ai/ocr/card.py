@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from namecard.ai import ocr_fields as rules
-from namecard.ai import ocr_words as words
-from namecard.ai.ocr_company import place_company
-from namecard.ai.ocr_layout import Line
-from namecard.ai.script import is_japanese, keep_card_script
+from namecard.ai.ocr import fields as rules
+from namecard.ai.ocr import words as words
+from namecard.ai.ocr.company import place_company
+from namecard.ai.ocr.layout import Line
+from namecard.ai.ocr.script import is_japanese, keep_card_script
 from namecard.cards.alternates import alternate, is_cjk
 from namecard.cards.model import Card
 

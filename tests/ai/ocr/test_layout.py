@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from namecard.ai.ocr_fields import looks_like_card
-from namecard.ai.ocr_layout import TextBox, deskew, group_lines, split_cards
+from namecard.ai.ocr.fields import looks_like_card
+from namecard.ai.ocr.layout import TextBox, deskew, group_lines, split_cards
 
 
 def box(x: float, y: float, text: str, height: float = 24, width: float | None = None) -> TextBox:

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from namecard.ai.ocr_prepare import Pixels
+from namecard.ai.ocr.prepare import Pixels
 
 logger = logging.getLogger(__name__)
 

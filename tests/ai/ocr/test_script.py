@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from namecard.ai.script import (
+from namecard.ai.ocr.script import (
     is_traditional,
     keep_card_script,
     simplified_to_traditional,

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from namecard.ai.ocr_fields import looks_like_card
-from namecard.ai.ocr_layout import TextBox
-from namecard.ai.ocr_photo import CardOutline, find_cards, flatten_card, overlap
-from namecard.ai.ocr_prepare import Pixels
-from namecard.ai.ocr_split import by_outline
-from tests.ai.table_photos import Placed, lay, plain_card
+from namecard.ai.ocr.fields import looks_like_card
+from namecard.ai.ocr.layout import TextBox
+from namecard.ai.ocr.photo import CardOutline, find_cards, flatten_card, overlap
+from namecard.ai.ocr.prepare import Pixels
+from namecard.ai.ocr.split import by_outline
+from tests.ai.ocr.table_photos import Placed, lay, plain_card
 
 
 def bgr(image: Image.Image) -> Pixels:

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from namecard.ai.ocr_layout import TextBox
-from namecard.ai.ocr_prepare import (
+from namecard.ai.ocr.layout import TextBox
+from namecard.ai.ocr.prepare import (
     TALL_RATIO,
     OrientedBox,
     Pixels,

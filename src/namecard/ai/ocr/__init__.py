@@ -1,0 +1,1 @@
+"""The offline card reader: PP-OCRv5 on ONNX Runtime, card finding in photos, field rules."""
