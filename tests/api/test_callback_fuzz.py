@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from namecard.sim.driver import new_ulid
 from tests.api.webhook_app import WebhookApp, webhook_app
-from tests.harness import Emulators, running_emulators
+from tests.harness import Emulators
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "line_webhooks"
 SAMPLE_FILES = ("sdk_webhook.json", "more_types.json")
@@ -40,12 +40,6 @@ json_values = st.recursive(
     ),
     max_leaves=8,
 )
-
-
-@pytest.fixture(scope="module")
-def emulators() -> Iterator[Emulators]:
-    with running_emulators() as running:
-        yield running
 
 
 @pytest.fixture

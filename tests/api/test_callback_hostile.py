@@ -5,23 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.api.webhook_app import BOT_USER_ID, WebhookApp, event, until_healthy, webhook_app
-from tests.harness import Emulators, running_emulators
+from tests.harness import Emulators
 
 USER = "U" + "7" * 32
 TEXT = {"type": "text", "id": "1", "text": "hi", "quoteToken": "q"}
-
-
-@pytest.fixture(scope="module")
-def emulators() -> Iterator[Emulators]:
-    with running_emulators() as running:
-        yield running
 
 
 @pytest.fixture

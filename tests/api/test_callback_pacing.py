@@ -5,22 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.api.webhook_app import event, webhook_app
-from tests.harness import FIXTURES, Emulators, running_emulators
+from tests.harness import FIXTURES, Emulators
 
 NOTICE_TIMEOUT_SECONDS = 20.0
 WAITING = re.compile(r"你還有 (\d+) 張照片在排隊")
-
-
-@pytest.fixture(scope="module")
-def emulators() -> Iterator[Emulators]:
-    with running_emulators() as running:
-        yield running
 
 
 async def test_the_waiting_notice_counts_every_photo_sent_together(

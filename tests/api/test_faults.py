@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,35 +15,12 @@ from quart.typing import TestClientProtocol as Client
 from redis.asyncio import Redis
 
 from namecard.api.app import create_app
-from namecard.bootstrap.settings import Settings, load_settings
 from namecard.line.webhook import signature_of
 from namecard.sim.driver import DEFAULT_DESTINATION
-from tests.harness import CHANNEL_SECRET, Emulators, bot_environment, running_emulators
+from tests.api.webhook_app import health_when, settings_for
+from tests.harness import CHANNEL_SECRET, Emulators
 
 USER_ID = "U" + "f" * 32
-
-
-@pytest.fixture(scope="module")
-def emulators() -> Iterator[Emulators]:
-    with running_emulators() as running:
-        yield running
-
-
-def settings_for(emulators: Emulators, data_dir: Path, **extra: str) -> Settings:
-    env = bot_environment(emulators, port=8080, data_dir=data_dir, redis_url=None, extra=extra)
-    return load_settings(env)
-
-
-async def health_when(
-    client: Client, condition: Callable[[dict[str, Any]], bool], timeout: float = 15.0
-) -> dict[str, Any]:
-    """/health's body once `condition` holds, polled as an autoscaler would."""
-    for _ in range(int(timeout / 0.05)):
-        body: dict[str, Any] = await (await client.get("/health")).get_json()
-        if condition(body):
-            return body
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"/health never reached the expected state: {body}")
 
 
 def codes(body: dict[str, Any]) -> set[str]:

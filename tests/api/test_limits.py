@@ -3,36 +3,22 @@ limited."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
 from redis.asyncio import Redis
 
 from namecard.api.app import create_app
 from namecard.api.limits import client_ip
-from namecard.bootstrap.settings import Settings, load_settings
 from namecard.line.webhook import signature_of
 from namecard.state.ip_limit import HourlyRate, MemoryIpLimiter, subject
-from tests.api.test_routes import until_healthy
-from tests.harness import CHANNEL_SECRET, Emulators, bot_environment, running_emulators
+from tests.api.webhook_app import settings_for, until_healthy
+from tests.harness import CHANNEL_SECRET, Emulators
 
 PING = b'{"destination": "U0", "events": []}'
 ATTACKER, OPERATOR = "203.0.113.7", "198.51.100.20"
 GUIDE_LIMIT = 100  # the operator guide: 每 IP 每小時最多 100 次請求
-
-
-@pytest.fixture(scope="module")
-def emulators() -> Iterator[Emulators]:
-    with running_emulators() as running:
-        yield running
-
-
-def settings_for(emulators: Emulators, data_dir: Path, **extra: str) -> Settings:
-    env = bot_environment(emulators, port=8080, data_dir=data_dir, redis_url=None, extra=extra)
-    return load_settings(env)
 
 
 def via_proxy(ip: str, **headers: str) -> dict[str, str]:

@@ -2,45 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from quart import Quart
-from quart.typing import TestClientProtocol as Client
 
 from namecard.api.app import create_app
-from namecard.bootstrap.settings import Settings, load_settings
 from namecard.sim.server import free_port
-from tests.harness import Emulators, bot_environment, running_emulators
+from tests.api.webhook_app import health_when, settings_for
+from tests.harness import Emulators
 
 OPERATOR_TOKEN = "operator-token-123"
-
-
-@pytest.fixture(scope="module")
-def emulators() -> Iterator[Emulators]:
-    with running_emulators() as running:
-        yield running
-
-
-def settings_for(emulators: Emulators, data_dir: Path, **extra: str) -> Settings:
-    env = bot_environment(emulators, port=8080, data_dir=data_dir, redis_url=None, extra=extra)
-    return load_settings(env)
-
-
-async def until(
-    client: Client, condition: Callable[[dict[str, Any]], bool], timeout: float = 15.0
-) -> None:
-    """Polls /health like an autoscaler would, until `condition` holds for its body."""
-    for _ in range(int(timeout / 0.05)):
-        if condition(await (await client.get("/health")).get_json()):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("/health never reached the expected state")
 
 
 async def test_the_operator_token_must_come_as_a_bearer_credential(
@@ -100,7 +74,7 @@ async def test_public_health_names_problems_by_code_and_keeps_the_details_for_st
     app: Quart = create_app(settings)
     async with app.test_app() as running:
         client = running.test_client()
-        await until(client, lambda body: "contact_store_config" in str(body["problems"]))
+        await health_when(client, lambda body: "contact_store_config" in str(body["problems"]))
         health = await client.get("/health")
         stats = await (await client.get("/stats")).get_json()
     text = await health.get_data(as_text=True)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +13,10 @@ from quart.typing import TestClientProtocol as Client
 
 from namecard.api.app import create_app
 from namecard.api.ops import PUBLIC_ROUTES
-from namecard.bootstrap.settings import Settings, load_settings
 from namecard.line.webhook import signature_of
 from namecard.sim.driver import DEFAULT_DESTINATION
-from tests.harness import CHANNEL_SECRET, Emulators, bot_environment, running_emulators
-
-
-@pytest.fixture(scope="module")
-def emulators() -> Iterator[Emulators]:
-    with running_emulators() as running:
-        yield running
-
-
-def settings_for(emulators: Emulators, data_dir: Path, **extra: str) -> Settings:
-    env = bot_environment(emulators, port=8080, data_dir=data_dir, redis_url=None, extra=extra)
-    return load_settings(env)
+from tests.api.webhook_app import settings_for, until_healthy
+from tests.harness import CHANNEL_SECRET, Emulators
 
 
 @pytest.fixture
@@ -38,14 +26,6 @@ async def client(emulators: Emulators, tmp_path: Path) -> AsyncIterator[Client]:
         test_client = running.test_client()
         await until_healthy(test_client)
         yield test_client
-
-
-async def until_healthy(client: Client, timeout: float = 10.0) -> None:
-    """The contact store starts after the server does; wait for it like an autoscaler would."""
-    for _ in range(int(timeout / 0.05)):
-        if (await (await client.get("/health")).get_json())["status"] == "healthy":
-            return
-        await asyncio.sleep(0.05)
 
 
 def signed(body: bytes) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +16,7 @@ from quart.typing import TestClientProtocol as Client
 from namecard.api.app import create_app
 from namecard.api.context import SERVICES_KEY
 from namecard.bootstrap.services import Services
-from namecard.bootstrap.settings import load_settings
+from namecard.bootstrap.settings import Settings, load_settings
 from namecard.line.webhook import signature_of
 from namecard.sim.driver import DEFAULT_DESTINATION, new_ulid
 from tests.harness import CHANNEL_SECRET, Emulators, bot_environment
@@ -77,8 +77,7 @@ async def webhook_app(
 ) -> AsyncIterator[WebhookApp]:
     """The app, once healthy (its workers running, its own user id known) unless `healthy` is
     False."""
-    env = bot_environment(emulators, port=8080, data_dir=data_dir, redis_url=None, extra=extra)
-    app = create_app(load_settings(env))
+    app = create_app(settings_for(emulators, data_dir, **extra))
     async with app.test_app() as running:
         client = running.test_client()
         services: Services = app.extensions[SERVICES_KEY]
@@ -96,9 +95,25 @@ async def _until_known(services: Services, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.05)
 
 
+def settings_for(emulators: Emulators, data_dir: Path, **extra: str) -> Settings:
+    """The bot's settings against the emulators, without Redis, plus `extra` variables."""
+    env = bot_environment(emulators, port=8080, data_dir=data_dir, redis_url=None, extra=extra)
+    return load_settings(env)
+
+
+async def health_when(
+    client: Client, condition: Callable[[Json], bool], timeout: float = 15.0
+) -> Json:
+    """/health's body once `condition` holds, polled as an autoscaler would."""
+    body: Json = {}
+    for _ in range(int(timeout / 0.05)):
+        body = await (await client.get("/health")).get_json()
+        if condition(body):
+            return body
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"/health never reached the expected state: {body}")
+
+
 async def until_healthy(client: Client, timeout: float = 10.0) -> None:
     """The contact store starts after the server does; wait for it like an autoscaler would."""
-    for _ in range(int(timeout / 0.05)):
-        if (await (await client.get("/health")).get_json())["status"] == "healthy":
-            return
-        await asyncio.sleep(0.05)
+    await health_when(client, lambda body: body["status"] == "healthy", timeout)
