@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import copy
 import hashlib
-import json
 import logging
 import mimetypes
 import os
@@ -52,6 +51,7 @@ from tests.performance.bench_load import (
     UserRun,
     distinct_photos,
     production_like_emulators,
+    publish,
     summary,
     wait_until_idle,
 )
@@ -419,9 +419,7 @@ def main() -> None:
     logs = output.parent / f"{output.stem}-logs"
     logs.mkdir(parents=True, exist_ok=True)
     result = asyncio.run(run_chaos(args.users, logs))
-    output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2, ensure_ascii=False))
-    print(f"written to {output}")
+    publish(result, output)
     failures = "; ".join(result["failures"])
     print(f"{result['verdict']}: {failures or 'all answered, all saved, zero duplicates'}")
 

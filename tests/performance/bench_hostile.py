@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import time
 import uuid
@@ -35,7 +34,7 @@ from namecard.sim.line_render import render_delivery_text
 from tests.harness import CHANNEL_SECRET, FIXTURES, bot_environment, new_port, running_bot
 from tests.harness import running_emulators as emulators_running
 from tests.hostile_images import huge_jpeg, huge_png, huge_webp
-from tests.performance.bench_load import PeakRss
+from tests.performance.bench_load import PeakRss, publish
 
 MB = 1024 * 1024
 IN_FLIGHT = 3
@@ -190,11 +189,7 @@ def main() -> None:
         for mode in args.modes.split(",")
     ]
     result = {"settings": extra, "in_flight": IN_FLIGHT, "modes": results}
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2, ensure_ascii=False))
-    print(f"written to {output}")
+    publish(result, Path(args.output))
 
 
 if __name__ == "__main__":

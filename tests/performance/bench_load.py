@@ -263,6 +263,15 @@ async def run_benchmark(
         return report(runs, emulators, rss.peak, wall)
 
 
+def publish(result: dict[str, Any], output: Path) -> None:
+    """The figures as JSON on stdout and in `output` (its folder made when missing)."""
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print(f"written to {output}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
@@ -295,11 +304,7 @@ def main() -> None:
         result["cache_scenario"] = asyncio.run(
             run_cache_scenario(args.redis_url, extra, interval=args.cache_interval)
         )
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2, ensure_ascii=False))
-    print(f"written to {output}")
+    publish(result, Path(args.output))
 
 
 if __name__ == "__main__":
