@@ -109,3 +109,11 @@ async def other_client(
 def key_prefix() -> str:
     """A namespace of its own for each test in the shared Redis."""
     return f"namecard-test:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most machines run with (0o022), so a file's mode shows what the code chose."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)

@@ -11,7 +11,6 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -265,13 +264,6 @@ def test_a_read_only_filesystem_is_counted_and_never_raises(tmp_path: Path) -> N
     assert result["hits"] == []
     assert result["stats"]["errors"] == 12
     assert result["files"] == []
-
-
-@pytest.fixture
-def usual_umask() -> Iterator[None]:
-    previous = os.umask(0o022)
-    yield
-    os.umask(previous)
 
 
 @pytest.mark.usefixtures("usual_umask")

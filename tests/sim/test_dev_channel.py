@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,13 +13,6 @@ from namecard.sim.dev_channel import (
     load_dev_channel,
     read_dev_channel,
 )
-
-
-@pytest.fixture
-def usual_umask() -> Iterator[None]:
-    previous = os.umask(0o022)
-    yield
-    os.umask(previous)
 
 
 @pytest.mark.usefixtures("usual_umask")

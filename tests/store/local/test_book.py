@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sqlite3
 import stat
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -365,13 +364,6 @@ CREATE TABLE contacts (
     decision_influence TEXT
 );
 """
-
-
-@pytest.fixture
-def usual_umask() -> Iterator[None]:
-    previous = os.umask(0o022)
-    yield
-    os.umask(previous)
 
 
 @pytest.mark.usefixtures("usual_umask")
