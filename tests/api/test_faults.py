@@ -18,6 +18,7 @@ from namecard.api.app import create_app
 from namecard.line.webhook import signature_of
 from namecard.sim.driver import DEFAULT_DESTINATION
 from tests.api.webhook_app import health_when, settings_for
+from tests.conftest import database_of
 from tests.harness import CHANNEL_SECRET, Emulators
 
 USER_ID = "U" + "f" * 32
@@ -106,9 +107,11 @@ async def test_a_redis_password_changed_under_the_service_degrades_health_as_red
     redis_client: Redis,
     acl_user: tuple[str, str],
     key_prefix: str,
+    redis_url: str,
 ) -> None:
     name, password = acl_user
-    redis_url = f"redis://{name}:{password}@{plain_redis}"
+    # on the run's own database, like every test (tests/conftest.py)
+    redis_url = f"redis://{name}:{password}@{plain_redis}/{database_of(redis_url)}"
     settings = settings_for(emulators, tmp_path, REDIS_URL=redis_url, REDIS_KEY_PREFIX=key_prefix)
     app: Quart = create_app(settings)
     async with app.test_app() as running:

@@ -7,6 +7,7 @@ from pydantic import SecretStr, ValidationError
 
 from namecard.bootstrap.settings import Mode, Settings, describe_errors, load_settings
 from namecard.cli.main import main
+from namecard.sim.server import free_port
 
 SECRET_WORDS = ("secret", "token", "api_key", "api_keys")
 
@@ -49,16 +50,24 @@ def test_gemini_keys_are_collected_in_order_without_duplicates() -> None:
     assert all(isinstance(key, SecretStr) for key in settings.gemini_keys)
 
 
-def test_doctor_prints_modes_and_no_secret(
+def test_doctor_fails_unreachable_services_and_prints_no_secret(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    nobody = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setenv("GOOGLE_API_KEY", "AIza-very-secret-key")
+    monkeypatch.setenv("GEMINI_BASE_URL", nobody)
     monkeypatch.setenv("NOTION_API_KEY", "ntn_secret_token")
     monkeypatch.setenv("NOTION_DATABASE_ID", "db123")
-    assert main(["doctor"]) == 0
-    out = capsys.readouterr().out
-    assert "ai" in out and "real" in out and "embedded" in out
-    assert "AIza-very-secret-key" not in out and "ntn_secret_token" not in out
+    monkeypatch.setenv("NOTION_BASE_URL", nobody)
+    assert main(["doctor"]) == 1
+    out, err = capsys.readouterr()
+    assert "FAIL  gemini …-key" in out and "FAIL  contacts" in out
+    assert any(
+        row.split()[:2] == ["ok", "line"] and "built-in simulator" in row
+        for row in out.splitlines()
+    )
+    for secret in ("AIza-very-secret-key", "ntn_secret_token"):
+        assert secret not in out and secret not in err
 
 
 def test_bad_configuration_stops_the_cli_with_a_sentence(

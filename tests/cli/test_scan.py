@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from namecard.ai.ocr.channel import runtime_directory
 from namecard.cli.main import main
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "cards"
@@ -43,3 +47,20 @@ def test_scan_table_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Emily Chen" in out
     assert "+14155550132" in out
+
+
+def test_scan_in_a_pipe_ends_when_the_command_does(tmp_path: Path) -> None:
+    """`namecard scan PHOTO | less`, or a script reading its output: the OCR process the command
+    started holds the same output open, and leaves with the command even while the caller has
+    not collected the command's exit yet (it is reading the output first)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOOGLE_", "GEMINI_"))}
+    with subprocess.Popen(
+        [sys.executable, "-m", "namecard", "scan", str(FIXTURES / "tw_sales_manager.jpg")],
+        env={**env, "DATA_DIR": str(tmp_path)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    ) as scan:  # fmt: skip
+        out, err = scan.communicate(timeout=150)  # until EOF: the OCR process has gone too
+    assert scan.returncode == 0, err
+    assert "王大明" in out
+    # and it took its files along: the socket, its pid and the start lock of that instance
+    assert list(runtime_directory().glob(f"ocr-{scan.pid}.*")) == []

@@ -15,6 +15,7 @@ from namecard.bootstrap.clients import simulator_url
 from namecard.bootstrap.settings import describe_errors, load_settings
 from namecard.cli.serve import announce_listening, hypercorn_config
 from namecard.sim.server import free_port
+from tests.conftest import with_database
 
 ANY = "0.0.0.0"  # noqa: S104 - what these tests are about
 REAL_LINE = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t"}
@@ -79,7 +80,7 @@ def test_a_redis_refusing_our_database_stops_serve_with_one_sentence_and_no_trac
     """The operator sees the sentence naming REDIS_URL and exit code 2, not Hypercorn's stack."""
     if not redis_url.startswith("redis://"):
         pytest.skip("needs a TCP Redis to ask for a database it does not have")
-    env = {**os.environ, "REDIS_URL": f"{redis_url}/99999", "DATA_DIR": str(tmp_path),
+    env = {**os.environ, "REDIS_URL": with_database(redis_url, 99999), "DATA_DIR": str(tmp_path),
            "PORT": str(free_port())}  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-m", "namecard", "serve"],

@@ -15,7 +15,8 @@ from namecard.line import client
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Chinese command aliases the English help must name, and terms the same in both languages.
 ENGLISH_MAY_QUOTE = ("幫助", "說明", "批次", "批次模式", "開始批次", "結束批次", "完成批次",
-                     "批次結束", "狀態", "批次狀態", "取消")  # fmt: skip
+                     "批次結束", "狀態", "批次狀態", "取消", "查詢 王", "最近",
+                     "刪除我的資料")  # fmt: skip
 SAME_IN_BOTH = {"Email", "LINE ID"}
 
 

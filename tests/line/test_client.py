@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -85,6 +86,21 @@ async def test_reply_reaches_the_user(client: LineClient, api_sim: LineSimulator
 
     [delivery] = api_sim.deliveries(USER)
     assert (delivery.channel, delivery.messages[0]["text"]) == ("reply", "王小明 已儲存")
+
+
+async def test_forty_users_answered_at_once_are_all_sent_together(
+    client: LineClient, api_sim: LineSimulator
+) -> None:
+    """No reply waits for a connection behind other users' (the SDK's default was five calls
+    per CPU: ten on two cores; issue 15)."""
+    api_sim.latency = 0.3
+    users = [f"U{n:032x}" for n in range(40)]
+    tokens = [api_sim.issue_reply_token(user) for user in users]
+
+    await asyncio.gather(*(client.reply(t, texts("已儲存")) for t in tokens))
+
+    assert api_sim.peak_in_flight == len(users)
+    assert all(len(api_sim.deliveries(user)) == 1 for user in users)
 
 
 async def test_expired_reply_token_is_reported_and_nothing_is_sent(

@@ -16,8 +16,10 @@ from namecard.cards.model import Card, Extraction, SavedContact
 from namecard.domain import catalogue
 from namecard.domain.catalogue import Language, Sentence
 from namecard.domain.conversation import PhotoOutcome, PhotoStatus
+from namecard.domain.replies import Reply
 from namecard.line import texts
 from namecard.line.messages import MessageBuilder, combine, text_message
+from namecard.line.replies import Replies, sdk_messages
 from namecard.sim.line_validation import validate_messages
 
 NOTION_URL = "https://www.notion.so/abc123def456"
@@ -302,6 +304,27 @@ def test_combine_moves_the_offered_quick_reply_to_the_last_message() -> None:
     combined = ZH.combine(ZH.failure(catalogue.TIMEOUT), [text_message("另外一句")])
     assert [m.text for m in combined] == [catalogue.TIMEOUT.zh, "另外一句"]
     assert quick_labels(combined) == ["說明"]
+
+
+def test_a_combined_reply_shows_the_same_messages_and_buttons_as_the_builders_combine() -> None:
+    """`Replies.combine` rearranges the JSON (issue 15: no SDK round trip per reply); what the
+    user sees is exactly what the builders' `combine` makes of the same parts."""
+    replies = Replies()
+    summary = replies.batch_summary([saved_photo(1, person(1))], store_name="notion")
+    cards = replies.cards([person(2), person(3)], [None, SavedContact("p", NOTION_URL)],
+                          store_name="notion", pending_save=True)  # fmt: skip
+    for parts in (
+        (Reply(), cards),
+        (summary, cards),
+        (replies.failure(catalogue.TIMEOUT), replies.hint()),
+        (summary, replies.no_card()),
+        (replies.cancelled(True), summary),
+        (*[replies.hint()] * 4, cards),  # six messages: texts merged
+    ):
+        combined = replies.combine(*parts)
+        expected = combine(*(sdk_messages(part) for part in parts))
+        assert list(combined.payloads) == [message.to_dict() for message in expected]
+        assert validate_messages(list(combined.payloads)) == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -20,6 +20,7 @@ from namecard.domain import catalogue
 from namecard.domain.catalogue import Sentence
 from namecard.line import texts
 from namecard.line.messages import MessageBuilder, text_message
+from namecard.line.replies import Replies
 from namecard.sim.line_validation import validate_messages
 
 NOTION_URL = "https://www.notion.so/abc123def456"
@@ -80,8 +81,15 @@ def shown_texts(node: Any) -> list[str]:
 
 
 def buttons(bubble: dict[str, Any]) -> dict[str, str]:
+    """The link buttons (label → URI) under a card."""
     found = [c["action"] for c in walk(bubble.get("footer", {})) if c.get("type") == "button"]
-    return {action["label"]: action["uri"] for action in found}
+    return {action["label"]: action["uri"] for action in found if action["type"] == "uri"}
+
+
+def postbacks(bubble: dict[str, Any]) -> dict[str, str]:
+    """The postback buttons (label → data) under a card."""
+    found = [c["action"] for c in walk(bubble.get("footer", {})) if c.get("type") == "button"]
+    return {action["label"]: action["data"] for action in found if action["type"] == "postback"}
 
 
 def one_card(card: Card, entry: SavedContact | None = None, **kw: Any) -> dict[str, Any]:
@@ -246,7 +254,8 @@ def test_the_other_language_name_title_company_and_address_are_shown_smaller() -
 @pytest.mark.parametrize(
     ("entry", "pending", "store", "status"),
     [
-        (None, True, "notion", "正在儲存聯絡人…"),
+        (None, True, "notion", "正在儲存到 Notion…"),
+        (None, True, "local", "正在儲存聯絡人…"),
         (None, False, "notion", "儲存失敗，請稍後再傳一次照片"),
         (SavedContact("p"), False, "local", "✓ 已存入本機通訊錄"),
         (
@@ -271,7 +280,7 @@ def test_overflow_note_counts_failures_and_pending_saves() -> None:
         "另有 2 張名片沒有列在上方，其中 1 張已存入本機通訊錄，1 張儲存失敗，請稍後再傳一次照片。"
     )
     pending = card_messages(cards, [], store_name="notion", pending_save=True)
-    assert pending[1].text == "另有 2 張名片沒有列在上方，正在儲存聯絡人…"
+    assert pending[1].text == "另有 2 張名片沒有列在上方，正在儲存到 Notion…"
 
 
 def test_twelve_overfull_cards_still_fit_one_carousel() -> None:
@@ -371,6 +380,29 @@ def test_any_cards_build_valid_messages_within_line_limits(
     assert_valid(messages)
     assert len(bubbles(messages)) == min(len(batch), 12)
     json.dumps([m.to_dict() for m in messages], ensure_ascii=False).encode()  # valid UTF-8
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(cards, max_size=15),
+    st.lists(entries, max_size=15),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["zh-TW", "en", "both"]),
+)
+def test_the_reply_sent_as_json_is_the_validated_messages(
+    batch: list[Card], saved: list[SavedContact | None], pending: bool, offline: bool,
+    language: Any,
+) -> None:  # fmt: skip
+    """The card reply goes to LINE as JSON built without the SDK's models (issue 15): the
+    user gets exactly the messages the SDK validates."""
+    replies = Replies(language)
+    sent = replies.cards(batch, saved, store_name="notion", pending_save=pending,
+                         fallback_reader=offline)  # fmt: skip
+    built = replies.builder.cards(batch, saved, store_name="notion", pending_save=pending,
+                                  fallback_reader=offline)  # fmt: skip
+    assert list(sent.payloads) == [message.to_dict() for message in built]
+    assert validate_messages(list(sent.payloads)) == []
 
 
 def test_an_english_reply_labels_the_card_in_english() -> None:

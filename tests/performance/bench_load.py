@@ -3,10 +3,19 @@
 The real server runs under Hypercorn in a subprocess; LINE, Gemini and Notion are the emulators
 with production-like latencies (LINE 30 ms, Gemini 2.0 s, Notion 300 ms and its 3 requests/s
 rate limit). Prints and writes to bench-results/load.json: webhook answer p50/p95/p99,
-photo-to-reply p50/p95/p99 next to the emulated latency floor, successes, Gemini calls, Notion
-pages and the server's peak RSS.
+photo-to-reply p50/p95/p99 next to the emulated latency floor and the ratio to it, successes,
+Gemini calls, Notion pages and the server's peak RSS; then the cache round (the same photos
+from other users the moment the first round's replies are in, saves still in flight).
+
+Scenarios (`--scenario`, several allowed; default: load, cache, notion, adaptive):
+load (`--profile burst`: MAX_CONCURRENT=MAX_CONCURRENT_AI=50, or `defaults`: as shipped),
+cache (paced: 20 photos twice, one every 0.2 s), notion (50 new people at 3 requests/s with
+NOTION_DUPLICATES=update, and a page edited by hand matched after the index refresh),
+adaptive (the Gemini emulator refuses calls above 20 in flight: the limit's timeline).
+`--redis off` runs without Redis.
 
     python -m tests.performance.bench_load [--users 50] [--output bench-results/load.json]
+    python -m tests.performance.bench_load --recording-cost   # metrics in Redis: on vs off
 """
 
 from __future__ import annotations
@@ -18,10 +27,14 @@ import json
 import mimetypes
 import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -29,6 +42,7 @@ from typing import Any
 
 import httpx
 import psutil
+import redis
 
 from namecard.domain.catalogue import OFFLINE_READER
 from namecard.metrics.stats import percentile
@@ -49,8 +63,10 @@ GEMINI_LATENCY = 2.0
 NOTION_LATENCY = 0.300
 NOTION_RATE = 3.0
 ANSWER_TIMEOUT = 120.0
-# Photo to reply, when nothing waits: loading animation, download, Gemini, the save, the reply.
-LATENCY_FLOOR = LINE_LATENCY + LINE_LATENCY + GEMINI_LATENCY + NOTION_LATENCY + LINE_LATENCY
+# Photo to reply when nothing waits: the download, Gemini, the reply (the slowest external
+# calls; the loading animation goes on beside them and the save need not be waited for).
+LATENCY_FLOOR = LINE_LATENCY + GEMINI_LATENCY + LINE_LATENCY
+BURST_SETTINGS = {"MAX_CONCURRENT": "50", "MAX_CONCURRENT_AI": "50"}
 
 
 @dataclass
@@ -101,11 +117,14 @@ def card_photos() -> list[Path]:
     return photos
 
 
-def production_like_emulators() -> AbstractContextManager[Emulators]:
+def production_like_emulators(
+    gemini_max_concurrent: int | None = None,
+) -> AbstractContextManager[Emulators]:
     """The emulators with the latencies and the Notion rate limit of the real services."""
     return running_emulators(
         line_latency=LINE_LATENCY, gemini_latency=GEMINI_LATENCY,
         notion_latency=NOTION_LATENCY, notion_rate_limit=NOTION_RATE,
+        gemini_max_concurrent=gemini_max_concurrent,
     )  # fmt: skip
 
 
@@ -237,8 +256,9 @@ def report(runs: list[UserRun], emulators: Emulators, peak_rss: int, wall: float
 
 
 async def run_benchmark(
-    users: int, redis_url: str | None, extra: dict[str, str], *, throttle_one_key: bool = False
-) -> dict[str, Any]:
+    users: int, redis_url: str | None, extra: dict[str, str], *, throttle_one_key: bool = False,
+    cache_round: bool = True, py_spy: Path | None = None,
+) -> dict[str, Any]:  # fmt: skip
     with TemporaryDirectory() as tmp, production_like_emulators() as emulators:
         runs = [
             UserRun("U" + uuid.uuid4().hex, path, data)
@@ -252,6 +272,7 @@ async def run_benchmark(
             extra={"LOG_LEVEL": "WARNING", **extra},
         )  # fmt: skip
         with running_bot(env, Path(tmp) / "bot.log") as bot, PeakRss(bot.process.pid) as rss:
+            spy = profiler(bot.process.pid, py_spy) if py_spy else None
             started = time.monotonic()
             async with WebhookDriver(
                 f"{bot.url}/callback", CHANNEL_SECRET, emulators.line_url
@@ -259,8 +280,143 @@ async def run_benchmark(
                 await send_all(d, runs)
             await asyncio.to_thread(collect_replies, emulators, runs)
             wall = time.monotonic() - started
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)
+                spy.wait(30)
+            again = None
+            if cache_round:
+                # The cache round's own profile beside the burst's: <name>-cache<suffix>.
+                cache_spy = py_spy.with_stem(py_spy.stem + "-cache") if py_spy else None
+                spy = profiler(bot.process.pid, cache_spy) if cache_spy else None
+                again = await _cache_round(bot.url, emulators, runs)
+                if spy is not None:
+                    spy.send_signal(signal.SIGINT)
+                    spy.wait(30)
             await wait_until_idle(bot.url)  # saves that outlived their reply land
-        return report(runs, emulators, rss.peak, wall)
+        result = report(runs, emulators, rss.peak, wall)
+        if again is not None:
+            result["cache_round_right_after"] = again
+        return result
+
+
+async def _cache_round(url: str, emulators: Emulators, first: list[UserRun]) -> dict[str, Any]:
+    """The same photos from other users, all at once, the moment the first round's replies
+    are in (most of its saves still waiting for Notion)."""
+    calls_before = emulators.gemini.generate_count
+    pages_before = len(emulators.notion.pages(emulators.data_source_id))
+    runs = [UserRun("U" + uuid.uuid4().hex, r.photo, r.data) for r in first]
+    async with WebhookDriver(f"{url}/callback", CHANNEL_SECRET, emulators.line_url) as driver:
+        await send_all(driver, runs)
+    await asyncio.to_thread(collect_replies, emulators, runs)
+    replies = [r.reply_seconds for r in runs if r.reply_seconds is not None]
+    read = percentile([r.reply_seconds for r in first if r.reply_seconds is not None], 0.95)
+    hit = percentile(replies, 0.95) if replies else None
+    return {
+        "photos": len(runs),
+        "first_round_saves_pending_when_sent": len(first) - pages_before,
+        "photo_to_reply_seconds": summary(replies),
+        "successes": sum(r.got_card for r in runs),
+        "new_gemini_calls": emulators.gemini.generate_count - calls_before,
+        "speed_up_p95": round(read / hit, 1) if hit else None,
+    }
+
+
+def profiler(pid: int, output: Path) -> subprocess.Popen[bytes]:
+    """py-spy (from PyPI) sampling the server while the burst is answered, as collapsed stacks
+    (`--format raw`): where the webhook's and the workers' time goes."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    spy = subprocess.Popen(
+        [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid),
+         "--subprocesses", "--rate", "250", "--format", "raw", "--output", str(output)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(1.0)  # attached before the first webhook
+    return spy
+
+
+@contextmanager
+def private_redis() -> Iterator[str]:
+    """A redis-server of its own, so its command counters see this benchmark's bot only."""
+    port = new_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"redis://127.0.0.1:{port}/0"
+        for _ in range(100):
+            with suppress(redis.ConnectionError):
+                redis.Redis.from_url(url).ping()
+                break
+            time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def commands_processed(url: str) -> int:
+    return int(redis.Redis.from_url(url).info("stats")["total_commands_processed"])
+
+
+BENCH_PREFIX = "bench-recording:"
+CHROMIUM = "/usr/bin/chromium"
+
+
+async def screenshot_dashboard(redis_url: str, extra: dict[str, str], path: Path) -> None:
+    """/dashboard of a freshly started bot on the benchmark's Redis, shot by headless Chromium."""
+    from playwright.async_api import async_playwright
+
+    with TemporaryDirectory() as tmp, running_emulators() as emulators:
+        env = bot_environment(
+            emulators, port=new_port(), data_dir=Path(tmp) / "data", redis_url=redis_url,
+            extra={**extra, "REDIS_KEY_PREFIX": BENCH_PREFIX, "LOG_DIR": str(Path(tmp) / "logs")},
+        )  # fmt: skip
+        with running_bot(env, Path(tmp) / "bot.log") as bot:
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=["--no-sandbox"]
+                )
+                page = await browser.new_page(viewport={"width": 1280, "height": 900})
+                await page.goto(f"{bot.url}/dashboard?hours=1")
+                await page.wait_for_selector("body[data-drawn=true]", timeout=10_000)
+                await page.screenshot(path=str(path), full_page=True)
+                await browser.close()
+    print(f"dashboard screenshot written to {path}")
+
+
+async def run_recording_cost(
+    users: int, extra: dict[str, str], screenshot: Path | None = None
+) -> dict[str, Any]:
+    """Issue 16: what recording the service's figures in Redis costs. The same load four times
+    (on, off, off, on: a drift over the runs, e.g. a warm-up, cancels out), each on a private
+    Redis: Redis commands per photo and webhook p99, per run and averaged per setting."""
+    runs: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
+    for n, setting in enumerate(("on", "off", "off", "on")):
+        with private_redis() as url:
+            before = commands_processed(url)
+            recording = {"STATS_RECORDING": "true" if setting == "on" else "false",
+                         "REDIS_KEY_PREFIX": BENCH_PREFIX}  # fmt: skip
+            result = await run_benchmark(users, url, {**extra, **recording})
+            commands = commands_processed(url) - before
+            if screenshot is not None and n == 3:  # a new process reads the history in Redis
+                await screenshot_dashboard(url, extra, screenshot)
+        runs[setting].append({
+            "redis_commands_per_photo": round(commands / users, 1),
+            "webhook_answer_p99_seconds": result["webhook_answer_seconds"]["p99"],
+            "photo_to_reply_p95_seconds": result["photo_to_reply_seconds"]["p95"],
+            "successes": result["successes"],
+        })  # fmt: skip
+    figures: dict[str, Any] = {f"recording_{name}": found for name, found in runs.items()}
+    for name, found in runs.items():
+        figures[f"recording_{name}_mean"] = {
+            key: round(sum(run[key] for run in found) / len(found), 3) for key in found[0]
+        }
+    on, off = figures["recording_on_mean"], figures["recording_off_mean"]
+    figures["recording_cost_commands_per_photo"] = round(
+        on["redis_commands_per_photo"] - off["redis_commands_per_photo"], 1
+    )
+    return figures
 
 
 def publish(result: dict[str, Any], output: Path) -> None:
@@ -272,39 +428,127 @@ def publish(result: dict[str, Any], output: Path) -> None:
     print(f"written to {output}")
 
 
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+SCENARIOS = ("load", "cache", "notion", "adaptive")
+
+
+def ratio_lines(result: dict[str, Any]) -> list[str]:
+    """Each headline figure beside its floor (what the emulated calls alone take) and the ratio."""
+    floor = LATENCY_FLOOR
+    lines = []
+
+    def line(label: str, value: float | None, floor_value: float | None) -> None:
+        if value is None:
+            return
+        ratio = f"x{value / floor_value:.2f}" if floor_value else ""
+        shown = f"{floor_value:.3f} s" if floor_value is not None else "-"
+        lines.append(f"{label:<44}{value:>8.3f} s   floor {shown:>9}   {ratio}")
+
+    load = result.get("load") or {}
+    for q in ("p50", "p95", "p99"):
+        line(f"photo-to-reply {q}", load.get("photo_to_reply_seconds", {}).get(q), floor)
+    for q in ("p50", "p99"):
+        line(f"webhook answer {q}", load.get("webhook_answer_seconds", {}).get(q), None)
+    again = load.get("cache_round_right_after") or {}
+    # A cached photo's floor: the download and the reply.
+    line("cache round right after, p95", again.get("photo_to_reply_seconds", {}).get("p95"),
+         2 * LINE_LATENCY)  # fmt: skip
+    paced = result.get("cache") or {}
+    line("cache round paced, hit p95", paced.get("hit_photo_to_reply_seconds", {}).get("p95"),
+         2 * LINE_LATENCY)  # fmt: skip
+    notion = result.get("notion") or {}
+    if notion.get("notion_pages_per_second") is not None:
+        rate = notion["notion_pages_per_second"]
+        lines.append(f"{'notion pages per second (update mode)':<44}{rate:>8.2f}/s   "
+                     f"floor {NOTION_RATE:>7.2f}/s   x{rate / NOTION_RATE:.2f}")  # fmt: skip
+    adaptive = result.get("adaptive") or {}
+    if adaptive.get("limit_settled") is not None:
+        lines.append(f"{'adaptive limit settled (Gemini accepts 20)':<44}"
+                     f"{adaptive['limit_settled']:>8}")  # fmt: skip
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--output", default="bench-results/load.json")
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"))
+    parser.add_argument("--redis", choices=("on", "off"), default="on")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or DEFAULT_REDIS)
+    parser.add_argument(
+        "--profile",
+        choices=("burst", "defaults"),
+        default="burst",
+        help="burst: MAX_CONCURRENT=MAX_CONCURRENT_AI=50; defaults: as shipped",
+    )
+    parser.add_argument("--scenario", action="append", choices=SCENARIOS,
+                        help="repeatable; default: all")  # fmt: skip
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE",
         help="a bot setting for this run, e.g. --set MAX_CONCURRENT_AI=50",
     )  # fmt: skip
-    parser.add_argument("--no-cache-scenario", action="store_true", help="skip the cache scenario")
     parser.add_argument(
         "--throttle-one-key", action="store_true",
         help="three Gemini keys, one answering 429 for the whole run",
     )  # fmt: skip
     parser.add_argument(
         "--cache-interval", type=float, default=0.2,
-        help="seconds between the cache scenario's photos (0: all at once)",
+        help="seconds between the paced cache scenario's photos (0: all at once)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--recording-cost", action="store_true",
+        help="only the cost of recording metrics in Redis: STATS_RECORDING on vs off",
+    )  # fmt: skip
+    parser.add_argument(
+        "--dashboard-screenshot", metavar="PNG",
+        help="with --recording-cost: /dashboard after the last run, by headless Chromium",
+    )  # fmt: skip
+    parser.add_argument("--adaptive-users", type=int, default=100)
+    parser.add_argument(
+        "--py-spy", type=Path,
+        help="collapsed stacks of the load burst here (the cache round's in NAME-cache.EXT)",
     )  # fmt: skip
     args = parser.parse_args()
-    extra = dict(item.split("=", 1) for item in args.set)
+    redis_url = args.redis_url if args.redis == "on" else None
+    profile = BURST_SETTINGS if args.profile == "burst" else {}
+    extra = {**profile, **dict(item.split("=", 1) for item in args.set)}
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
-    result = asyncio.run(
-        run_benchmark(args.users, args.redis_url, extra, throttle_one_key=args.throttle_one_key)
-    )
-    result["settings"] = extra
-    result["one_of_three_keys_throttled"] = args.throttle_one_key
-    if not args.no_cache_scenario:
+    if args.recording_cost:
+        output = Path(args.output).with_name("recording-cost.json")
+        shot = Path(args.dashboard_screenshot) if args.dashboard_screenshot else None
+        figures = asyncio.run(run_recording_cost(args.users, extra, shot))
+        publish(figures | {"settings": extra}, output)
+        return
+    scenarios = args.scenario or list(SCENARIOS)
+    result: dict[str, Any] = {"redis": args.redis, "profile": args.profile, "settings": extra,
+                              "floor_seconds": round(LATENCY_FLOOR, 3)}  # fmt: skip
+    if "load" in scenarios:
+        result["load"] = asyncio.run(
+            run_benchmark(
+                args.users,
+                redis_url,
+                extra,
+                throttle_one_key=args.throttle_one_key,
+                py_spy=args.py_spy,
+            )
+        )
+        result["load"]["one_of_three_keys_throttled"] = args.throttle_one_key
+    if "cache" in scenarios:
         from tests.performance.bench_cache import run_cache_scenario
 
-        result["cache_scenario"] = asyncio.run(
-            run_cache_scenario(args.redis_url, extra, interval=args.cache_interval)
+        result["cache"] = asyncio.run(
+            run_cache_scenario(redis_url, extra, interval=args.cache_interval)
         )
+    if "notion" in scenarios:
+        from tests.performance.bench_scenarios import run_notion_scenario
+
+        result["notion"] = asyncio.run(run_notion_scenario(args.users, redis_url))
+    if "adaptive" in scenarios:
+        from tests.performance.bench_scenarios import run_adaptive_scenario
+
+        result["adaptive"] = asyncio.run(run_adaptive_scenario(args.adaptive_users, redis_url))
+    result["figures"] = ratio_lines(result)
     publish(result, Path(args.output))
+    print("\n".join(result["figures"]))
 
 
 if __name__ == "__main__":

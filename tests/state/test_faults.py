@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from namecard.conversation.state_redis import RedisConversationStore
 from namecard.domain.errors import StateUnavailable
@@ -26,7 +28,10 @@ def _closed_port() -> int:
 
 @pytest.fixture
 async def unreachable() -> AsyncIterator[Redis]:
-    redis = Redis(host="127.0.0.1", port=_closed_port(), socket_connect_timeout=0.5)
+    # as the bot's own pool (bootstrap/clients.open_redis): one quick retry, not redis-py's
+    # default backoff, which made each of these tests wait seconds
+    redis = Redis(host="127.0.0.1", port=_closed_port(), socket_connect_timeout=0.5,
+                  retry=Retry(NoBackoff(), 1))  # fmt: skip
     yield redis
     await redis.aclose()
 

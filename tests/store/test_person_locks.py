@@ -13,6 +13,7 @@ from namecard.cards.model import Card, CardRef, Phone, PhoneKind
 from namecard.sim.notion import NotionEmulator
 from namecard.sim.server import EmulatorServer
 from namecard.state.keys import KeySpace
+from namecard.store.notion.person_index import RedisPersonIndex
 from namecard.store.notion.writer import NotionStore
 from namecard.store.person_locks import MemoryPersonLocks, PersonLocks, RedisPersonLocks
 
@@ -57,6 +58,7 @@ async def two_processes(
             base_url=server.url,
             timeout_seconds=5.0,
             person_locks=RedisPersonLocks(client, keys=KeySpace(key_prefix)),
+            person_index=RedisPersonIndex(client, keys=KeySpace(key_prefix)),
         )
         for client in (redis_client, other_client)
     ]

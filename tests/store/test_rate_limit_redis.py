@@ -198,3 +198,19 @@ async def test_two_stores_sharing_the_limiter_are_never_answered_429(
             await store.aclose()
     assert len(emulator.pages(data_source_id)) == 10
     assert [call.status for call in emulator.calls if call.status != 200] == []
+
+
+async def test_the_predicted_wait_is_the_shared_queue_without_taking_a_token(
+    redis_client: Redis, other_client: Redis, key_prefix: str, clock: Clock
+) -> None:
+    a, b = shared_buckets(redis_client, other_client, key_prefix + NOTION_RATE_KEY,
+                          rate=2.0, burst=1, clock=clock)  # fmt: skip
+    assert await b.predicted_wait() == 0.0
+    assert await a.reservation() == 0.0  # the one token
+    assert await a.reservation() == pytest.approx(0.5)  # queued behind it
+    # Another process sees the queue: a token taken now would wait a whole second.
+    assert await b.predicted_wait() == pytest.approx(1.0)
+    assert await b.predicted_wait() == pytest.approx(1.0)  # looking took nothing
+    local = TokenBucket(2.0, 1, clock=clock)
+    local.reserve()
+    assert await local.predicted_wait() == pytest.approx(0.5)

@@ -5,20 +5,24 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import random
+import time
 from dataclasses import replace
 from typing import Any
 
 from namecard.ai.base import Extractor
+from namecard.ai.concurrency import AdaptiveLimit
 from namecard.cache.keys import cache_key
 from namecard.cache.tiered import TieredCache
 from namecard.cards.model import Extraction
 from namecard.domain.codec import extraction_from_json, extraction_to_json
-from namecard.domain.errors import NamecardError
+from namecard.domain.errors import NamecardError, Overloaded
 from namecard.metrics.counters import Count
 from namecard.metrics.stats import Metrics
 
 logger = logging.getLogger(__name__)
 
+OVERLOAD_PAUSE = 0.2  # seconds (plus as much jitter) before an overloaded reading tries again
 KEEP = float(365 * 24 * 3600)  # "as long as the tier allows": every tier caps it at its own TTL
 
 
@@ -58,23 +62,34 @@ class CachingExtractor:
 
 
 class LimitedExtractor:
-    """At most `slots` readings at once (MAX_CONCURRENT_AI), counted in the metrics."""
+    """At most `limit.limit` readings at once (adaptive, under MAX_CONCURRENT_AI), counted in
+    the metrics. A reading refused as "overloaded" shrinks the limit and waits for a slot
+    again (after OVERLOAD_PAUSE): the photo is not failed for Gemini being full."""
 
-    def __init__(self, inner: Extractor, slots: asyncio.Semaphore, metrics: Metrics) -> None:
+    def __init__(self, inner: Extractor, limit: AdaptiveLimit, metrics: Metrics) -> None:
         self.inner = inner
         self.name = inner.name
         self.version = inner.version
-        self._slots = slots
+        self.limit = limit
         self._metrics = metrics
 
     async def extract(self, image: bytes, mime_type: str) -> Extraction:
-        async with self._slots:
-            self._metrics.incr(Count.AI_CALLS)
-            try:
-                return await self.inner.extract(image, mime_type)
-            except NamecardError:
-                self._metrics.incr(Count.AI_ERRORS)
-                raise
+        while True:
+            async with self.limit.slot() as epoch:
+                self._metrics.incr(Count.AI_CALLS)
+                started = time.monotonic()
+                try:
+                    extraction = await self.inner.extract(image, mime_type)
+                except Overloaded:
+                    self._metrics.incr(Count.AI_ERRORS)
+                    await self.limit.overloaded(epoch)
+                except NamecardError:
+                    self._metrics.incr(Count.AI_ERRORS)
+                    raise
+                else:
+                    await self.limit.succeeded(epoch, time.monotonic() - started)
+                    return extraction
+            await asyncio.sleep(OVERLOAD_PAUSE + random.random() * OVERLOAD_PAUSE)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -7,7 +7,7 @@ from contextlib import AsyncExitStack
 
 from quart import Quart
 
-from namecard.api import callback, ops
+from namecard.api import callback, home, ops
 from namecard.api.context import SERVICES_KEY
 from namecard.bootstrap.services import Services, open_services
 from namecard.bootstrap.settings import Mode, Settings, load_settings
@@ -28,8 +28,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.register_blueprint(callback.blueprint)
     app.register_blueprint(ops.blueprint)
+    home.install(app, settings)  # GET /: what runs here and the links (issue 17)
     if settings.line_mode is Mode.EMBEDDED:
-        mount_simulator(app, settings)
+        mount_simulator(app, settings, stopping=lambda: _draining(app))
 
     @app.while_serving
     async def lifecycle() -> AsyncGenerator[None, None]:
@@ -39,6 +40,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             app.extensions.pop(SERVICES_KEY, None)
 
     return app
+
+
+def _draining(app: Quart) -> bool:
+    services: Services | None = app.extensions.get(SERVICES_KEY)
+    return services is not None and not services.accepting
 
 
 def body_limit(settings: Settings) -> int:

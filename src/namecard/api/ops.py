@@ -1,19 +1,23 @@
-"""Operator endpoints: /health (no outbound calls), /stats, /performance-report, /metrics."""
+"""Operator endpoints: /health (no outbound calls), /stats, /performance-report (and its
+page, /dashboard), /metrics."""
 
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from quart import Blueprint, Response, jsonify, request
 
-from namecard.api import limits
+from namecard.api import dashboard, limits
 from namecard.api.context import get_services
+from namecard.bootstrap.services import Services
 from namecard.bootstrap.settings import Settings
-from namecard.metrics import payloads, prometheus
+from namecard.metrics import prometheus, report
 
 blueprint = Blueprint("ops", __name__)
 
-PUBLIC_ROUTES = frozenset({"/health", "/callback"})
+# "/": the home page (api/home.py) says what /health says, and links; public like it.
+PUBLIC_ROUTES = frozenset({"/health", "/callback", "/"})
 DEFAULT_REPORT_HOURS = 24.0
 BEARER_PREFIX = "Bearer "
 
@@ -45,11 +49,17 @@ async def _guard_operator_endpoints() -> tuple[Response, int] | None:
         return None
     if presents_operator_token(services.settings):
         return None
+    browser = request.path in dashboard.BROWSER_ROUTES
+    if browser and dashboard.presents_password(services.settings):
+        return None
     if (limited := await limits.over_limit(services)) is not None:
         return limited
     if services.settings.stats_token is None:
         return None
-    return jsonify(error="operator token required (Authorization: Bearer <STATS_TOKEN>)"), 401
+    refused = jsonify(error="operator token required (Authorization: Bearer <STATS_TOKEN>)")
+    if browser:  # a browser asks for the token as a password
+        refused.headers.update(dashboard.BASIC_CHALLENGE)
+    return refused, 401
 
 
 def presents_operator_token(settings: Settings) -> bool:
@@ -71,7 +81,7 @@ async def stats() -> tuple[Response, int]:
 
 
 @blueprint.get("/performance-report")
-async def performance_report() -> tuple[Response, int]:
+async def performance_report() -> tuple[Response, int] | Response:
     services = get_services()
     if services is None:
         return jsonify(status="starting"), 503
@@ -80,9 +90,32 @@ async def performance_report() -> tuple[Response, int]:
         hours = float(raw)
     except ValueError:
         return jsonify(error="hours must be a number, e.g. ?hours=24"), 400
-    if not 0 < hours <= payloads.REPORT_MAX_HOURS:
-        return jsonify(error=f"hours must be between 0 and {payloads.REPORT_MAX_HOURS}"), 400
-    return jsonify(payloads.performance_report(services.metrics, hours)), 200
+    if not 0 < hours <= report.REPORT_MAX_HOURS:
+        return jsonify(error=f"hours must be between 0 and {report.REPORT_MAX_HOURS}"), 400
+    figures = await services.performance_report(hours)
+    if dashboard.wants_html(request.accept_mimetypes):
+        return await _dashboard_page(services, figures)
+    return jsonify(figures), 200
+
+
+@blueprint.get("/dashboard")
+async def dashboard_page() -> tuple[Response, int] | Response:
+    """The report as a page: KPI tiles, charts, key quota, instances (no external assets)."""
+    services = get_services()
+    if services is None:
+        return jsonify(status="starting"), 503
+    hours = request.args.get("hours", str(DEFAULT_REPORT_HOURS))
+    try:
+        period = min(max(float(hours), 1.0), float(report.REPORT_MAX_HOURS))
+    except ValueError:
+        period = DEFAULT_REPORT_HOURS
+    return await _dashboard_page(services, await services.performance_report(period))
+
+
+async def _dashboard_page(services: Services, figures: dict[str, Any]) -> Response:
+    stats = await services.stats()
+    page = dashboard.render_page(figures, stats)
+    return Response(page, mimetype="text/html", headers=dashboard.PAGE_HEADERS)
 
 
 @blueprint.get("/metrics")
@@ -90,5 +123,7 @@ async def metrics() -> Response:
     services = get_services()
     if services is None:
         return Response("starting\n", status=503, mimetype="text/plain")
+    if services.metrics.prom is not None and (depth := await services.queue_depth()) is not None:
+        services.metrics.prom.queue_depth.set(depth)
     body = prometheus.render(services.prometheus_registry)
     return Response(body, mimetype="text/plain; version=0.0.4")

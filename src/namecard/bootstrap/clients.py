@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 
 from pydantic import SecretStr
@@ -17,10 +18,12 @@ from namecard.sim.dev_channel import load_dev_channel
 from namecard.state.client import SharedRedis
 from namecard.state.keys import KeySpace
 from namecard.store.base import ContactStore
+from namecard.store.user_contacts import MemoryUserContacts, RedisUserContacts, UserContacts
 
 SIMULATOR_PREFIX = "/sim/line"
 REDIS_SOCKET_TIMEOUT = 2.0
 REDIS_RETRIES = 1
+LINE_CALLS_PER_JOB = 2
 
 
 def simulator_url(settings: Settings) -> str:
@@ -32,6 +35,12 @@ def simulator_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}{SIMULATOR_PREFIX}"
 
 
+def line_connections(settings: Settings) -> int:
+    """LINE calls in flight at once per host: each running job may reply (or push) while its
+    loading animation is still being sent."""
+    return LINE_CALLS_PER_JOB * settings.max_concurrent
+
+
 def line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
     if settings.line_mode is Mode.REAL:
         assert settings.line_channel_access_token and settings.line_channel_secret
@@ -39,19 +48,29 @@ def line_client(settings: Settings) -> tuple[LineClient, SecretStr]:
             access_token=settings.line_channel_access_token,
             api_base_url=settings.line_api_base_url,
             data_api_base_url=settings.line_data_api_base_url,
+            connections=line_connections(settings),
         )
         return client, settings.line_channel_secret
     base = simulator_url(settings)
     channel = load_dev_channel(settings.data_dir)
     client = LineClient(
-        access_token=channel.access_token, api_base_url=base, data_api_base_url=base
-    )
+        access_token=channel.access_token, api_base_url=base, data_api_base_url=base,
+        connections=line_connections(settings),
+    )  # fmt: skip
     return client, channel.secret
 
 
-def contact_store(settings: Settings, redis: SharedRedis | None) -> ContactStore:
+def contact_store(
+    settings: Settings,
+    redis: SharedRedis | None,
+    on_notion_status: Callable[[int], None] | None = None,
+) -> ContactStore:
+    links: UserContacts = (
+        RedisUserContacts(redis.client, keys=redis.keys) if redis else MemoryUserContacts()
+    )
     if settings.store_mode is Mode.REAL:
         from namecard.store.card_pages import RedisCardPages
+        from namecard.store.notion.person_index import RedisPersonIndex
         from namecard.store.notion.writer import NotionStore
         from namecard.store.person_locks import RedisPersonLocks
         from namecard.store.rate_limit_redis import RedisTokenBucket
@@ -65,8 +84,13 @@ def contact_store(settings: Settings, redis: SharedRedis | None) -> ContactStore
             rate_per_second=settings.notion_rate_per_second,
             burst=settings.notion_burst,
             merge_duplicates=settings.notion_duplicates == "update",
+            links=links,
+            on_status=on_notion_status,
             pages=RedisCardPages(redis.client, keys=redis.keys) if redis else None,
             person_locks=RedisPersonLocks(redis.client, keys=redis.keys) if redis else None,
+            person_index=RedisPersonIndex(redis.client, keys=redis.keys) if redis else None,
+            index_refresh_seconds=settings.notion_index_refresh_seconds,
+            phone_region=settings.phone_region,
             limiter=RedisTokenBucket(
                 redis.client,
                 rate=settings.notion_rate_per_second,
@@ -79,7 +103,7 @@ def contact_store(settings: Settings, redis: SharedRedis | None) -> ContactStore
     from namecard.store.local.book import LocalContactStore
 
     return LocalContactStore(
-        settings.data_dir, merge_duplicates=settings.notion_duplicates == "update"
+        settings.data_dir, merge_duplicates=settings.notion_duplicates == "update", links=links
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from pydantic import SecretStr
 
 from namecard.ai.base import Extractor, NormalisingExtractor, UnconfiguredExtractor
 from namecard.ai.caching import CachingExtractor, LimitedExtractor
+from namecard.ai.concurrency import AdaptiveLimit, Aimd, RedisLimitState
 from namecard.ai.fallback import FallbackExtractor
 from namecard.ai.gemini.key_pool import KeyPool, KeyPoolProtocol
 from namecard.bootstrap.settings import Settings
@@ -32,6 +32,7 @@ CACHE_DIRECTORY = "cache"
 class Readers:
     extractor: Extractor
     key_pool: KeyPoolProtocol | None = None
+    concurrency: AdaptiveLimit | None = None
 
 
 def build_readers(
@@ -45,20 +46,29 @@ def build_readers(
     for an AI slot, each reader caches under its own version, and every card comes out
     normalised whichever reader (or cache entry) produced it."""
     metrics = metrics or Metrics()
-    slots = asyncio.Semaphore(settings.max_concurrent_ai)
+    slots = _adaptive_limit(settings, redis)
     if settings.reader_name != "gemini":
         only: Extractor = (
             _offline(settings) if settings.reader_name == "offline" else UnconfiguredExtractor()
         )
         limited = LimitedExtractor(only, slots, metrics)
-        return Readers(_normalised(settings, _cached(settings, limited, cache)))
+        return Readers(_normalised(settings, _cached(settings, limited, cache)), None, slots)
     keys = {key_id(key): key for key in settings.gemini_keys}
     pool = _key_pool(settings, keys, redis)
-    gemini = _gemini(settings, keys, pool)
+    gemini = _gemini(settings, keys, _counted(pool, keys, metrics))
     reader: Extractor = _cached(settings, LimitedExtractor(gemini, slots, metrics), cache)
     if settings.offline_reader:
         reader = FallbackExtractor(reader, _cached(settings, _offline(settings), cache), metrics)
-    return Readers(_normalised(settings, reader), pool)
+    return Readers(_normalised(settings, reader), pool, slots)
+
+
+def _adaptive_limit(settings: Settings, redis: SharedRedis | None) -> AdaptiveLimit:
+    """MAX_CONCURRENT_AI is the ceiling; the limit in force adapts to what Gemini accepts."""
+    ceiling = settings.max_concurrent_ai
+    if redis is None:
+        return AdaptiveLimit(ceiling)
+    state = RedisLimitState(redis.client, Aimd(float(ceiling)), keys=redis.keys)
+    return AdaptiveLimit(ceiling, state)
 
 
 def key_id(key: SecretStr) -> str:
@@ -147,6 +157,18 @@ def _gemini(settings: Settings, keys: dict[str, SecretStr], pool: KeyPoolProtoco
 
 
 def _offline(settings: Settings) -> Extractor:
-    from namecard.ai.ocr.offline import OfflineExtractor
+    """The instance's one OCR process (started on first need), whatever WORKERS is (issue 19):
+    the OCR stack is never imported by a worker."""
+    from namecard.ai.ocr.channel import HostPlace
+    from namecard.ai.ocr.shared import SharedOfflineReader
 
-    return OfflineExtractor()
+    return SharedOfflineReader(HostPlace.of_this_instance(), log_level=settings.log_level)
+
+
+def _counted(
+    pool: KeyPoolProtocol, keys: dict[str, SecretStr], metrics: Metrics
+) -> KeyPoolProtocol:
+    from namecard.ai.gemini.client import key_labels
+    from namecard.ai.gemini.counted_pool import CountedKeyPool
+
+    return CountedKeyPool(pool, key_labels(keys), metrics)

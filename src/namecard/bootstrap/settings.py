@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from namecard.bootstrap.production import production_problems
 from namecard.bootstrap.settings_sources import Environment, NumberedGoogleKeys
 
 DEFAULT_LINE_API = "https://api.line.me"
@@ -64,6 +65,10 @@ class Settings(BaseSettings):
         case_sensitive=False, extra="ignore", frozen=True, env_ignore_empty=True
     )
 
+    # Deployment (issue 17): "production" refuses the development-only modes (bootstrap/production)
+    environment: str = "development"
+    max_instances: int = Field(1, ge=1, le=100)  # instances the platform may run (Zeabur scaling)
+
     # Server
     host: str = ""  # empty: 127.0.0.1 with the built-in LINE simulator, else 0.0.0.0
     sim_allow_remote: bool = False  # lets the simulator listen on a non-loopback HOST
@@ -108,13 +113,16 @@ class Settings(BaseSettings):
     notion_rate_per_second: float = Field(3.0, gt=0)
     notion_duplicates: Literal["update", "create"] = "update"  # the same person seen again
     notion_burst: int = Field(3, ge=1)
+    # Issue 15: how often the person index reads the pages edited in Notion since its last look.
+    notion_index_refresh_seconds: float = Field(120.0, ge=1)
 
     # Redis
     redis_url: str | None = None
 
     # Pipeline
-    max_concurrent: int = Field(20, ge=1, le=1000)
-    max_concurrent_ai: int = Field(15, ge=1, le=1000)
+    # Issue 15: 50 users at once read in two Gemini rounds; the AI limit adapts below its ceiling.
+    max_concurrent: int = Field(50, ge=1, le=1000)
+    max_concurrent_ai: int = Field(30, ge=1, le=1000)
     queue_size: int = Field(1000, ge=1)
     job_deadline_seconds: float = Field(55.0, gt=0)
     reply_save_budget_seconds: float = Field(2.0, ge=0)
@@ -150,6 +158,20 @@ class Settings(BaseSettings):
     cache_empty_ttl_seconds: int = Field(600, ge=0)
     redis_key_prefix: str = ""  # prepended to every Redis key, to share one Redis between apps
 
+    # Operators' view of the whole service (issue 16)
+    instance_id: str = ""  # this instance's name in /stats; empty: {hostname}:{PORT}
+    instance_gone_seconds: float = Field(60.0, gt=0)  # silent this long: shown as gone
+    stats_recording: bool = True  # record figures in Redis for every worker (false: per process)
+    metrics_flush_seconds: float = Field(1.0, gt=0)  # how often a worker writes its figures
+    log_dir: Path = Path("logs")  # access.log and error.log
+    log_files: bool = True  # false: the terminal only
+    log_format: Literal["text", "json"] = "text"
+    log_max_mb: float = Field(20.0, gt=0)  # a log file is rotated at this size
+    log_backups: int = Field(5, ge=0)  # rotated files kept per log
+    # prometheus_client's multiprocess folder; `namecard serve` with WORKERS > 1 makes one
+    # when unset, and empties it at start either way (the start script does the same).
+    prometheus_multiproc_dir: Path | None = None
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -178,6 +200,7 @@ class Settings(BaseSettings):
             problems.append("REDIS_URL must start with redis://, rediss:// or unix://")
         if self.line_mode is Mode.EMBEDDED and not is_loopback(self.host):
             problems += [] if self.sim_allow_remote else [_REMOTE_SIMULATOR.format(self.host)]
+        problems += production_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
         return self

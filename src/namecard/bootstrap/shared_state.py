@@ -21,12 +21,14 @@ from functools import cache
 from typing import Any
 
 from namecard.bootstrap.settings import Settings
+from namecard.conversation.contacts import ContactJobs
 from namecard.conversation.gate import ConversationGate
 from namecard.conversation.jobs import ConversationJobs
 from namecard.conversation.pacing import PaceLimits
 from namecard.conversation.state import ConversationStore, MemoryConversationStore
 from namecard.conversation.state_redis import RedisConversationStore
 from namecard.domain.jobs import Job, JobKind
+from namecard.line.contact_replies import ContactReplies
 from namecard.line.delivery import Deliverer
 from namecard.line.messenger import Messenger
 from namecard.line.push_budget import MemoryPushBudget, PushBudget, RedisPushBudget
@@ -39,6 +41,7 @@ from namecard.pipeline.stream_queue import RedisStreamQueue
 from namecard.state.client import SharedRedis
 from namecard.state.faults import REDIS_FAULTS
 from namecard.state.progress import JobProgress, MemoryJobProgress, RedisJobProgress
+from namecard.store.base import ContactStore
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +71,21 @@ class SharedState:
         )
 
     def conversation_jobs(
-        self, deliverer: Deliverer, messages: Replies, store_name: str
+        self,
+        deliverer: Deliverer,
+        messages: Replies,
+        store_name: str,
+        *,
+        store: ContactStore | None = None,
     ) -> ConversationJobs:
+        contacts = None
+        if store is not None:  # search, recent, notes, corrections, delete, forget-me
+            contacts = ContactJobs(
+                store=store,
+                state=self.conversations,
+                replies=ContactReplies(messages.builder.language),
+                push_budget=self.push_budget,
+            )
         return ConversationJobs(
             store=self.conversations,
             deliverer=deliverer,
@@ -77,6 +93,7 @@ class SharedState:
             store_name=store_name,
             batch_end_wait_seconds=self.settings.batch_end_wait_seconds,
             pacing=self.gate.pacing,
+            contacts=contacts,
         )
 
     async def push_snapshot(self) -> dict[str, Any]:

@@ -115,3 +115,13 @@ class CardRef:
     @property
     def card_id(self) -> str:
         return f"{self.image_sha256[:32]}-{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredContact:
+    """A contact as a store holds it now (search, recent, corrections): its card and where it
+    is. `notes` are the store's notes (grown by merges, corrections and chat notes)."""
+
+    card: Card
+    saved: SavedContact
+    notes: str | None = None

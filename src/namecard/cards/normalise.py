@@ -18,7 +18,7 @@ from namecard.cards.contact import (
 )
 from namecard.cards.context import card_region, number_region, postal_code_of
 from namecard.cards.model import Card, Phone, PhoneKind
-from namecard.cards.phones import DEFAULT_REGION, normalise_phone
+from namecard.cards.phones import DEFAULT_REGION, normalise_phone, shown_to
 from namecard.cards.roles import settle_roles
 from namecard.cards.tw_districts import check_taiwan_address
 
@@ -127,7 +127,7 @@ def _card_phones(
     first = _phones(raw, (card_area,), _Notes(None))
     countries = (number_region(p.number) for p in first if p.national is not None)
     regions = tuple(dict.fromkeys((card_area, *countries, home.upper())))
-    return _phones(raw, regions, notes)
+    return tuple(shown_to(phone, home) for phone in _phones(raw, regions, notes))
 
 
 def _without_postal_codes(card: Card, region: str, notes: _Notes) -> tuple[Phone, ...]:

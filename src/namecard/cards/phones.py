@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -163,3 +164,18 @@ def normalise_phone(
         extension=ext,
         national=phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL),
     )
+
+
+def shown_to(phone: Phone, home: str) -> Phone:
+    """The phone as a user in `home` should read it: a number of another country keeps its
+    country code ("+1 415-555-0132"), one of `home` its national form ("02 2345 6789")."""
+    if phone.national is None:
+        return phone
+    try:
+        parsed = phonenumbers.parse(phone.number, None)
+    except NumberParseException:
+        return phone
+    if phonenumbers.region_code_for_number(parsed) == home.upper():
+        return phone
+    shown = phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)
+    return replace(phone, national=shown)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from namecard.bootstrap.settings import Settings
-from namecard.store.local.book import LocalContactStore
+from namecard.store.local.book import DB_FILENAME, LocalContactStore
 
 UTF8_BOM = "\ufeff"  # Excel needs it to open Chinese text in a CSV correctly
 # Format → whether a file of it starts with the BOM; vCard readers expect plain UTF-8.
@@ -16,6 +16,15 @@ WITH_BOM: Mapping[str, bool] = {"csv": True, "vcf": False}
 
 
 def export(settings: Settings, fmt: str, output: str | None) -> int:
+    book = settings.data_dir.resolve() / DB_FILENAME
+    if not book.is_file():
+        # Opening the store would create the book (and DATA_DIR): say there is nothing instead.
+        print(
+            f"no contacts: there is no contact book at {book} (the bot makes it when it first "
+            "starts with this DATA_DIR; with Notion configured, contacts are in Notion)",
+            file=sys.stderr,
+        )
+        return 0
     store = LocalContactStore(settings.data_dir)
     write = _writer(store, fmt)
     if output is None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from namecard.bootstrap.settings import Settings
+from namecard.cli.help_format import HelpWithDefaults
 from namecard.domain.errors import StateUnavailable
 
 if TYPE_CHECKING:
@@ -21,11 +22,19 @@ REDIS_TIMEOUT_SECONDS = 5.0
 
 
 def add_jobs_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    jobs = commands.add_parser("jobs", help="the jobs the workers gave up on (kept in Redis)")
-    actions = jobs.add_subparsers(dest="jobs_command", required=True)
-    dead = actions.add_parser("dead", help="list the dead jobs, newest first")
+    shown = HelpWithDefaults
+    jobs = commands.add_parser(
+        "jobs", help="list or retry the jobs the workers gave up on (kept in Redis)",
+        formatter_class=shown,
+    )  # fmt: skip
+    actions = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    dead = actions.add_parser(
+        "dead", help="list the dead jobs, newest first", formatter_class=shown
+    )
     dead.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="list at most this many")
-    retry = actions.add_parser("retry", help="put dead jobs back in the queue")
+    retry = actions.add_parser(
+        "retry", help="put dead jobs back in the queue", formatter_class=shown
+    )
     retry.add_argument("ids", nargs="*", metavar="ID", help="dead job ids (from `jobs dead`)")
     retry.add_argument("--all", action="store_true", help="put every dead job back")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -86,8 +87,17 @@ def _card_rows(card: dict[str, Any]) -> list[str]:
     return [row for row in rows if row]
 
 
+LABEL_COLUMNS = 14  # terminal columns the label takes, wide (CJK) characters counting two
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _row(label: str, value: object) -> str:
     if not value:
         return ""
     shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return f"   {label:14} {shown}"
+    padding = " " * max(1, LABEL_COLUMNS - display_width(label) + 1)
+    return f"   {label}{padding}{shown}"

@@ -14,6 +14,7 @@ import math
 import time
 from collections.abc import Sequence
 
+from namecard.conversation.contacts import ContactJobs
 from namecard.conversation.pacing import SECONDS_PER_MINUTE, PaceLimits, backlog
 from namecard.conversation.state import ConversationStore
 from namecard.domain import catalogue
@@ -41,8 +42,10 @@ class ConversationJobs:
         store_name: str,
         batch_end_wait_seconds: float,
         pacing: PaceLimits | None = None,
+        contacts: ContactJobs | None = None,
     ) -> None:
         self.pacing = pacing
+        self.contacts = contacts  # search, notes, corrections, delete (None: not offered)
         self.store = store
         self.deliverer = deliverer
         self.messages = messages
@@ -70,12 +73,24 @@ class ConversationJobs:
                 return m.batch_not_open(), False
             return await self._summary(job.summary_batch_id, idle=job.summary_idle), True
         if kind is JobKind.CANCEL:
-            had = job.summary_batch_id is not None
-            summary = await self.idle_summary(job, force=True)
-            return m.combine(m.cancelled(had_batch=had), summary), had
+            return await self._cancel(job)
         summary = await self.idle_summary(job)
+        if self.contacts is not None:
+            answered = await self.contacts.answer(job)
+            if answered is not None:
+                return m.combine(summary, answered[0]), answered[1] or bool(summary)
         own, worthy = await self._own_answer(job)
         return m.combine(summary, own), worthy or bool(summary)
+
+    async def _cancel(self, job: Job) -> tuple[Reply, bool]:
+        """取消 ends a batch, or drops the question the bot was waiting for an answer to."""
+        m = self.messages
+        had = job.summary_batch_id is not None
+        question = self.contacts is not None and await self.contacts.cancel(job)
+        if question and not had and self.contacts is not None:
+            return self.contacts.replies.pending_cancelled(), False
+        summary = await self.idle_summary(job, force=True)
+        return m.combine(m.cancelled(had_batch=had), summary), had
 
     async def _own_answer(self, job: Job) -> tuple[Reply, bool]:
         kind, m = job.kind, self.messages

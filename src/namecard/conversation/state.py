@@ -11,10 +11,12 @@ from typing import Generic, Protocol, TypeVar
 from namecard.conversation import pacing
 from namecard.conversation.pacing import Admission, PaceLimits, PaceState
 from namecard.domain.conversation import BatchSession, PhotoOutcome
+from namecard.domain.pending import PENDING_TTL_SECONDS, Pending
 
 BATCH_TTL_SECONDS = 86400
 IMAGE_SET_TTL_SECONDS = 3600
 SWEEP_INTERVAL_SECONDS = 60.0  # the memory store forgets expired entries at most this often
+SEARCH_CACHE_SECONDS = 60  # a user's search results are reused this long (paging, retyping)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -40,6 +42,15 @@ class ConversationStore(Protocol):
     async def photo_started(self, user: str) -> None: ...
     async def pace_state(self, user: str, now: float) -> PaceState: ...
     async def clear_user(self, user: str) -> None: ...
+    async def set_pending(self, user: str, pending: Pending) -> None: ...
+    async def pending(self, user: str) -> Pending | None: ...
+    async def take_pending(self, user: str) -> Pending | None: ...
+    async def cached_search(self, user: str, query: str) -> str | None: ...
+    async def cache_search(self, user: str, query: str, found: str) -> None: ...
+    async def forget_searches(self, user: str) -> None: ...
+    async def forget_user(self, user: str) -> list[str]:
+        """Everything kept about the user (their batch and its photos, pacing, the question
+        pending, cached searches); the kinds of state there was, for the reply."""
 
 
 def set_order(outcomes: Iterable[PhotoOutcome]) -> list[PhotoOutcome]:
@@ -112,6 +123,8 @@ class MemoryConversationStore:
         self._sets: TtlMap[str, dict[str, PhotoOutcome]] = TtlMap()
         self._sets_done: TtlMap[str, str] = TtlMap()
         self._pace: TtlMap[str, PaceState] = TtlMap()
+        self._pending: TtlMap[str, Pending] = TtlMap()
+        self._searches: TtlMap[str, dict[str, str]] = TtlMap()
 
     async def start_batch(self, user: str, batch_id: str, now: float) -> tuple[BatchSession, bool]:
         async with self._lock:
@@ -196,6 +209,42 @@ class MemoryConversationStore:
         async with self._lock:
             self._batches.pop(user, self._clock())
             self._pace.pop(user, self._clock())
+
+    async def set_pending(self, user: str, pending: Pending) -> None:
+        wall = self._clock()
+        self._pending.sweep(wall)
+        self._pending.put(user, pending, wall + PENDING_TTL_SECONDS)
+
+    async def pending(self, user: str) -> Pending | None:
+        return self._pending.get(user, self._clock())
+
+    async def take_pending(self, user: str) -> Pending | None:
+        return self._pending.pop(user, self._clock())
+
+    async def cached_search(self, user: str, query: str) -> str | None:
+        return (self._searches.get(user, self._clock()) or {}).get(query)
+
+    async def cache_search(self, user: str, query: str, found: str) -> None:
+        wall = self._clock()
+        self._searches.sweep(wall)
+        cached = self._searches.get(user, wall) or {}
+        self._searches.put(user, {**cached, query: found}, wall + SEARCH_CACHE_SECONDS)
+
+    async def forget_searches(self, user: str) -> None:
+        self._searches.pop(user, self._clock())
+
+    async def forget_user(self, user: str) -> list[str]:
+        async with self._lock:
+            wall = self._clock()
+            batch = self._batches.pop(user, wall)
+            photos = self._photos.pop(batch.batch_id, wall) if batch else None
+            found = {
+                "batch": batch is not None or photos is not None,
+                "pace": self._pace.pop(user, wall) is not None,
+                "pending": self._pending.pop(user, wall) is not None,
+                "searches": self._searches.pop(user, wall) is not None,
+            }
+        return [kind for kind, there in found.items() if there]
 
     def _batch_photos(self, batch_id: str) -> _Photos:
         """The batch's photos, kept `batch_ttl` past the last write (as the Redis keys are)."""

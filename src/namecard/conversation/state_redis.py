@@ -7,6 +7,10 @@ Keys (all start with `prefix`; users are `hash_user` pseudonyms):
   the photo counter. Both keep `batch_ttl` from their last write and outlive `end_batch`.
 - `conv:set:{set_id}`: hash event_id -> finished PhotoOutcome JSON of one LINE image set;
   `conv:set:{set_id}:done`: set once, by the call that completed the set. Both 1 h.
+- `conv:pending:{user}`: the question the bot waits for an answer to (a `Pending` as JSON:
+  field to correct, new value, note, delete to confirm), PENDING_TTL_SECONDS.
+- `conv:search:{user}`: hash query -> contacts found (JSON), SEARCH_CACHE_SECONDS from the
+  user's last search.
 - `conv:pace:{user}`: the user's pacing state (JSON, see `pacing.PaceState`), kept a few minutes
   past its horizon; `conv:notice:{user}`: when the user was last told their photos queue (~6 min).
 
@@ -24,8 +28,14 @@ from typing import Any, TypeVar
 
 from namecard.conversation import pacing
 from namecard.conversation.pacing import Admission, PaceLimits, PaceState
-from namecard.conversation.state import BATCH_TTL_SECONDS, IMAGE_SET_TTL_SECONDS, set_order
+from namecard.conversation.state import (
+    BATCH_TTL_SECONDS,
+    IMAGE_SET_TTL_SECONDS,
+    SEARCH_CACHE_SECONDS,
+    set_order,
+)
 from namecard.domain.conversation import BatchSession, PhotoOutcome
+from namecard.domain.pending import PENDING_TTL_SECONDS, Pending
 from namecard.state.client import Pipeline, Redis
 from namecard.state.faults import TransactionConflict, unavailable_on_fault
 from namecard.state.keys import KeySpace
@@ -187,6 +197,53 @@ class RedisConversationStore:
     async def clear_user(self, user: str) -> None:
         keys = [self._batch(user), self._key("pace", user), self._key("notice", user)]
         await self._redis.delete(*keys)
+
+    @unavailable_on_fault
+    async def set_pending(self, user: str, pending: Pending) -> None:
+        await self._redis.set(self._key("pending", user), pending.to_json(), ex=PENDING_TTL_SECONDS)
+
+    @unavailable_on_fault
+    async def pending(self, user: str) -> Pending | None:
+        return Pending.from_json(await self._redis.get(self._key("pending", user)))
+
+    @unavailable_on_fault
+    async def take_pending(self, user: str) -> Pending | None:
+        return Pending.from_json(await self._redis.getdel(self._key("pending", user)))
+
+    @unavailable_on_fault
+    async def cached_search(self, user: str, query: str) -> str | None:
+        found = await self._redis.hget(self._key("search", user), query)
+        return None if found is None else _text(found)
+
+    @unavailable_on_fault
+    async def cache_search(self, user: str, query: str, found: str) -> None:
+        key = self._key("search", user)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, query, found)
+            pipe.expire(key, SEARCH_CACHE_SECONDS)
+            await pipe.execute()
+
+    @unavailable_on_fault
+    async def forget_searches(self, user: str) -> None:
+        await self._redis.delete(self._key("search", user))
+
+    @unavailable_on_fault
+    async def forget_user(self, user: str) -> list[str]:
+        session = _session(await self._redis.hmget(self._batch(user), BATCH_FIELDS))
+        kinds = {
+            "batch": [self._batch(user)],
+            "pace": [self._key("pace", user), self._key("notice", user)],
+            "pending": [self._key("pending", user)],
+            "searches": [self._key("search", user)],
+        }
+        if session is not None:
+            photos = self._photos(session.batch_id)
+            kinds["batch"] += [photos, self._key("batch", session.batch_id) + ":seq"]
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for keys in kinds.values():
+                pipe.delete(*keys)
+            removed = await pipe.execute()
+        return [kind for kind, count in zip(kinds, removed, strict=True) if count]
 
     async def _store_photo(self, batch_id: str, outcome: PhotoOutcome, mode: str) -> PhotoOutcome:
         text = replace(outcome, seq=0).to_json()

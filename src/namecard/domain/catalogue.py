@@ -58,7 +58,13 @@ HELP = Sentence(
     "・開始批次（連續傳很多張，最後一次整理給你）：批次、batch、批次模式、開始批次\n"
     "・結束批次並看總結：結束批次、end batch、完成批次、批次結束、finish batch\n"
     "・看批次進度：狀態、status、批次狀態\n"
-    "・離開批次模式：取消、cancel",
+    "・離開批次模式：取消、cancel\n\n"
+    "聯絡人：\n"
+    "・找人：查詢 王、搜尋 宏碩、find chen（直接傳姓名、電話末四碼或 Email 也可以）\n"
+    "・最近存的名片：最近、recent\n"
+    "・幫最後一張名片加備註：備註 今天在 Computex 聊到 AI 伺服器\n"
+    "・名片下方的「修正」「加備註」「刪除」按鈕可以改欄位、加備註、刪除；或輸入：刪除 王小明\n"
+    "・刪除我為你保存的資料：刪除我的資料",
     "📇 Business card helper\n\n"
     "Send me a photo of a business card: I read the name, title, company, phone, email and "
     "address, and save it as a contact.\n"
@@ -70,7 +76,15 @@ HELP = Sentence(
     "・Start a batch (send many photos, get one summary): 批次, batch, 批次模式, 開始批次\n"
     "・End the batch and see its summary: 結束批次, end batch, 完成批次, 批次結束, finish batch\n"
     "・Batch progress: 狀態, status, 批次狀態\n"
-    "・Leave batch mode: 取消, cancel",
+    "・Leave batch mode: 取消, cancel\n\n"
+    "Contacts:\n"
+    "・Find someone: find chen, 查詢 王 (or just send a name, the last 4 phone digits or an "
+    "email)\n"
+    "・Cards saved last: recent, 最近\n"
+    "・Add a note to the last card: note met at Computex, talked about AI servers\n"
+    "・The Correct, Add note and Delete buttons under a card fix a field, add a note or delete "
+    "it; or type: delete Amy Chen\n"
+    "・Delete what the bot keeps about you: forget me, 刪除我的資料",
 )
 WELCOME = Sentence(
     "你好，謝謝加入好友！👋\n我可以把名片變成聯絡人：直接傳名片照片給我就好。\n"
@@ -116,6 +130,7 @@ UPDATED_LOCAL = Sentence(
     "已更新本機通訊錄裡的既有聯絡人", "Updated the existing contact in the local contact book"
 )
 SAVING = Sentence("正在儲存聯絡人…", "Saving the contact…")
+SAVING_NOTION = Sentence("正在儲存到 Notion…", "Saving to Notion…")
 CARD_SAVE_FAILED = Sentence("儲存失敗，請稍後再傳一次照片", "Not saved; send the photo again later")
 BUTTON_CALL = Sentence("撥打電話", "Call")
 BUTTON_MAIL = Sentence("寄送 Email", "Send email")
@@ -328,4 +343,112 @@ PAUSED = Sentence(
     "照片來得太快了，我先暫停到 {until} 再繼續處理；照片都收到了，不需要重傳。",
     "Photos are coming in very fast, so I pause until {until}; every photo is kept, no need to "
     "send them again.",
+)
+
+# ---- contacts in the chat: search, recent, notes, corrections, delete (issue 18) ---------------
+BUTTON_CORRECT = Sentence("修正", "Correct")
+BUTTON_NOTE = Sentence("加備註", "Add note")
+BUTTON_DELETE = Sentence("刪除", "Delete")
+BUTTON_CONFIRM_DELETE = Sentence("確定刪除", "Yes, delete")
+BUTTON_RECENT = Sentence("最近", "Recent")
+BUTTON_SEARCH = Sentence("查詢", "Search")
+COMMAND_RECENT = Sentence("最近", "recent")
+COMMAND_SEARCH = Sentence("查詢", "find")
+CARD_FIELD_LABELS = {
+    "name": Sentence("姓名", "Name"),
+    "company": Sentence("公司", "Company"),
+    "title": Sentence("職稱", "Title"),
+    "phone": Sentence("電話", "Phone"),
+    "email": Sentence("Email", "Email"),
+    "address": Sentence("地址", "Address"),
+}
+SEARCH_FOUND = Sentence(
+    "🔍「{query}」找到 {count} 位聯絡人，最符合的在最前面：",
+    "🔍 {count} contacts match “{query}”, best first:",
+)
+SEARCH_NONE = Sentence(
+    "🔍 找不到符合「{query}」的聯絡人（找過姓名、公司、Email 和電話號碼）。",
+    "🔍 No contact matches “{query}” (searched names, companies, emails and phone numbers).",
+)
+SEARCH_ASK = Sentence(
+    "要找誰？在「查詢」後面寫姓名、公司、電話或 Email 的一部分，例如：查詢 王",
+    "Whom should I look for? Write part of a name, company, phone or email after “find”, "
+    "e.g. find chen",
+)
+RECENT_FOUND = Sentence(
+    "🕘 你最近存的 {count} 位聯絡人，最新的在最前面：",
+    "🕘 The {count} contacts you saved last, newest first:",
+)
+RECENT_NONE = Sentence(
+    "你還沒有存過名片：傳一張名片照片給我吧。", "You have not saved a card yet: send me a photo."
+)
+NOTE_ADDED = Sentence("📝 已把備註加到「{label}」。", "📝 Note added to “{label}”.")
+NOTE_ASK = Sentence(
+    "請輸入要加在「{label}」的備註（輸入「取消」放棄）。",
+    "Type the note for “{label}” (or “cancel”).",
+)
+NOTE_EMPTY = Sentence(
+    "請在「備註」後面寫下內容，例如：備註 今天在 Computex 聊到 AI 伺服器",
+    "Write the note after “note”, e.g. note met at Computex, talked about AI servers",
+)
+NOTE_NO_CARD = Sentence(
+    "還沒有可以加備註的名片：先傳一張名片照片，或在名片下方按「加備註」。",
+    "There is no card to add a note to yet: send a card photo first, or tap “Add note” "
+    "under a card.",
+)
+CORRECT_WHICH = Sentence(
+    "要修正「{label}」的哪一個欄位？", "Which field of “{label}” should I correct?"
+)
+CORRECT_ASK = Sentence(
+    "請輸入「{label}」的新{field}（目前：{old}；輸入「取消」放棄）。",
+    "Type the new {field} for “{label}” (now: {old}; or “cancel”).",
+)
+CORRECT_EMPTY_VALUE = Sentence("（空白）", "(empty)")
+CORRECTED = Sentence(
+    "✏️ 已把「{label}」的{field}改為「{value}」，舊的資料留在備註。",
+    "✏️ “{label}”: {field} is now “{value}”; the old value is kept in the notes.",
+)
+CONTACT_GONE = Sentence(
+    "這位聯絡人已經不在資料庫裡了（可能已被刪除）。",
+    "This contact is no longer in the database (it may have been deleted).",
+)
+DELETE_CONFIRM = Sentence(
+    "確定要刪除「{label}」嗎？", "Delete “{label}”? Tap “Yes, delete” to confirm."
+)
+DELETE_WHICH = Sentence(
+    "「{query}」找到 {count} 位聯絡人：請在要刪除的那張名片下方按「刪除」。",
+    "{count} contacts match “{query}”: tap “Delete” under the one to delete.",
+)
+DELETE_ASK = Sentence(
+    "要刪除誰？在「刪除」後面寫姓名，例如：刪除 王小明；或在名片下方按「刪除」。",
+    "Whom should I delete? Write the name after “delete”, e.g. delete Amy Chen; or tap "
+    "“Delete” under a card.",
+)
+DELETED_NOTION = Sentence(
+    "🗑 已把「{label}」移到 Notion 的垃圾桶（需要時可以從垃圾桶還原）。",
+    "🗑 “{label}” was moved to Notion's trash (it can be restored from there).",
+)
+DELETED_LOCAL = Sentence(
+    "🗑 已從本機通訊錄刪除「{label}」。", "🗑 “{label}” was deleted from the local contact book."
+)
+DELETE_EXPIRED = Sentence(
+    "這個刪除確認已經過期了，請在名片下方再按一次「刪除」。",
+    "This confirmation has expired: tap “Delete” under the card again.",
+)
+PENDING_CANCELLED = Sentence("好的，已取消。", "OK, cancelled.")
+FORGOTTEN = Sentence(
+    "已刪除我為你保存的資料：對話中的待辦（修正、備註、刪除確認）、批次模式與其照片紀錄、"
+    "傳送速度紀錄、推播次數紀錄、搜尋暫存，以及你存過哪些名片的紀錄（{links} 筆）。\n"
+    "已經存進團隊資料庫（{store}）的聯絡人不會被刪除；要刪除某位聯絡人，請在名片下方按「刪除」。",
+    "I deleted what I kept about you: pending questions (corrections, notes, delete "
+    "confirmations), batch mode and its photo records, pacing records, push counts, cached "
+    "searches, and the record of which cards you saved ({links}).\n"
+    "Contacts already saved in the team's database ({store}) stay; to delete one, tap "
+    "“Delete” under its card.",
+)
+STORE_NOTION_NAME = Sentence("Notion 資料庫", "the Notion database")
+STORE_LOCAL_NAME = Sentence("本機通訊錄", "the local contact book")
+CONTACT_ACTION_FAILED = problem(
+    Sentence("聯絡人資料庫暫時無法使用", "The contact database is not available right now"),
+    A_RETRY_LATER,
 )

@@ -1,12 +1,15 @@
-"""Extraction results to and from JSON for the cache; anything malformed decodes to None."""
+"""Extraction results (and contacts found) to and from JSON for the caches; anything malformed
+decodes to None."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from namecard.cards.model import Card, Extraction, Phone, PhoneKind
+from namecard.cards.model import Card, Extraction, Phone, PhoneKind, SavedContact, StoredContact
 
 
 class _Strict(BaseModel):
@@ -79,3 +82,38 @@ def _phone(data: _PhoneJson) -> Phone:
         extension=data.extension,
         national=data.national,
     )
+
+
+class _StoredJson(_Strict):
+    card: _CardJson
+    contact_id: str
+    url: str | None = None
+    notes: str | None = None
+
+
+_STORED_LIST = TypeAdapter(list[_StoredJson])
+
+
+def contacts_to_json(contacts: Sequence[StoredContact]) -> str:
+    """Contacts found by a search, for the short per-user search cache."""
+    return json.dumps(
+        [
+            {"card": c.card.to_dict(), "contact_id": c.saved.contact_id, "url": c.saved.url,
+             "notes": c.notes}
+            for c in contacts
+        ],
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+def contacts_from_json(raw: str | bytes) -> list[StoredContact] | None:
+    """The inverse of contacts_to_json; None for anything else."""
+    try:
+        parsed = _STORED_LIST.validate_json(raw)
+        return [
+            StoredContact(_card(item.card), SavedContact(item.contact_id, item.url, created=False),
+                          item.notes)
+            for item in parsed
+        ]  # fmt: skip
+    except (ValidationError, ValueError):
+        return None

@@ -30,6 +30,11 @@ class TransientError(NamecardError):
     retry_after: float | None = None
 
 
+class Overloaded(TransientError):
+    """The dependency is over its capacity for everyone (a 429 that names no quota, a 503):
+    not the key's fault; fewer calls at once is the cure (see ai/concurrency.py)."""
+
+
 class PermanentError(NamecardError):
     """A dependency refused the request for good; retrying will not help."""
 

@@ -15,7 +15,8 @@ class InboundKind(StrEnum):
     EXTERNAL_PHOTO = "external_photo"  # a photo LINE only links to (content provider not LINE)
     TEXT = "text"
     OTHER_MESSAGE = "other_message"  # a sticker, a video, a location, …
-    OTHER = "other"  # join, postback, … : events that need nothing
+    POSTBACK = "postback"  # a tapped postback button; `postback` is its data
+    OTHER = "other"  # join, leave, … : events that need nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +32,4 @@ class Inbound:
     is_redelivery: bool = False
     text: str | None = None
     image_set: ImageSet | None = None
+    postback: str | None = None

@@ -22,6 +22,12 @@ class JobKind(StrEnum):
     CANCEL = "cancel"
     UNFOLLOW = "unfollow"
     NOTICE = "notice"  # a one-line notice decided at the webhook (waiting in line, paused)
+    SEARCH = "search"  # 查詢 王 (`text` is the query)
+    RECENT = "recent"  # 最近
+    NOTE = "note"  # 備註 … (`text` is the note)
+    DELETE = "delete"  # 刪除 王小明 (`text` names whom)
+    FORGET_ME = "forget_me"  # 刪除我的資料
+    POSTBACK = "postback"  # a tapped button of the bot's (`postback` is its data)
 
 
 class JobOutcome(StrEnum):
@@ -83,6 +89,8 @@ class Job:
     batch_already_open: bool = False  # for BATCH_START: the batch was open before this command
     summary_idle: bool = False  # the batch to summarise ended by itself, idle too long
     paced: bool = False  # held back by per-user pacing; tells the pacer when it starts
+    text: str | None = None  # what the user typed, for the jobs that need it (HINT, SEARCH, …)
+    postback: str | None = None  # a POSTBACK job's data (domain/postbacks.py)
 
     @property
     def user_hash(self) -> str:

@@ -21,3 +21,15 @@ def merged_notes(old: str, new: str, replaced: Sequence[str], stamp: str) -> str
     if not lines:
         return None
     return NOTE_SEPARATOR.join([old, *lines]) if old else NOTE_SEPARATOR.join(lines)
+
+
+def appended_note(old: str | None, note: str, stamp: str) -> str:
+    """`old` notes with one more dated line: "2026-12-04 聊到 AI 伺服器"."""
+    line = f"{stamp} {' '.join(note.split())}"
+    return NOTE_SEPARATOR.join([old, line]) if old else line
+
+
+def corrected_notes(old: str | None, replaced: Sequence[str], stamp: str) -> str | None:
+    """`old` notes with a dated line of the values a correction replaced (as a merge keeps
+    them); None when nothing was replaced."""
+    return merged_notes(old or "", "", replaced, stamp)

@@ -14,8 +14,6 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped, unused-ignore
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
-    PushMessageRequest,
-    ReplyMessageRequest,
     ShowLoadingAnimationRequest,
 )
 from pydantic import SecretStr
@@ -31,13 +29,16 @@ from namecard.domain.errors import (
 )
 from namecard.domain.health import Problem, ProblemCode
 from namecard.domain.replies import Reply
-from namecard.line.replies import sdk_messages
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.line.me"
 DEFAULT_DATA_API_BASE_URL = "https://api-data.line.me"
 CONTENT_PATH = "/v2/bot/message/{message_id}/content"
+REPLY_PATH = "/v2/bot/message/reply"
+PUSH_PATH = "/v2/bot/message/push"
+RETRY_KEY_HEADER = "X-Line-Retry-Key"
+SILENT_NO = {"notificationDisabled": False}  # what the SDK's request models send
 CONTENT_CHUNK_BYTES = 64 * 1024
 NOT_READY_ATTEMPTS = 5
 NOT_READY_DELAY_SECONDS = 0.5
@@ -49,6 +50,7 @@ GONE_MESSAGE = catalogue.PHOTO_GONE
 GONE_STATUSES = (404, 410)
 CONFIG_STATUSES = (401, 403)  # the channel access token is wrong or lacks permission
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
+DEFAULT_CONNECTIONS = 100  # calls in flight at once, per host
 
 
 def _retryable(status: int) -> bool:
@@ -103,6 +105,15 @@ async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> byte
     return bytes(buffer)
 
 
+def _configuration(token: str, host: str, connections: int) -> Configuration:
+    """The SDK's configuration, with room for `connections` calls at once. The SDK's own
+    default is five per CPU (ten on a two-core machine): fifty photos at once then queued for
+    a connection, each download and reply waiting for others' round trips (issue 15)."""
+    configuration = Configuration(access_token=token, host=host)
+    configuration.connection_pool_maxsize = connections
+    return configuration
+
+
 class LineClient:
     """One client per process: two SDK API clients (api host and data host) with a call timeout.
 
@@ -115,13 +126,13 @@ class LineClient:
         api_base_url: str = DEFAULT_API_BASE_URL,
         data_api_base_url: str = DEFAULT_DATA_API_BASE_URL,
         timeout: float = 10.0,
+        connections: int = DEFAULT_CONNECTIONS,
     ) -> None:
         token = access_token.get_secret_value()
+        self._api_host = api_base_url.rstrip("/")
         self._data_host = data_api_base_url.rstrip("/")
-        self._api_client = AsyncApiClient(
-            Configuration(access_token=token, host=api_base_url.rstrip("/"))
-        )
-        self._blob_client = AsyncApiClient(Configuration(access_token=token, host=self._data_host))
+        self._api_client = AsyncApiClient(_configuration(token, self._api_host, connections))
+        self._blob_client = AsyncApiClient(_configuration(token, self._data_host, connections))
         self._api = AsyncMessagingApi(self._api_client)
         self._timeout = timeout
         self.problem: Problem | None = None  # LINE refused our token; cleared by an accepted call
@@ -164,9 +175,9 @@ class LineClient:
         return str(info.user_id)
 
     async def reply(self, reply_token: str, reply: Reply) -> None:
-        request = ReplyMessageRequest(reply_token=reply_token, messages=sdk_messages(reply))
+        body = {"replyToken": reply_token, "messages": list(reply.payloads), **SILENT_NO}
         try:
-            await self._api.reply_message(request, _request_timeout=self._timeout)
+            await self._post_messages(REPLY_PATH, body)
         except ApiException as exc:
             if exc.status == 400 and _line_error(exc.body)[0] == EXPIRED_REPLY_MESSAGE:
                 self._accepted()  # LINE checks the access token before the reply token
@@ -178,11 +189,9 @@ class LineClient:
 
     async def push(self, to: str, reply: Reply, *, retry_key: str) -> None:
         """Push with an idempotency key; a 409 means LINE already delivered this push."""
-        request = PushMessageRequest(to=to, messages=sdk_messages(reply))
+        body = {"to": to, "messages": list(reply.payloads), **SILENT_NO}
         try:
-            await self._api.push_message(
-                request, x_line_retry_key=retry_key, _request_timeout=self._timeout
-            )
+            await self._post_messages(PUSH_PATH, body, {RETRY_KEY_HEADER: retry_key})
         except ApiException as exc:
             if exc.status == 409:
                 accepted = (exc.headers or {}).get(ACCEPTED_REQUEST_ID_HEADER)
@@ -193,6 +202,27 @@ class LineClient:
         except NETWORK_ERRORS as exc:
             raise TransientError(f"LINE push failed: {type(exc).__name__}") from exc
         self._accepted()
+
+    async def _post_messages(
+        self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        """POST a reply or push through the SDK's transport and credentials, its messages as
+        the JSON `line.replies` already made from the SDK's own models.
+
+        `AsyncMessagingApi.reply_message` would rebuild every message as a model (`from_dict`),
+        serialise it again (`to_dict`, `sanitize_for_serialization`) and parse LINE's answer
+        into a model nobody reads: under a burst of fifty replies that round trip was the
+        largest CPU cost of a cached photo (issue 15). The SDK's `request` raises the same
+        `ApiException` for a non-2xx answer.
+        """
+        sent = {**self._api_client.default_headers, "Accept": "application/json"}
+        await self._api_client.request(
+            "POST",
+            self._api_host + path,
+            headers={**sent, "Content-Type": "application/json", **(headers or {})},
+            body=body,
+            _request_timeout=self._timeout,
+        )
 
     async def get_content(self, message_id: str, *, max_bytes: int) -> bytes:
         """The user's upload, never holding more than `max_bytes` plus one chunk in memory."""

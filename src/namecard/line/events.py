@@ -8,6 +8,7 @@ from linebot.v3.webhooks import (
     GroupSource,
     ImageMessageContent,
     MessageEvent,
+    PostbackEvent,
     RoomSource,
     TextMessageContent,
     UnfollowEvent,
@@ -32,6 +33,7 @@ def inbound(event: Event) -> Inbound:
         is_redelivery=bool(delivery and delivery.is_redelivery),
         text=message.text if isinstance(message, TextMessageContent) else None,
         image_set=_image_set(message),
+        postback=event.postback.data if isinstance(event, PostbackEvent) else None,
     )
 
 
@@ -50,6 +52,8 @@ def _kind_of(event: Event) -> InboundKind:
         return InboundKind.FOLLOW
     if isinstance(event, UnfollowEvent):
         return InboundKind.UNFOLLOW
+    if isinstance(event, PostbackEvent):
+        return InboundKind.POSTBACK
     if not isinstance(event, MessageEvent):
         return InboundKind.OTHER
     message = event.message

@@ -1,4 +1,6 @@
-"""The buttons under a contact card: call, write and open, with URIs LINE accepts."""
+"""The buttons under a contact card: call, write and open (URIs LINE accepts), and, once the
+card is saved, 修正 / 加備註 / 刪除 (postbacks: their data's format is `domain/postbacks.py`,
+`a=correct|note|delete&c=<contact id>`; the web chat of the simulator sends it back as is)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from urllib.parse import quote, urlsplit
 from namecard.cards.model import Card, PhoneKind, SavedContact
 from namecard.domain import catalogue
 from namecard.domain.catalogue import Language
+from namecard.domain.postbacks import Postback, PostbackAction
 from namecard.line import texts
 
 # LINE Messaging API limits (external-apis.md §A.8).
@@ -46,9 +49,44 @@ def footer(
         for label, uri in zip(labels, actions, strict=True)
         if uri
     ][:MAX_FOOTER_BUTTONS]
-    if not buttons:
+    contents: list[dict[str, Any]] = list(buttons)
+    if entry is not None and entry.contact_id:
+        contents.append(_edit_row(entry.contact_id, language))
+    if not contents:
         return None
-    return {"type": "box", "layout": "vertical", "spacing": "xs", "contents": buttons}
+    return {"type": "box", "layout": "vertical", "spacing": "xs", "contents": contents}
+
+
+def postback_action(label: str, postback: Postback, display: str | None = None) -> dict[str, Any]:
+    """A postback action whose tap shows `display` (the label) in the chat as the user's."""
+    shown = texts.clip(label, MAX_BUTTON_LABEL)
+    return {
+        "type": "postback",
+        "label": shown,
+        "data": postback.encode(),
+        "displayText": display or shown,
+    }
+
+
+def _edit_row(contact_id: str, language: Language) -> dict[str, Any]:
+    """修正 / 加備註 / 刪除 side by side, small, under the link buttons."""
+    actions = (
+        (catalogue.BUTTON_CORRECT, PostbackAction.CORRECT),
+        (catalogue.BUTTON_NOTE, PostbackAction.NOTE),
+        (catalogue.BUTTON_DELETE, PostbackAction.DELETE),
+    )
+    buttons = [
+        {
+            "type": "button",
+            "style": "secondary",
+            "height": "sm",
+            "flex": 1,
+            "action": postback_action(texts.short(label, language), Postback(action, contact_id)),
+        }
+        for label, action in actions
+    ]
+    return {"type": "box", "layout": "horizontal", "spacing": "sm", "margin": "md",
+            "contents": buttons}  # fmt: skip
 
 
 def _call_uri(card: Card) -> str | None:

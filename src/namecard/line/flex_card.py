@@ -62,6 +62,7 @@ class Style(NamedTuple):
     store_name: str
     pending: bool = False
     language: Language = "zh-TW"
+    listing: bool = False  # contacts found again (search, recent): no "saved to …" line
 
 
 def flex_contents(
@@ -134,12 +135,17 @@ def saved_note(store_name: str, *, created: bool = True, updated: bool = False) 
     return catalogue.SAVED_OTHER
 
 
+def saving_note(store_name: str) -> Sentence:
+    """The card is read and its save still runs (the reply did not wait for it)."""
+    return catalogue.SAVING_NOTION if store_name == STORE_NOTION else catalogue.SAVING
+
+
 def _fit_bubble(
     card: Card, entry: SavedContact | None, style: Style, budget: int
 ) -> dict[str, Any]:
     """The bubble with the longest field values that still fits `budget` bytes of JSON."""
     buttons = footer(card, entry, style.store_name, style.language)
-    status = _status(entry, style)
+    status = None if style.listing else _status(entry, style)
     bubble: dict[str, Any] = {}
     for fit in FIT_STEPS:
         bubble = {"type": "bubble", "body": _body(card, status, fit, style.language)}
@@ -155,7 +161,9 @@ def _uncertain(card: Card) -> frozenset[str]:
     return frozenset(_FIELD_ALIASES.get(name, name) for name in names)
 
 
-def _body(card: Card, status: dict[str, Any], fit: _Fit, language: Language) -> dict[str, Any]:
+def _body(
+    card: Card, status: dict[str, Any] | None, fit: _Fit, language: Language
+) -> dict[str, Any]:
     marks = _uncertain(card)
     mark = texts.short(catalogue.UNCERTAIN_MARK, language)
     others = alternates_in(card.notes)
@@ -165,7 +173,8 @@ def _body(card: Card, status: dict[str, Any], fit: _Fit, language: Language) -> 
         contents.append({"type": "separator", "margin": "md"})
         contents.extend(_row(label, value, mark if flag else None) for label, value, flag in rows)
         contents.extend(_small(a.value, fit.chars) for a in others if a.field == "address")
-    contents += [{"type": "separator", "margin": "md"}, status]
+    if status is not None:
+        contents += [{"type": "separator", "margin": "md"}, status]
     return {"type": "box", "layout": "vertical", "spacing": "sm", "contents": contents}
 
 
@@ -259,7 +268,7 @@ def _status(entry: SavedContact | None, style: Style) -> dict[str, Any]:
         note = saved_note(style.store_name, created=entry.created, updated=entry.updated)
         text, color = "✓ " + texts.say(note, style.language), COLOR_OK
     elif style.pending:
-        text, color = texts.say(catalogue.SAVING, style.language), COLOR_MUTED
+        text, color = texts.say(saving_note(style.store_name), style.language), COLOR_MUTED
     else:
         text, color = texts.say(catalogue.CARD_SAVE_FAILED, style.language), COLOR_ERROR
     return {"type": "text", "text": text, "size": "xs", "color": color, "wrap": True}

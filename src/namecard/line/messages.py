@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from linebot.v3.messaging import (  # type: ignore[import-untyped, unused-ignore]
-    FlexContainer,
     FlexMessage,
     Message,
     MessageAction,
@@ -27,6 +27,7 @@ from namecard.line.flex_card import (
     flex_contents,
     saved_entry,
     saved_note,
+    saving_note,
 )
 
 # LINE Messaging API limits (external-apis.md §A.8).
@@ -104,17 +105,35 @@ class MessageBuilder:
         """One Flex message (a bubble, or a carousel of up to 12), a note for any cards beyond 12,
         and the offline-reader note. `saved[i]` is where `cards[i]` went (None: not saved, or
         not yet when `pending_save`). No cards at all gives the "no card" sentence."""
+        payloads = self.card_payloads(
+            cards, saved, store_name=store_name, pending_save=pending_save,
+            fallback_reader=fallback_reader,
+        )  # fmt: skip
+        return [Message.from_dict(payload) for payload in payloads]
+
+    def card_payloads(
+        self,
+        cards: Sequence[Card],
+        saved: Sequence[SavedContact | None],
+        *,
+        store_name: str,
+        pending_save: bool = False,
+        fallback_reader: bool = False,
+    ) -> list[dict[str, Any]]:
+        """`cards` as the JSON LINE receives. The Flex message is written as JSON directly:
+        validating it as SDK models and dumping it again was the largest CPU cost of a
+        photo's reply (issue 15); `cards` (and the tests through it) still validates it."""
         if not cards:
-            return self.no_card()
+            return [message.to_dict() for message in self.no_card()]
         style = Style(store_name, pending_save, self.language)
-        messages: list[Message] = [self._flex(cards, saved, style)]
+        payloads = [self._flex_payload(cards, saved, style)]
         hidden = range(MAX_BUBBLES, len(cards))
         if hidden:
             saved_hidden = sum(saved_entry(saved, i) is not None for i in hidden)
-            messages.append(self._text(_overflow_note(len(hidden), saved_hidden, style)))
+            payloads.append(self._text(_overflow_note(len(hidden), saved_hidden, style)).to_dict())
         if fallback_reader:
-            messages.append(self._text(catalogue.OFFLINE_READER))
-        return messages
+            payloads.append(self._text(catalogue.OFFLINE_READER).to_dict())
+        return payloads
 
     def image_set(self, photos: Sequence[PhotoOutcome], *, store_name: str) -> list[Message]:
         """One reply for photos sent together: carousels of all their cards in photo order
@@ -211,8 +230,14 @@ class MessageBuilder:
     def _flex(
         self, cards: Sequence[Card], saved: Sequence[SavedContact | None], style: Style
     ) -> FlexMessage:
-        contents = FlexContainer.from_dict(flex_contents(cards, saved, style))
-        return FlexMessage(alt_text=alt_text(cards, self.language), contents=contents)
+        return FlexMessage.from_dict(self._flex_payload(cards, saved, style))
+
+    def _flex_payload(
+        self, cards: Sequence[Card], saved: Sequence[SavedContact | None], style: Style
+    ) -> dict[str, Any]:
+        """The Flex message as LINE's JSON: `_flex` is this, validated as SDK models."""
+        contents = flex_contents(cards, saved, style)
+        return {"type": "flex", "altText": alt_text(cards, self.language), "contents": contents}
 
     @staticmethod
     def _next_steps(batch_open: bool) -> tuple[Button, ...]:
@@ -238,7 +263,8 @@ def _overflow_note(hidden: int, saved: int, style: Style) -> Sentence:
     """The sentence under a full carousel: how many more cards there were and where they went."""
     head = catalogue.OVERFLOW_HEAD.format(hidden=hidden)
     if style.pending:
-        return compose(catalogue.OVERFLOW_PENDING, head=head, saving=catalogue.SAVING)
+        saving = saving_note(style.store_name)
+        return compose(catalogue.OVERFLOW_PENDING, head=head, saving=saving)
     if saved == 0:
         return compose(catalogue.OVERFLOW_NONE_SAVED, head=head, failed=catalogue.CARD_SAVE_FAILED)
     failed = hidden - saved

@@ -51,6 +51,8 @@ class PushBudget(Protocol):
     async def allow(self, user: str, *, messages: int, now: float) -> bool: ...
     async def record(self, user: str, *, messages: int, now: float) -> None: ...
     async def snapshot(self, now: float) -> dict[str, Any]: ...
+    async def forget_user(self, user: str, now: float) -> bool:
+        """Drop the user's counts of the months still kept; whether there were any."""
 
 
 @dataclass
@@ -93,6 +95,13 @@ class MemoryPushBudget:
         counts = {"pushes": month.pushes, "push_messages": month.push_messages}
         counts["refused"] = month.refused
         return _snapshot(quota_month(now), self._caps, counts, len(month.user_pushes), top)
+
+    async def forget_user(self, user: str, now: float) -> bool:
+        month = self._month(now)
+        found = user in month.user_pushes
+        month.user_pushes.pop(user, None)
+        month.user_messages.pop(user, None)
+        return found
 
     def _month(self, now: float) -> _Month:
         name = quota_month(now)
@@ -148,6 +157,17 @@ class RedisPushBudget:
         totals["refused"] = int(refused or 0)
         top_users = [(_text(user), int(score)) for user, score in top]
         return _snapshot(quota_month(now), self._caps, totals, int(distinct), top_users)
+
+    async def forget_user(self, user: str, now: float) -> bool:
+        """The months kept (MONTH_TTL_SECONDS reaches back into the previous one): the user's
+        field and ranking entry removed; the month's totals stay (they name nobody)."""
+        months = {self._hash(now), self._hash(now - MONTH_TTL_SECONDS)}
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for counts in sorted(months):
+                pipe.hdel(counts, f"user:{user}")
+                pipe.zrem(counts + ":users", user)
+            removed = await pipe.execute()
+        return any(removed)
 
     def _hash(self, now: float) -> str:
         return self._keys.push_budget(quota_month(now))

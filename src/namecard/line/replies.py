@@ -1,12 +1,13 @@
 """The answers the rest of the bot asks for, as domain `Reply` values: LINE's types stay in line/.
 
-`MessageBuilder` builds the SDK messages; `Replies` hands them out as plain JSON, and
-`sdk_messages` turns a `Reply` back into SDK messages where `LineClient` sends it.
+`MessageBuilder` builds the SDK messages; `Replies` hands them out as plain JSON, which
+`LineClient` sends as it is; `sdk_messages` turns a `Reply` back into SDK messages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from linebot.v3.messaging import Message  # type: ignore[import-untyped, unused-ignore]
 
@@ -14,7 +15,9 @@ from namecard.cards.model import Card, SavedContact
 from namecard.domain.catalogue import Language, Sentence
 from namecard.domain.conversation import PhotoOutcome
 from namecard.domain.replies import Reply
-from namecard.line.messages import MessageBuilder, combine
+from namecard.line.messages import MAX_MESSAGES, MessageBuilder, combine
+
+QUICK_REPLY = "quickReply"  # the JSON name of `Message.quick_reply`
 
 
 def reply_of(messages: Sequence[Message]) -> Reply:
@@ -25,6 +28,15 @@ def sdk_messages(reply: Reply) -> list[Message]:
     return [Message.from_dict(payload) for payload in reply.payloads]
 
 
+def _quick_reply_on_last(payloads: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """The last quick reply offered moves to the last message, the only one LINE shows."""
+    offered = [p[QUICK_REPLY] for p in payloads if p.get(QUICK_REPLY) is not None]
+    moved = tuple({k: v for k, v in p.items() if k != QUICK_REPLY} for p in payloads)
+    if moved and offered:
+        moved[-1][QUICK_REPLY] = offered[-1]
+    return moved
+
+
 class Replies:
     """Each method is `MessageBuilder`'s of the same name, as a `Reply`."""
 
@@ -33,8 +45,13 @@ class Replies:
 
     @staticmethod
     def combine(*replies: Reply) -> Reply:
-        """One reply of several parts (see `line.messages.combine`)."""
-        return reply_of(combine(*(sdk_messages(reply) for reply in replies)))
+        """One reply of several parts (see `line.messages.combine`). Within LINE's five
+        messages only the quick reply moves, done on the JSON: rebuilding every message as an
+        SDK model and back cost more CPU than the rest of a cached photo's reply (issue 15)."""
+        payloads = [payload for reply in replies for payload in reply.payloads]
+        if len(payloads) > MAX_MESSAGES:  # texts to merge: the builder's own rules
+            return reply_of(combine(*(sdk_messages(reply) for reply in replies)))
+        return Reply(_quick_reply_on_last(payloads))
 
     def cards(
         self,
@@ -45,14 +62,14 @@ class Replies:
         pending_save: bool = False,
         fallback_reader: bool = False,
     ) -> Reply:
-        built = self.builder.cards(
+        built = self.builder.card_payloads(
             cards,
             saved,
             store_name=store_name,
             pending_save=pending_save,
             fallback_reader=fallback_reader,
         )
-        return reply_of(built)
+        return Reply(tuple(built))
 
     def batch_summary(
         self, photos: Sequence[PhotoOutcome], *, store_name: str, ended_by_idle: bool = False

@@ -1,4 +1,5 @@
-"""The JSON bodies of /stats and /performance-report (field names kept from the guide)."""
+"""The JSON body of /stats: the whole service (field names kept from the guide), and under
+each section the per-instance breakdown."""
 
 from __future__ import annotations
 
@@ -6,18 +7,44 @@ from typing import Any
 
 import psutil
 
-from namecard.metrics.stats import Metrics, summarise
+from namecard.metrics.counters import Count
+from namecard.metrics.view import ServiceView
 
-REPORT_MAX_HOURS = 24 * 7
-SLOW_AVG_SECONDS = 5.0
-SLOW_P95_SECONDS = 10.0
-MIN_SUCCESS_RATE = 0.95
+STATS_WINDOW_HOURS = 24.0  # latencies and the cache hit rate in /stats cover this long
+
+AI_COUNTERS = {
+    "ai_calls": Count.AI_CALLS,
+    "ai_errors": Count.AI_ERRORS,
+    "cards_read": Count.CARDS_READ,
+    "offline_fallbacks": Count.OFFLINE_FALLBACKS,
+    "jobs_deferred": Count.JOBS_DEFERRED,
+}
+WEBHOOK_COUNTERS = {
+    "requests": Count.WEBHOOK_REQUESTS,
+    "accepted": Count.WEBHOOK_ACCEPTED,
+    "rejected_signature": Count.WEBHOOK_REJECTED_SIGNATURE,
+    "rejected_too_large": Count.WEBHOOK_REJECTED_TOO_LARGE,
+    "rejected_malformed": Count.WEBHOOK_REJECTED_MALFORMED,
+    "rejected_busy": Count.WEBHOOK_REJECTED_BUSY,
+    "events": Count.WEBHOOK_EVENTS,
+    "duplicate_events": Count.WEBHOOK_EVENTS_DUPLICATE,
+    "unparsed_events": Count.WEBHOOK_EVENTS_UNPARSED,
+    "ignored_events": Count.WEBHOOK_EVENTS_IGNORED,
+    "other_bot_events": Count.WEBHOOK_EVENTS_OTHER_BOT,
+}
+LINE_COUNTERS = {
+    "replies": Count.LINE_REPLIES,
+    "pushes": Count.LINE_PUSHES,
+    "delivery_errors": Count.LINE_DELIVERY_ERRORS,
+}
+STORE_COUNTERS = {"saved": Count.CONTACTS_SAVED, "save_errors": Count.CONTACT_SAVE_ERRORS}
 
 
 def process_stats(process: psutil.Process) -> dict[str, Any]:
     with process.oneshot():
         memory = process.memory_info()
         return {
+            "pid": process.pid,  # the worker process that answered this request
             "rss_mb": round(memory.rss / 1024 / 1024, 1),
             "cpu_percent": process.cpu_percent(interval=None),
             "threads": process.num_threads(),
@@ -25,84 +52,57 @@ def process_stats(process: psutil.Process) -> dict[str, Any]:
 
 
 def stats_payload(
-    metrics: Metrics, *, queue_depth: int | None, queue_capacity: int, extras: dict[str, Any]
+    view: ServiceView, *, queue_depth: int | None, queue_capacity: int, extras: dict[str, Any]
 ) -> dict[str, Any]:
-    c = metrics.counters
-    overall = summarise(list(metrics.jobs))
+    live = view.live
     return {
         "service_running": True,
-        "uptime_seconds": round(metrics.uptime(), 1),
-        "ai_processor_stats": {
-            "total_processed": c["jobs_succeeded"] + c["jobs_failed"],
-            "total_errors": c["jobs_failed"],
-            "avg_processing_time": overall["avg_seconds"],
-            "p95_processing_time": overall["p95_seconds"],
-            "active_tasks": metrics.active_tasks,
-            "concurrent_peak": metrics.peak_active_tasks,
-            "cache_hit_rate": overall["cache_hit_rate"],
-            "ai_calls": c["ai_calls"],
-            "ai_errors": c["ai_errors"],
-            "cards_read": c["cards_read"],
-            "offline_fallbacks": c["offline_fallbacks"],
-            "jobs_deferred": c["jobs_deferred"],
+        "uptime_seconds": max((r["uptime_seconds"] or 0.0 for r in live), default=0.0),
+        "ai_processor_stats": _ai_section(view),
+        "webhook_stats": _section(view, WEBHOOK_COUNTERS),
+        "queue_stats": {
+            "depth": queue_depth,
+            "capacity": queue_capacity,
+            "instances": {i: {"depth": r["queue_depth"]} for i, r in view.instances.items()},
         },
-        "webhook_stats": {
-            "requests": c["webhook_requests"],
-            "accepted": c["webhook_accepted"],
-            "rejected_signature": c["webhook_rejected_signature"],
-            "rejected_too_large": c["webhook_rejected_too_large"],
-            "rejected_malformed": c["webhook_rejected_malformed"],
-            "rejected_busy": c["webhook_rejected_busy"],
-            "events": c["webhook_events"],
-            "duplicate_events": c["webhook_events_duplicate"],
-            "unparsed_events": c["webhook_events_unparsed"],
-            "ignored_events": c["webhook_events_ignored"],
-            "other_bot_events": c["webhook_events_other_bot"],
-        },
-        "queue_stats": {"depth": queue_depth, "capacity": queue_capacity},
-        "line_stats": {
-            "replies": c["line_replies"],
-            "pushes": c["line_pushes"],
-            "delivery_errors": c["line_delivery_errors"],
-        },
-        "contact_store_stats": {
-            "saved": c["contacts_saved"],
-            "save_errors": c["contact_save_errors"],
-        },
+        "line_stats": _section(view, LINE_COUNTERS),
+        "contact_store_stats": _section(view, STORE_COUNTERS),
+        "instances": view.instances,
         **extras,
     }
 
 
-def performance_report(metrics: Metrics, hours: float) -> dict[str, Any]:
-    records = metrics.records_since(hours * 3600)
-    summary = summarise(records)
+def _section(view: ServiceView, names: dict[str, Count]) -> dict[str, Any]:
     return {
-        "report_period_hours": hours,
-        "total_requests": summary["total"],
-        "success_rate": summary["success_rate"],
-        "avg_response_time": summary["avg_seconds"],
-        "p50_response_time": summary["p50_seconds"],
-        "p95_response_time": summary["p95_seconds"],
-        "p99_response_time": summary["p99_seconds"],
-        "cache_hit_rate": summary["cache_hit_rate"],
-        "cards_read": summary["cards"],
-        "throughput_per_hour": round(summary["total"] / hours, 2) if hours else 0.0,
-        "recommendations": _recommendations(summary),
+        **{name: view.total(counter) for name, counter in names.items()},
+        "instances": view.per_instance(names),
     }
 
 
-def _recommendations(summary: dict[str, float | int]) -> list[str]:
-    if not summary["total"]:
-        return ["no card photos processed in this period"]
-    advice = []
-    if summary["avg_seconds"] > SLOW_AVG_SECONDS:
-        advice.append(
-            "average photo-to-reply time is above 5 s: check Gemini latency and MAX_CONCURRENT_AI"
-        )
-    if summary["p95_seconds"] > SLOW_P95_SECONDS:
-        advice.append(
-            "p95 photo-to-reply time is above 10 s: check the queue depth and Notion latency"
-        )
-    if summary["success_rate"] < MIN_SUCCESS_RATE:
-        advice.append("success rate is below 95 %: see logs/error.log for the failing step")
-    return advice or ["system normal"]
+def _ai_section(view: ServiceView) -> dict[str, Any]:
+    overall = view.window.overall
+    per_instance = view.per_instance(
+        {"succeeded": Count.JOBS_SUCCEEDED, "failed": Count.JOBS_FAILED}
+    )
+    instances = {
+        instance: {
+            "total_processed": counts["succeeded"] + counts["failed"],
+            "total_errors": counts["failed"],
+            "avg_processing_time": view.window.of(instance).average,
+            "p95_processing_time": view.window.of(instance).percentile(0.95),
+            "active_tasks": view.instances.get(instance, {}).get("active_tasks", 0),
+        }
+        for instance, counts in per_instance.items()
+    }
+    return {
+        "total_processed": view.total(Count.JOBS_SUCCEEDED) + view.total(Count.JOBS_FAILED),
+        "total_errors": view.total(Count.JOBS_FAILED),
+        "avg_processing_time": overall.average,
+        "p95_processing_time": overall.percentile(0.95),
+        "window_hours": STATS_WINDOW_HOURS,
+        "active_tasks": sum(record["active_tasks"] for record in view.live),
+        "concurrent_peak": max(view.window.peaks.values(), default=0),
+        "cache_hit_rate": overall.cache_hit_rate,
+        **{name: view.total(counter) for name, counter in AI_COUNTERS.items()},
+        "instances": instances,
+    }

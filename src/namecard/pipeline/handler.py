@@ -10,7 +10,8 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -32,9 +33,9 @@ from namecard.line.messenger import Messenger
 from namecard.line.replies import Replies
 from namecard.line.texts import clock_time
 from namecard.metrics.counters import Count
-from namecard.metrics.stats import JobRecord, Metrics
+from namecard.metrics.stats import JobRecord, Metrics, Step
 from namecard.pipeline.steps import PhotoSteps, PipelineConfig
-from namecard.store.base import ContactStore
+from namecard.store.base import ContactStore, SaveOutlook
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,26 @@ class _Outcome:
     success: bool = False
     cache_hit: bool = False
     saves: list[asyncio.Task[SavedContact]] = field(default_factory=list)
+    reader: str = "none"  # the reader that answered (metrics/ledger.py)
+    steps: dict[Step, float] = field(default_factory=dict)  # seconds per step reached
+
+    @contextmanager
+    def timed(self, step: Step) -> Iterator[None]:
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.steps[step] = self.steps.get(step, 0.0) + time.monotonic() - started
+
+    def time_saves(self) -> None:
+        """SAVING runs from now until the last save is done (it may outlive the reply)."""
+        started = time.monotonic()
+
+        def done(_: object) -> None:
+            self.steps[Step.SAVING] = time.monotonic() - started
+
+        for task in self.saves:
+            task.add_done_callback(done)
 
 
 class JobHandler:
@@ -113,13 +134,16 @@ class JobHandler:
         loop = asyncio.get_running_loop()
         started = loop.time()
         outcome = _Outcome()
+        outcome.steps[Step.QUEUE_WAIT] = max(0.0, time.time() - job.received_at)
         self.metrics.job_started()
         await self.held.photo_started(job)
         try:
             await self._run_photo(job, started + self.config.job_deadline_seconds, outcome)
         finally:
             reply_seconds = loop.time() - started
-            if any(not task.done() for task in outcome.saves):
+            # SAVING: the reply said "saving…"; its saves may have ended during the reply, and
+            # _finish_saves settles the outcome (and tells the user if they failed) either way.
+            if outcome.label is JobOutcome.SAVING or any(not t.done() for t in outcome.saves):
                 # Saves outlived the reply: finish them without holding this worker.
                 self._in_background(self._finish_saves(job, outcome, reply_seconds, finished))
             else:
@@ -145,23 +169,27 @@ class JobHandler:
             outcome.label, failure = JobOutcome.CRASH, catalogue.UNEXPECTED
             logger.exception("job %s user %s crashed", job.event_id, job.user_hash)
         if failure is not None:
-            await self._photo_failed(job, failure)
+            await self._photo_failed(job, failure, outcome)
         elif outcome.label is not JobOutcome.DEFERRED:
             await self._answer(job, extraction, fingerprint, deadline, outcome)
 
-    async def _photo_failed(self, job: Job, failure: Sentence) -> None:
+    async def _photo_failed(self, job: Job, failure: Sentence, outcome: _Outcome) -> None:
         if await self.held.take_failure(job, failure):
             return
-        await self.deliverer.answer(job, self.messages.failure(failure))
+        with outcome.timed(Step.REPLY):
+            await self.deliverer.answer(job, self.messages.failure(failure))
 
     async def _read(self, job: Job, deadline: float, outcome: _Outcome) -> tuple[Extraction, str]:
         if job.user_id and job.chat_id == job.user_id and job.reply_token:
             # Cosmetic and best effort: never wait for it before reading the photo.
             self._in_background(self.line.show_loading(job.user_id, LOADING_SECONDS))
-        image, mime_type = await self.steps.download(job, deadline)
+        with outcome.timed(Step.DOWNLOAD):
+            image, mime_type = await self.steps.download(job, deadline)
         fingerprint = hashlib.sha256(image).hexdigest()
-        extraction = await self.steps.extract(image, mime_type, deadline)
+        with outcome.timed(Step.READING):
+            extraction = await self.steps.extract(image, mime_type, deadline)
         del image  # the photo is not needed past this point and is never stored
+        outcome.reader = extraction.source
         outcome.cards = len(extraction.cards)
         outcome.cache_hit = extraction.cache_tier is not None
         return extraction, fingerprint
@@ -178,22 +206,26 @@ class JobHandler:
             outcome.label, outcome.success = JobOutcome.NO_CARD, True
             if not await self.held.take_no_card(job, extraction):
                 summary = await self.conversation.idle_summary(job)
-                await self.deliverer.answer(
-                    job, self.messages.combine(summary, self.messages.no_card())
-                )
+                with outcome.timed(Step.REPLY):
+                    await self.deliverer.answer(
+                        job, self.messages.combine(summary, self.messages.no_card())
+                    )
             return
         loop = asyncio.get_running_loop()
         save_deadline = max(deadline, loop.time() + self.config.save_deadline_seconds)
+        refs = [CardRef(fingerprint, index) for index in range(len(extraction.cards))]
+        held = self.held.holds(job)
+        # Asked before the saves start: a store with a shared budget reserves each one's turn.
+        outlooks = [] if held else [await self.steps.outlook(ref) for ref in refs]
         outcome.saves = [
-            asyncio.create_task(
-                self.steps.save(card, CardRef(fingerprint, index), job, save_deadline)
-            )
-            for index, card in enumerate(extraction.cards)
+            asyncio.create_task(self.steps.save(card, ref, job, save_deadline))
+            for card, ref in zip(extraction.cards, refs, strict=True)
         ]
-        if self.held.holds(job):
+        outcome.time_saves()
+        if held:
             await self._answer_held(job, extraction, outcome)
         else:
-            await self._reply_with_cards(job, extraction, outcome)
+            await self._reply_with_cards(job, extraction, outcome, outlooks)
 
     async def _answer_held(self, job: Job, extraction: Extraction, outcome: _Outcome) -> None:
         """A held photo: its answer waits for every save."""
@@ -205,15 +237,29 @@ class JobHandler:
             JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
         )
         if not await self.held.take_saved(job, extraction, saved):
-            await self.deliverer.answer(job, self._card_messages(extraction, saved, pending=False))
+            with outcome.timed(Step.REPLY):
+                await self.deliverer.answer(
+                    job, self._card_messages(extraction, saved, pending=False)
+                )
 
-    async def _reply_with_cards(self, job: Job, extraction: Extraction, outcome: _Outcome) -> None:
-        budget = self.config.reply_save_budget_seconds
-        _, pending = await asyncio.wait(outcome.saves, timeout=budget)
-        saved = [_result_or_none(task) for task in outcome.saves]
-        cards = self._card_messages(extraction, saved, pending=bool(pending))
+    async def _reply_with_cards(
+        self, job: Job, extraction: Extraction, outcome: _Outcome, outlooks: list[SaveOutlook]
+    ) -> None:
+        """The reply waits for the saves only when they can be done within the budget; a
+        card whose page is known shows its link at once."""
+        _, pending = await asyncio.wait(outcome.saves, timeout=self._save_wait(outlooks))
+        saved = [
+            _result_or_none(task) or outlook.known
+            for task, outlook in zip(outcome.saves, outlooks, strict=True)
+        ]
+        unsaid = any(
+            task in pending and entry is None
+            for task, entry in zip(outcome.saves, saved, strict=True)
+        )
+        cards = self._card_messages(extraction, saved, pending=unsaid)
         summary = await self.conversation.idle_summary(job)
-        await self.deliverer.answer(job, self.messages.combine(summary, cards))
+        with outcome.timed(Step.REPLY):
+            await self.deliverer.answer(job, self.messages.combine(summary, cards))
         if pending:
             outcome.label = JobOutcome.SAVING  # settled by _finish_saves once the saves are done
             return
@@ -222,6 +268,15 @@ class JobHandler:
             not failed,
             JobOutcome.SAVED if not failed else JobOutcome.SAVE_FAILED,
         )
+
+    def _save_wait(self, outlooks: list[SaveOutlook]) -> float:
+        if all(outlook.known is not None for outlook in outlooks):
+            return 0.0
+        budget = self.config.reply_save_budget_seconds
+        unknown = [o for o in outlooks if o.known is None]
+        if any(o.in_flight or o.queued > 0 or o.seconds > budget for o in unknown):
+            return 0.0
+        return budget
 
     def _card_messages(self, extraction: Extraction, saved: Any, *, pending: bool) -> Reply:
         return self.messages.cards(
@@ -274,13 +329,14 @@ class JobHandler:
     def _record(self, job: Job, outcome: _Outcome, reply_seconds: float) -> None:
         record = JobRecord(
             time.time(), reply_seconds, outcome.success, outcome.cards, outcome.cache_hit,
-            outcome.error or outcome.label,
+            outcome.error or outcome.label, outcome.reader, tuple(outcome.steps.items()),
         )  # fmt: skip
         self.metrics.job_finished(record)
         logger.info(
-            "job %s user=%s outcome=%s cards=%d photo_to_reply=%.3fs",
-            job.event_id, job.user_hash, outcome.error or outcome.label, outcome.cards,
-            reply_seconds,
+            "job %s user=%s outcome=%s reader=%s cards=%d photo_to_reply=%.3fs %s",
+            job.event_id, job.user_hash, outcome.error or outcome.label, outcome.reader,
+            outcome.cards, reply_seconds,
+            " ".join(f"{step}={seconds:.3f}s" for step, seconds in outcome.steps.items()),
         )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from namecard.domain.retry import RetryPolicy, retry_transient
 from namecard.line.messenger import Messenger
 from namecard.metrics.counters import Count, cache_hits
 from namecard.metrics.stats import Metrics
-from namecard.store.base import ContactStore
+from namecard.store.base import ContactStore, SaveOutlook
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,14 @@ class PhotoSteps:
         if extraction.cache_tier is not None:
             self.metrics.incr(cache_hits(extraction.cache_tier))
         return extraction
+
+    async def outlook(self, ref: CardRef) -> SaveOutlook:
+        """Whether the reply may wait for this card's save; never a reason to fail the job."""
+        try:
+            return await self.store.outlook(ref)
+        except Exception:
+            logger.exception("save outlook of card %s failed: not waiting for it", ref.card_id)
+            return SaveOutlook(seconds=float("inf"))
 
     async def save(self, card: Card, ref: CardRef, job: Job, deadline: float) -> SavedContact:
         try:

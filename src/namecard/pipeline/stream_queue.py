@@ -41,6 +41,10 @@ JOB_FIELD = "job"
 BACKOFF_FIRST_SECONDS = 0.2
 BACKOFF_MAX_SECONDS = 5.0
 DUE_BATCH = 100  # delayed jobs moved into the stream per get(), at most
+# Due jobs are moved at most this often per process: every idle worker ran the script on each
+# get() (fifty workers: a hundred commands a second of idle polling, a third of all the Redis
+# commands of a burst; issue 15). A delayed job may come out this much later than its time.
+MOVE_DUE_EVERY_SECONDS = 0.25
 CLAIM_CHECKS_PER_IDLE = 4  # look for abandoned leases this often per claim_idle_seconds
 DEAD_MAX_ENTRIES = 10_000  # the dead letters keep about this many, the oldest dropped first
 UNREADABLE = "unreadable"
@@ -88,6 +92,7 @@ class RedisStreamQueue:
         self._move_due = redis.register_script(MOVE_DUE_LUA)
         self._inflight: set[str] = set()
         self._next_claim_at = 0.0
+        self._next_move_at = 0.0
         self._claim_cursor = "0-0"
         self._health = RedisHealth("job queue")
         self._heartbeat: asyncio.Task[None] | None = None
@@ -149,9 +154,13 @@ class RedisStreamQueue:
             return None
 
     async def _next_lease(self) -> Lease | None:
-        moved = int(await self._move_due(keys=[self._delayed, self._stream],
-                                         args=[repr(self._clock()), DUE_BATCH]))  # fmt: skip
-        self._counts["delayed_moved"] += moved
+        if self._clock() >= self._next_move_at:
+            self._next_move_at = self._clock() + MOVE_DUE_EVERY_SECONDS
+            moved = int(await self._move_due(keys=[self._delayed, self._stream],
+                                             args=[repr(self._clock()), DUE_BATCH]))  # fmt: skip
+            self._counts["delayed_moved"] += moved
+            if moved >= DUE_BATCH:  # more may be due: the next get() moves them
+                self._next_move_at = 0.0
         if self._clock() >= self._next_claim_at:
             lease = await self._reclaim()
             if lease is not None:

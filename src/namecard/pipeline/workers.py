@@ -17,6 +17,7 @@ from typing import Protocol
 from namecard.domain.jobs import Job
 from namecard.metrics.counters import Count
 from namecard.metrics.stats import Metrics
+from namecard.pipeline.log_context import NO_JOB, current_job, enter_job
 from namecard.pipeline.queue import JobQueue, Lease
 
 logger = logging.getLogger(__name__)
@@ -60,10 +61,12 @@ class WorkerPool:
         while not self._stopping:
             lease = await self._queue.get()
             self._busy.add(me)
+            enter_job(lease.job)
             try:
                 await self._run(lease)
             finally:
                 self._busy.discard(me)
+                current_job.set(NO_JOB)
 
     async def _run(self, lease: Lease) -> None:
         job = lease.job

@@ -143,6 +143,12 @@ class WebhookDriver:
         """Any other message type (video, audio, file, location …) as LINE sends it."""
         return self._message_event(user_id, reply_token, {"id": _message_id(), **message})
 
+    def build_postback_event(self, user_id: str, data: str, reply_token: str) -> Json:
+        """A tap on a postback button (a Flex button or a quick reply) whose data is `data`."""
+        event = self._event("postback", user_id, reply_token)
+        event["postback"] = {"data": data}
+        return event
+
     def build_unfollow_event(self, user_id: str) -> Json:
         return self._event("unfollow", user_id, None)  # LINE gives no reply token here
 
@@ -192,6 +198,10 @@ class WebhookDriver:
         return await self.post(
             [self.build_text_event(user_id, text, await self.reply_token(user_id))]
         )
+
+    async def send_postback(self, user_id: str, data: str) -> WebhookResult:
+        token = await self.reply_token(user_id)
+        return await self.post([self.build_postback_event(user_id, data, token)])
 
     async def send_sticker(self, user_id: str) -> WebhookResult:
         return await self.post([self.build_sticker_event(user_id, await self.reply_token(user_id))])

@@ -23,6 +23,7 @@ from namecard.sim.gemini_errors import (
     error_body,
     key_invalid_body,
     model_not_found_body,
+    overloaded_body,
     rate_limited_body,
 )
 
@@ -49,6 +50,7 @@ class GeminiFault(StrEnum):
     INVALID_JSON = "invalid_json"
     SLOW = "slow"
     PERMISSION_DENIED = "permission_denied"
+    OVERLOADED = "overloaded"  # more calls in flight than `max_concurrent`
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,7 @@ class GeminiEmulator:
         api_keys: Collection[str] | None = None,
         latency: float = 0.0,
         retired_models: Collection[str] = (),
+        max_concurrent: int | None = None,
     ) -> None:
         self.truth: dict[str, list[dict[str, Any]]] = dict(truth or {})
         self.api_keys = frozenset(api_keys) if api_keys is not None else None
@@ -169,6 +172,10 @@ class GeminiEmulator:
         self._faults: deque[GeminiFault] = deque()
         self._throttled: dict[str, float] = {}  # key → epoch seconds until which it answers 429
         self._calls: list[GeminiCall] = []
+        # Above this many generate calls in flight, a call answers 429 at once (None: never).
+        self.max_concurrent = max_concurrent
+        self._in_flight = 0
+        self.peak_in_flight = 0
 
     # Test controls (called from the test's thread) ------------------------------------------
     def script(self, fault: GeminiFault, times: int = 1) -> None:
@@ -207,7 +214,31 @@ class GeminiEmulator:
         async def generate_content(api_version: str, model: str) -> Response:
             return await self._generate(api_version, model.removeprefix("models/"))
 
+        @app.get("/<api_version>/models/<model>")
+        async def get_model(api_version: str, model: str) -> Response:
+            return self._model_info(api_version, model.removeprefix("models/"))
+
         return app
+
+    def _model_info(self, api_version: str, model: str) -> Response:
+        """`models.get`, as `namecard doctor` asks it: the key checked, the model described
+        (no quota spent, like Gemini's own)."""
+        key = request.headers.get("x-goog-api-key") or request.args.get("key")
+        if api_version not in API_VERSIONS:
+            return _json(error_body(404, "NOT_FOUND", f"API version {api_version} not found."), 404)
+        if self.api_keys is not None and key not in self.api_keys:
+            return _json(key_invalid_body(), 400)
+        if model in self.retired_models:
+            return _json(model_not_found_body(model, api_version), 404)
+        info = {
+            "name": f"models/{model}",
+            "version": "001",
+            "displayName": model,
+            "inputTokenLimit": 1048576,
+            "outputTokenLimit": 65536,
+            "supportedGenerationMethods": ["generateContent", "countTokens"],
+        }
+        return _json(info, 200)
 
     def _next_fault(self) -> GeminiFault | None:
         with self._lock:
@@ -226,14 +257,35 @@ class GeminiEmulator:
             body, image = None, None
         digest = hashlib.sha256(image).hexdigest() if image is not None else None
         fault, status, payload = self._decide(api_version, model, key, body, digest)
+        if status == 200 and not self._admit():
+            fault, status, payload = GeminiFault.OVERLOADED, 429, overloaded_body()
         call = GeminiCall(model, api_version, suffix, digest, status, time.time(), fault)
+        if fault is GeminiFault.OVERLOADED:
+            self._record(call)
+            return _json(payload, status)
         try:
             await self._delay(fault)
         except asyncio.CancelledError:
             self._record(replace(call, status=_CANCELLED))
             raise
+        finally:
+            if status == 200:
+                self._leave()
         self._record(call)
         return _json(payload, status)
+
+    def _admit(self) -> bool:
+        """One more call in flight, unless `max_concurrent` are already (shared capacity)."""
+        with self._lock:
+            if self.max_concurrent is not None and self._in_flight >= self.max_concurrent:
+                return False
+            self._in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+            return True
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
 
     def _decide(
         self,

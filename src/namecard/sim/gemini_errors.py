@@ -56,6 +56,11 @@ def rate_limited_body(
     )
 
 
+def overloaded_body() -> dict[str, Any]:
+    """A 429 that names no quota: the shared capacity is full, try again soon."""
+    return error_body(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).")
+
+
 def model_not_found_body(model: str, api_version: str) -> dict[str, Any]:
     message = (
         f"models/{model} is not found for API version {api_version}, or is not supported for "

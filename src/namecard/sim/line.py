@@ -21,11 +21,12 @@ from namecard.sim.body_limits import request_class_with_limits
 from namecard.sim.bounded import Bounded, SimLimits
 from namecard.sim.driver import DEFAULT_DESTINATION
 from namecard.sim.line_control import UPLOAD_RULE, ControlViews, parse_json, request_body
+from namecard.sim.line_rich_menu import RichMenuState
 from namecard.sim.line_validation import Json, detail, validate_messages
 
 __all__ = ["Delivery", "LineSimulator", "RecordedCall", "SimLimits", "validate_messages"]
 
-ENDPOINTS = ("reply", "push", "content", "loading", "info")
+ENDPOINTS = ("reply", "push", "content", "loading", "info", "richmenu")
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024  # the upload route's body limit
 API_BODY_BYTES = 1024 * 1024  # every other route's
 RETRY_KEY_WINDOW_SECONDS = 24 * 3600
@@ -95,8 +96,10 @@ class _Incoming:
     body: Any
     request_id: str
     retry_key: str | None = None
-    message_id: str = ""
+    message_id: str = ""  # the id in the path (a message's, a rich menu's)
     size: int = 0
+    raw: bytes = b""
+    content_type: str = ""
 
 
 @dataclass
@@ -185,6 +188,8 @@ class LineSimulator:
         self._clock = clock
         self._cond = threading.Condition()
         self._ids = itertools.count(FIRST_MESSAGE_ID)
+        self._in_flight = 0
+        self.peak_in_flight = 0  # the most platform calls being answered at once
         self.reset()
 
     # ---- Python control API -------------------------------------------------------------
@@ -207,6 +212,7 @@ class LineSimulator:
             }
             self._recorded = itertools.count()
             self._pushed_messages = 0
+            self.rich_menus = RichMenuState()
             self._cond.notify_all()
 
     def add_content(
@@ -360,6 +366,57 @@ class LineSimulator:
             errors.append(detail("must be a multiple of 5 between 5 and 60", "loadingSeconds"))
         return _invalid(errors) if errors else _Answer(202, {})
 
+    # Rich menus (line_rich_menu.py holds their state and rules) ---------------------------
+    def _rich(self, status_body: tuple[int, Json]) -> _Answer:
+        return _Answer(*status_body)
+
+    async def _richmenu_view(self, menu_id: str = "", what: str = "") -> Response:
+        menus = self.rich_menus
+        method = request.method
+        handlers: dict[tuple[str, str], Callable[[_Incoming], _Answer]] = {
+            ("POST", "create"): lambda i: self._rich(menus.create(i.body)),
+            ("GET", "list"): lambda i: self._rich(menus.listing()),
+            ("GET", "one"): lambda i: self._rich(menus.get(i.message_id)),
+            ("DELETE", "one"): lambda i: self._rich(menus.delete(i.message_id)),
+            ("POST", "content"): lambda i: self._rich(
+                menus.upload(i.message_id, i.raw, i.content_type)
+            ),
+            ("POST", "default"): lambda i: self._rich(menus.set_default(i.message_id)),
+            ("GET", "default"): lambda i: self._rich(menus.get_default()),
+        }
+        return await self._platform("richmenu", handlers[(method, what)], menu_id)
+
+    def _richmenu_routes(self) -> list[tuple[str, Callable[..., Any], str]]:
+        view = self._richmenu_view
+
+        async def create() -> Response:
+            return await view("", "create")
+
+        async def listing() -> Response:
+            return await view("", "list")
+
+        async def one(menu_id: str) -> Response:
+            return await view(menu_id, "one")
+
+        async def content(menu_id: str) -> Response:
+            return await view(menu_id, "content")
+
+        async def default_set(menu_id: str) -> Response:
+            return await view(menu_id, "default")
+
+        async def default_get() -> Response:
+            return await view("", "default")
+
+        return [
+            ("/v2/bot/richmenu", create, "POST"),
+            ("/v2/bot/richmenu/list", listing, "GET"),
+            ("/v2/bot/richmenu/<menu_id>", one, "GET"),
+            ("/v2/bot/richmenu/<menu_id>", one, "DELETE"),
+            ("/v2/bot/richmenu/<menu_id>/content", content, "POST"),
+            ("/v2/bot/user/all/richmenu/<menu_id>", default_set, "POST"),
+            ("/v2/bot/user/all/richmenu", default_get, "GET"),
+        ]
+
     # ---- HTTP layer -------------------------------------------------------------------------
 
     async def _platform(
@@ -367,11 +424,20 @@ class LineSimulator:
     ) -> Response:
         with self._cond:
             delay = self._delays[endpoint].popleft() if self._delays[endpoint] else 0.0
-        await asyncio.sleep(self.latency + delay)
+            self._in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+        try:
+            await asyncio.sleep(self.latency + delay)
+        finally:
+            with self._cond:
+                self._in_flight -= 1
         raw = await request_body()
         body = parse_json(raw) if request.method == "POST" else None
         key = request.headers.get(RETRY_KEY_HEADER)
-        incoming = _Incoming(body, str(uuid.uuid4()), key, message_id, len(raw))
+        incoming = _Incoming(
+            body, str(uuid.uuid4()), key, message_id, len(raw), raw,
+            request.headers.get("Content-Type", ""),
+        )  # fmt: skip
         auth = request.headers.get("Authorization", "")
         with self._cond:
             answer = self._answer(endpoint, handler, incoming, auth)
@@ -419,6 +485,8 @@ class LineSimulator:
         routes += ControlViews(self, ENDPOINTS, self._control_token).routes()
         for rule, view, method in routes:
             bp.add_url_rule(rule, view.__name__.strip("_"), view, methods=[method])
+        for rule, view, method in self._richmenu_routes():
+            bp.add_url_rule(rule, f"richmenu_{view.__name__}_{method}", view, methods=[method])
         return bp
 
     def create_app(self) -> Quart:

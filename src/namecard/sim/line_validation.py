@@ -12,6 +12,12 @@ MAX_ALT_TEXT_CHARS = 1500
 MAX_CAROUSEL_BUBBLES = 12
 MAX_BUBBLE_BYTES = 30 * 1024
 MAX_CAROUSEL_BYTES = 50 * 1024
+MAX_ACTION_LABEL = 20  # quick-reply and button labels (LINE counts characters)
+MAX_POSTBACK_DATA = 300
+MAX_ACTION_TEXT = 300
+MAX_URI = 1000
+ACTION_TYPES = ("postback", "message", "uri", "datetimepicker", "camera", "cameraRoll",
+                "location", "richmenuswitch", "clipboard")  # fmt: skip
 MESSAGE_TYPES = ("text", "textV2", "image", "video", "audio", "location", "sticker",
                  "template", "imagemap", "flex")  # fmt: skip
 
@@ -41,6 +47,7 @@ def _validate_message(message: Any, prop: str) -> list[Json]:
         allowed = ", ".join(MESSAGE_TYPES)
         return [detail(f"must be one of the following values: [{allowed}]", f"{prop}.type")]
     errors = _validate_quick_reply(message.get("quickReply"), prop)
+    errors += _validate_actions(message, prop)
     if message["type"] == "text":
         errors += _validate_text(message.get("text"), prop)
     elif message["type"] == "flex":
@@ -56,6 +63,44 @@ def _validate_quick_reply(quick_reply: Any, prop: str) -> list[Json]:
         limit = f"Size must be between 1 and {MAX_QUICK_REPLY_ITEMS}"
         return [detail(limit, f"{prop}.quickReply.items")]
     return []
+
+
+def _actions(node: Any, prop: str) -> list[tuple[Json, str]]:
+    """Every `action` object inside a message (quick replies, Flex buttons and boxes)."""
+    found: list[tuple[Json, str]] = []
+    if isinstance(node, dict):
+        for key, child in node.items():
+            if key == "action" and isinstance(child, dict):
+                found.append((child, f"{prop}.action"))
+            else:
+                found += _actions(child, f"{prop}.{key}")
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            found += _actions(child, f"{prop}[{index}]")
+    return found
+
+
+def _validate_actions(message: Json, prop: str) -> list[Json]:
+    """Actions LINE would refuse: unknown type, over-long label, data, text or URI."""
+    errors: list[Json] = []
+    for action, where in _actions(message, prop):
+        kind = action.get("type")
+        if kind not in ACTION_TYPES:
+            errors.append(detail(f"must be one of {list(ACTION_TYPES)}", f"{where}.type"))
+            continue
+        label = action.get("label")
+        if label is not None and (not isinstance(label, str) or len(label) > MAX_ACTION_LABEL):
+            errors.append(detail(f"Length must be at most {MAX_ACTION_LABEL}", f"{where}.label"))
+        limits = {"data": MAX_POSTBACK_DATA, "displayText": MAX_ACTION_TEXT,
+                  "text": MAX_ACTION_TEXT, "uri": MAX_URI}  # fmt: skip
+        for key, limit in limits.items():
+            value = action.get(key)
+            if value is not None and (not isinstance(value, str) or not 0 < len(value) <= limit):
+                errors.append(detail(f"Length must be between 1 and {limit}", f"{where}.{key}"))
+        required = {"postback": "data", "message": "text", "uri": "uri"}.get(str(kind))
+        if required and not isinstance(action.get(required), str):
+            errors.append(detail("must be specified", f"{where}.{required}"))
+    return errors
 
 
 def _validate_text(text: Any, prop: str) -> list[Json]:

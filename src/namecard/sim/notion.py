@@ -31,7 +31,7 @@ from namecard.sim.notion_objects import (
     page_object,
 )
 from namecard.sim.notion_properties import property_config, validate_properties
-from namecard.sim.notion_queries import compile_filter, page_values
+from namecard.sim.notion_queries import compile_filter, page_values, sort_pages
 from namecard.sim.notion_schema_update import reshape_page, update_schema
 
 __all__ = [
@@ -56,6 +56,7 @@ class RecordedCall:
     path: str
     status: int
     at: float
+    query_filter: Any = None  # a query's `filter`, to tell a look-up from a listing
 
 
 @dataclass(slots=True)
@@ -69,7 +70,7 @@ class NotionEmulator:
     """In-memory Notion: `create_app()` serves it; the other public methods drive it from tests.
 
     State is shared between the serving thread and the test thread, hence the lock. Queries
-    return pages in creation order and ignore `sorts`."""
+    return pages in creation order, or as timestamp `sorts` ask; property sorts are ignored."""
 
     def __init__(
         self,
@@ -196,6 +197,12 @@ class NotionEmulator:
             self._storm = (nth, status, code, retry_after)
             self._storm_count = 0
 
+    def edit_page(self, page_id: str, properties: Mapping[str, Any]) -> None:
+        """A person edits a page in Notion: `properties` as the API's update takes them; its
+        `last_edited_time` moves to now."""
+        with self._lock:
+            self._update_page({"properties": dict(properties)}, page_id)
+
     def lose_next_create_response(self, times: int = 1) -> None:
         """The next `times` creates DO create the page but answer 504 gateway_timeout."""
         with self._lock:
@@ -229,6 +236,7 @@ class NotionEmulator:
     def _view(self, endpoint: str, handler: Callable[..., JsonDict]) -> Callable[..., Any]:
         async def view(**params: str) -> tuple[JsonDict, int, dict[str, str]]:
             request_id = str(uuid.uuid4())
+            body: JsonDict = {}
             if self.latency > 0:
                 await asyncio.sleep(self.latency)
             try:
@@ -241,7 +249,14 @@ class NotionEmulator:
             except NotionApiError as exc:
                 answer, status, headers = exc.body(request_id), exc.status, exc.headers
             with self._lock:
-                call = RecordedCall(endpoint, request.method, request.path, status, time.time())
+                call = RecordedCall(
+                    endpoint,
+                    request.method,
+                    request.path,
+                    status,
+                    time.time(),
+                    body.get("filter") if endpoint == "query" else None,
+                )
                 self._calls.append(call)
             return answer, status, headers
 
@@ -337,13 +352,16 @@ class NotionEmulator:
             raise validation_error(
                 f"body failed validation: body.page_size should be ≤ `100`, instead was `{size}`."
             )
-        results = [
-            page
-            for page in self._pages.values()
-            if page["parent"]["data_source_id"] == source.id
-            and not page["in_trash"]
-            and matches(page)
-        ]
+        results = sort_pages(
+            [
+                page
+                for page in self._pages.values()
+                if page["parent"]["data_source_id"] == source.id
+                and not page["in_trash"]
+                and matches(page)
+            ],
+            body.get("sorts"),
+        )
         start = _cursor_index(results, body.get("start_cursor"))
         chunk = results[start : start + size]
         more = start + size < len(results)

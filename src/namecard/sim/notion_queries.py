@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from namecard.sim.notion_errors import JsonDict, shape_error, validation_error
@@ -56,7 +57,62 @@ def compile_filter(schema: Mapping[str, JsonDict], spec: Any) -> PagePredicate:
         tests = [compile_filter(schema, part) for part in parts]
         combine = any if key == "or" else all
         return lambda page: combine(test(page) for test in tests)
+    if "timestamp" in spec:
+        return _timestamp_filter(spec)
     return _property_filter(schema, spec)
+
+
+TIMESTAMPS = frozenset({"created_time", "last_edited_time"})
+_TIME_OPERATORS: Mapping[str, Callable[[datetime, datetime], bool]] = {
+    "equals": lambda value, operand: value == operand,
+    "before": lambda value, operand: value < operand,
+    "after": lambda value, operand: value > operand,
+    "on_or_before": lambda value, operand: value <= operand,
+    "on_or_after": lambda value, operand: value >= operand,
+}
+
+
+def _timestamp_filter(spec: JsonDict) -> PagePredicate:
+    """`{"timestamp": "last_edited_time", "last_edited_time": {"on_or_after": ISO}}`."""
+    name = spec.get("timestamp")
+    if name not in TIMESTAMPS:
+        raise shape_error("body.filter.timestamp", '"created_time" or "last_edited_time"', name)
+    condition = spec.get(name)
+    if not isinstance(condition, dict) or len(condition) != 1:
+        raise shape_error(f"body.filter.{name}", "an object with one condition", condition)
+    operator, operand = next(iter(condition.items()))
+    test = _TIME_OPERATORS.get(operator)
+    if test is None or not isinstance(operand, str):
+        raise validation_error(f"body failed validation: body.filter.{name}.{operator} is unknown.")
+    try:
+        moment = parse_time(operand)
+    except ValueError as exc:
+        raise shape_error(f"body.filter.{name}.{operator}", "an ISO 8601 date", operand) from exc
+    return lambda page: test(parse_time(page[name]), moment)
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 timestamp as Notion writes it ("2026-01-02T03:04:00.000Z"), aware."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def sort_pages(pages: list[JsonDict], sorts: Any) -> list[JsonDict]:
+    """Timestamp `sorts` (`[{"timestamp": "last_edited_time", "direction": "ascending"}]`);
+    property sorts are accepted and ignored (creation order), as this emulator always did."""
+    if sorts is None:
+        return pages
+    if not isinstance(sorts, list):
+        raise shape_error("body.sorts", "an array", sorts)
+    for sort in reversed(sorts):  # the first sort is the primary one
+        name = sort.get("timestamp") if isinstance(sort, dict) else None
+        if name is None:
+            continue
+        if name not in TIMESTAMPS:
+            raise shape_error("body.sorts[].timestamp", '"created_time" or "last_edited_time"',
+                              name)  # fmt: skip
+        descending = sort.get("direction") == "descending"
+        pages = sorted(pages, key=lambda page: parse_time(page[name]), reverse=descending)
+    return pages
 
 
 def _property_filter(schema: Mapping[str, JsonDict], spec: JsonDict) -> PagePredicate:

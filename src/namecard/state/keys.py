@@ -35,8 +35,18 @@ CARD_PAGE_KEY_PREFIX = "namecard:card-page:"
 PERSON_LOCK_KEY_PREFIX = "namecard:person-lock:"
 # store/rate_limit_redis.py: the shared Notion request rate
 NOTION_RATE_KEY = "namecard:notion-rate"
+# store/notion/person_index.py: hashed e-mail/mobile → Notion page, page → its hashed
+# identities, the index's build state and watermark, and the one-refresher-at-a-time flag
+PERSON_INDEX_PREFIX = "namecard:person-index:"
+# ai/concurrency.py: the adaptive limit of Gemini calls in flight, shared by every worker
+AI_CONCURRENCY_KEY = "namecard:ai-concurrency"
 # state/ip_limit.py: requests per hashed client address
 IP_LIMIT_KEY_PREFIX = "namecard:ip-limit:"
+# store/user_contacts.py: the contacts each user saved, newest first (for 最近 and 備註)
+USER_CONTACTS_KEY_PREFIX = "namecard:user-contacts:"
+# metrics/history_redis.py: per-hour hashes of per-minute histograms and counters (8 days),
+# lifetime totals per counter and instance, and one heartbeat per worker process
+METRICS_KEY_PREFIX = "namecard:metrics:"  # then `hour:{epoch hour}`, `totals`, `workers`
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,5 +96,27 @@ class KeySpace:
     def notion_rate(self) -> str:
         return self.prefix + NOTION_RATE_KEY
 
+    def person_index(self, part: str) -> str:
+        """`part`: ids (hash), pages (hash), meta (hash), refresh (string with a TTL)."""
+        return f"{self.prefix}{PERSON_INDEX_PREFIX}{part}"
+
+    @property
+    def ai_concurrency(self) -> str:
+        return self.prefix + AI_CONCURRENCY_KEY
+
     def ip_limit(self, hashed: str) -> str:
         return f"{self.prefix}{IP_LIMIT_KEY_PREFIX}{hashed}"
+
+    def user_contacts(self, user: str) -> str:
+        return f"{self.prefix}{USER_CONTACTS_KEY_PREFIX}{user}"
+
+    def metrics_hour(self, hour: int) -> str:
+        return f"{self.prefix}{METRICS_KEY_PREFIX}hour:{hour}"
+
+    @property
+    def metrics_totals(self) -> str:
+        return f"{self.prefix}{METRICS_KEY_PREFIX}totals"
+
+    @property
+    def metrics_workers(self) -> str:
+        return f"{self.prefix}{METRICS_KEY_PREFIX}workers"

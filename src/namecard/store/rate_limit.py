@@ -13,11 +13,22 @@ _RECENT_GRANTS_KEPT = 1_000  # bounds memory; far above any rate Notion allows o
 
 
 class RateLimiter(Protocol):
-    """Paces calls: `acquire()` returns when the caller may send its request."""
+    """Paces calls: `acquire()` returns when the caller may send its request. `reservation()`
+    takes a token now and says how long to wait before using it (the caller sleeps itself);
+    `predicted_wait()` says how long a token taken now would wait, without taking one."""
 
     async def acquire(self) -> None: ...
 
+    async def reservation(self) -> float: ...
+
+    async def predicted_wait(self) -> float: ...
+
     def stats(self) -> dict[str, Any]: ...
+
+
+def wait_for_token(tokens: float, rate: float) -> float:
+    """Seconds until a bucket holding `tokens` (negative: reservations queued) has one more."""
+    return 0.0 if tokens >= 1 else (1 - tokens) / rate
 
 
 class LimiterStats:
@@ -71,13 +82,28 @@ class TokenBucket:
 
     def reserve(self) -> float:
         """Take one token now; return how many seconds the caller must wait before using it."""
-        now = self._clock()
-        self._tokens = min(self.burst, self._tokens + max(now - self._updated, 0.0) * self.rate)
-        self._updated = max(now, self._updated)
+        now = self._refill()
         self._tokens -= 1
         wait = 0.0 if self._tokens >= 0 else -self._tokens / self.rate
         self._stats.record(now, wait)
         return wait
+
+    def peek(self) -> float:
+        """The wait a token taken now would get (the queue of reservations ahead of it)."""
+        self._refill()
+        return wait_for_token(self._tokens, self.rate)
+
+    def _refill(self) -> float:
+        now = self._clock()
+        self._tokens = min(self.burst, self._tokens + max(now - self._updated, 0.0) * self.rate)
+        self._updated = max(now, self._updated)
+        return now
+
+    async def reservation(self) -> float:
+        return self.reserve()
+
+    async def predicted_wait(self) -> float:
+        return self.peek()
 
     async def acquire(self) -> None:
         wait = self.reserve()

@@ -11,7 +11,8 @@ from typing import Any
 
 from namecard.domain.errors import StateUnavailable
 from namecard.state.client import Redis, run_script
-from namecard.store.rate_limit import LimiterStats, TokenBucket
+from namecard.state.faults import faults_as_unavailable
+from namecard.store.rate_limit import LimiterStats, TokenBucket, wait_for_token
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class RedisTokenBucket:
         self._local = TokenBucket(rate, burst, clock=clock)  # validates rate and burst
         self._key = key
         self._clock = clock
+        self._redis = redis
         self._script = redis.register_script(RESERVE_LUA)
         self._stats = LimiterStats(rate, burst)
         self._degraded = False
@@ -84,6 +86,23 @@ class RedisTokenBucket:
         wait = await self.reserve()
         if wait > 0:
             await asyncio.sleep(wait)
+
+    async def reservation(self) -> float:
+        return await self.reserve()
+
+    async def predicted_wait(self) -> float:
+        """The shared queue's length in seconds, read without taking a token (HMGET; the
+        refill arithmetic is the script's)."""
+        now = self._clock()
+        try:
+            with faults_as_unavailable():
+                tokens, updated = await self._redis.hmget(self._key, ["tokens", "updated"])
+        except StateUnavailable:
+            return self._local.peek()
+        if tokens is None or updated is None:
+            return 0.0  # a missing hash is a full bucket
+        level = float(tokens) + max(now - float(updated), 0.0) * self._local.rate
+        return wait_for_token(min(float(self._local.burst), level), self._local.rate)
 
     def stats(self) -> dict[str, Any]:
         extra = {"shared": not self._degraded, "local_fallbacks": self._fallbacks}

@@ -219,6 +219,32 @@ def test_a_company_name_broken_over_two_lines_is_joined() -> None:
     assert read.company == "中部精密機械股份有限公司"
 
 
+def test_a_company_name_broken_inside_its_legal_form_is_joined() -> None:
+    # Tuning corpus 006: 远见建设股 / 份有限公司 in a band beside the text, read as 份有限公司.
+    read = card(
+        box(400, 40, "梁伟鹏", 60),
+        box(400, 110, "董事长"),
+        box(60, 300, "远见建设股", 24),
+        box(60, 330, "份有限公司", 24),
+        box(400, 300, "电话021-6293 8032", 22),
+    )
+
+    assert (read.name, read.company) == ("梁伟鹏", "远见建设股份有限公司")
+
+
+def test_the_line_on_top_of_a_lone_legal_form_is_the_company_not_the_name() -> None:
+    # Tuning corpus 024: 永豐食品 / 股份有限公司, the first line name-sized, read as 股份有限公司.
+    read = card(
+        box(60, 40, "永豐食品", 36),
+        box(60, 80, "股份有限公司", 30),
+        box(60, 200, "陳冠宇", 34),
+        box(60, 250, "業務經理"),
+        box(400, 300, "電話 02-2345-6789", 22),
+    )
+
+    assert (read.name, read.company) == ("陳冠宇", "永豐食品股份有限公司")
+
+
 @pytest.mark.parametrize(
     ("first", "second", "expected"),
     [
@@ -628,3 +654,23 @@ def test_a_japanese_address_opening_with_its_postal_code_is_joined_with_the_next
     )
 
     assert read.address == "160-0022東京都新宿区新宿1-19-29 11F"
+
+
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [
+        # Tuning corpus 018 and 072: the recogniser lost the capital of a place or street word.
+        ("Bahnhofstrasse 9, 8001 Zürich", "Bahnhofstrasse 9, 8001 zürich"),
+        ("268 King Street, London EC2V 8AU", "268 King street, London EC2V 8AU"),
+        ("12 rue de la Paix, 75002 Paris", "12 rue de la Paix, 75002 Paris"),
+    ],
+)
+def test_a_latin_address_gets_back_the_capitals_the_ocr_lost(printed: str, read: str) -> None:
+    got = card(
+        box(60, 40, "Liam Whitfield", 60),
+        box(60, 120, "Chief Financial Officer"),
+        box(60, 200, "Address", 25),
+        box(200, 200, read, 25),
+    )
+
+    assert got.address == printed

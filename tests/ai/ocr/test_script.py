@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from namecard.ai.ocr.script import (
+    is_simplified,
     is_traditional,
     keep_card_script,
     simplified_to_traditional,
@@ -72,6 +73,21 @@ def test_a_simplified_card_is_not_converted() -> None:
 
 def test_a_simplified_card_with_one_stray_traditional_form_stays_simplified() -> None:
     texts = [*SIMPLIFIED_CARD, "产品部 華"]
+
+    assert keep_card_script(texts) == [*SIMPLIFIED_CARD, "产品部 华"]
+
+
+def test_traditional_forms_the_ocr_mixed_into_a_simplified_card_are_undone() -> None:
+    # Read on a mainland card printed 刘强静 (tuning corpus 008): the model wrote 強 for 强.
+    texts = ["刘強静", "产品经理", "电话 021-6293 8032", "上海市浦东新区张江路636号"]
+
+    assert is_simplified(texts)
+    assert keep_card_script(texts)[0] == "刘强静"
+    assert keep_card_script(["杨涛靜", *texts[1:]])[0] == "杨涛静"
+
+
+def test_characters_that_are_simplified_forms_too_are_kept_on_a_simplified_card() -> None:
+    texts = ["乾坤设计有限公司", "电话 021-6293 8032", "上海市浦东新区张江路636号"]
 
     assert keep_card_script(texts) == texts
 

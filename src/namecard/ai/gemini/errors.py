@@ -8,12 +8,21 @@ from typing import Any
 from google.genai import errors
 
 from namecard.domain import catalogue
-from namecard.domain.errors import ConfigError, ExtractionFailed, NamecardError, TransientError
+from namecard.domain.errors import (
+    ConfigError,
+    ExtractionFailed,
+    NamecardError,
+    Overloaded,
+    TransientError,
+)
 
 logger = logging.getLogger(__name__)
 
 TRANSIENT_CODES = frozenset((408, 429, 500, 502, 503, 504))
 KEY_REJECTED_CODES = frozenset((401, 403))
+# A 429 naming no quota (no QuotaFailure, no RetryInfo: "Resource has been exhausted", as
+# shared capacity answers) and a 503 "model overloaded" mean too many calls at once.
+OVERLOAD_CODES = frozenset((429, 503))
 BILLING_CODE = 402  # prepaid credits used up
 
 MSG_BUSY = catalogue.READER_BUSY
@@ -57,6 +66,14 @@ def _seconds(duration: Any) -> float | None:
         return None
 
 
+def _names_a_quota(exc: errors.APIError) -> bool:
+    details = _error_details(exc)
+    return any(
+        _detail_value(details, suffix, key) is not None
+        for suffix, key in (("QuotaFailure", "violations"), ("RetryInfo", "retryDelay"))
+    )
+
+
 def _rate_limited(exc: errors.APIError) -> RateLimited:
     details = _error_details(exc)
     retry_after = _seconds(_detail_value(details, "RetryInfo", "retryDelay"))
@@ -83,8 +100,10 @@ class KeyRejected(ConfigError):
 def translate(exc: errors.APIError, *, model: str, key_hint: str) -> NamecardError:
     code, status = exc.code, exc.status
     logger.info("Gemini answered %s %s for model %s (key …%s)", code, status, model, key_hint)
-    if code == 429:
+    if code == 429 and _names_a_quota(exc):
         return _rate_limited(exc)
+    if code in OVERLOAD_CODES:
+        return Overloaded(f"Gemini answered {code} {status}", user_message=MSG_BUSY)
     if code in TRANSIENT_CODES or code >= 500:
         return TransientError(f"Gemini answered {code} {status}", user_message=MSG_BUSY)
     key_invalid = _detail_value(_error_details(exc), "ErrorInfo", "reason") == "API_KEY_INVALID"

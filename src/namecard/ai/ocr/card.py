@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from namecard.ai.ocr import fields as rules
 from namecard.ai.ocr import words as words
-from namecard.ai.ocr.company import place_company
+from namecard.ai.ocr.company import heads_a_legal_form, place_company
+from namecard.ai.ocr.latin import recapitalise_address
 from namecard.ai.ocr.layout import Line
 from namecard.ai.ocr.script import is_japanese, keep_card_script
 from namecard.cards.alternates import alternate, is_cjk
@@ -143,7 +144,7 @@ def _name_value(text: str, line: Line, japanese: bool) -> str:
 def _place_name(draft: rules.Draft, texts: list[rules.TextPiece], japanese: bool) -> None:
     """The tallest name-like line (the top one among near-equals); the name in the other script
     goes to the notes."""
-    names = [t for t in texts if t.role == "name"]
+    names = [t for t in texts if t.role == "name" and not heads_a_legal_form(t, texts)]
     if not names:
         return
     tallest = max(t.line.height for t in names)
@@ -259,7 +260,7 @@ def _build(draft: rules.Draft) -> Card:
         title=values.get("title"),
         phones=tuple(draft.phones),
         emails=tuple(dict.fromkeys(draft.emails)),
-        address=values.get("address"),
+        address=recapitalise_address(values["address"]) if "address" in values else None,
         website=values.get("website"),
         line_id=values.get("line_id"),
         tax_id=values.get("tax_id"),

@@ -51,6 +51,19 @@ def _joins(upper: Line, lower: Line) -> bool:
     return -0.3 * height <= gap <= _COMPANY_PART_GAP * height and overlap > 0
 
 
+def heads_a_legal_form(text: rules.TextPiece, texts: list[rules.TextPiece]) -> bool:
+    """Whether the line sits right on top of a line that is only a legal form (永豐食品 /
+    股份有限公司): it is the start of the company's name, not a person's name."""
+    return any(
+        t.role == "company"
+        and words.is_legal_suffix(t.text)
+        and not words.is_company_prefix(t.text)
+        and _joins(text.line, t.line)
+        for t in texts
+        if t is not text
+    )
+
+
 def _glue(left: str, right: str) -> str:
     """Chinese and Japanese text joins without a space, Latin text with one."""
     wide = _WIDE.match(left[-1:]) and _WIDE.match(right[:1])

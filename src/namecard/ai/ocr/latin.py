@@ -75,3 +75,32 @@ def respace_latin(text: str) -> str:
     e-mail and web addresses are kept untouched."""
     text = _GLUED_AMPERSAND.sub(" & ", _UK_SPLIT_OUTWARD.sub(r"\1\2 \3", text))
     return " ".join(_space_word(token) for token in text.split())
+
+
+# Small words a Latin address keeps in lower case ("Rue du Rhône", "12 rue de la Paix", "Unter
+# den Linden", "Via della Spiga"), and French/Italian/Spanish street words, lower case after a
+# house number by their own convention.
+_LOWER_ADDRESS_WORDS = frozenset(
+    (
+        "de", "du", "des", "la", "le", "les", "di", "da", "del", "della", "delle", "dei", "van",
+        "von", "der", "den", "dem", "am", "an", "im", "of", "the", "and", "y", "e", "bis", "sur",
+        "en", "aan", "op", "het", "rue", "avenue", "boulevard", "chemin", "place", "allée",
+        "impasse", "via", "viale", "piazza", "corso", "calle", "avenida", "paseo", "plaza",
+    )
+)  # fmt: skip
+# A word of letters only (accents included), starting in lower case.
+_LOWER_WORD = re.compile(r"(?<![\w@./-])([a-zà-ÿ])([a-zà-ÿ]{2,})(?![\w@/])")
+
+
+def _capital(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word if word in _LOWER_ADDRESS_WORDS else word[0].upper() + word[1:]
+
+
+def recapitalise_address(text: str) -> str:
+    """A Latin address with the capitals the OCR lost put back ("8001 zürich" -> "8001 Zürich",
+    "268 King street" -> "268 King Street"): place and street words of an address are written
+    with a capital, except the small words and street words listed above. CJK text is kept."""
+    if any("\u3000" <= char <= "\u9fff" for char in text):
+        return text
+    return _LOWER_WORD.sub(_capital, text)

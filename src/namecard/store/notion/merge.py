@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import phonenumbers
+
 from namecard.cards.model import Card, PhoneKind
 from namecard.domain.notes import merged_notes, replaced_value
 from namecard.store.notion.mapping import (
@@ -48,6 +50,30 @@ def person_identities(card: Card) -> list[str]:
     identities = [f"email:{card.emails[0].lower()}"] if card.emails else []
     identities += [f"mobile:{p.number}" for p in card.phones_of(PhoneKind.MOBILE) if p.number]
     return identities
+
+
+def page_identities(page: Mapping[str, Any], region: str) -> list[str]:
+    """What a page answers to, as `person_identities` spells it: its e-mail, and every number
+    in its phone property (E.164; a number typed by hand is read in `region`). The query this
+    replaces matched any page whose phone text contains the card's mobile, whatever its kind."""
+    values = plain_values(page)
+    email = values.get(PROPERTY_EMAIL, "").strip().lower()
+    identities = [f"email:{email}"] if email else []
+    for part in values.get(PROPERTY_PHONE, "").split(","):
+        number = _e164(part.split("#")[0].strip(), region)
+        if number:
+            identities.append(f"mobile:{number}")
+    return identities
+
+
+def _e164(text: str, region: str) -> str | None:
+    if not text:
+        return None
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def plain_values(page: Mapping[str, Any]) -> dict[str, str]:
