@@ -15,7 +15,10 @@ _RECENT_GRANTS_KEPT = 1_000  # bounds memory; far above any rate Notion allows o
 class RateLimiter(Protocol):
     """Paces calls: `acquire()` returns when the caller may send its request. `reservation()`
     takes a token now and says how long to wait before using it (the caller sleeps itself);
-    `predicted_wait()` says how long a token taken now would wait, without taking one."""
+    `predicted_wait()` says how long a token taken now would wait, without taking one; `rate` is
+    the tokens granted per second."""
+
+    rate: float
 
     async def acquire(self) -> None: ...
 

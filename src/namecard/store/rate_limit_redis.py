@@ -59,6 +59,7 @@ class RedisTokenBucket:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._local = TokenBucket(rate, burst, clock=clock)  # validates rate and burst
+        self.rate = rate
         self._key = key
         self._clock = clock
         self._redis = redis

@@ -16,6 +16,7 @@ from namecard.store.rate_limit import RateLimiter
 
 PREPAID_TTL_SECONDS = 600.0  # a reservation its save never used is forgotten after this
 PREPAID_ENTRIES = 10_000
+BEHIND_EPSILON = 1e-3  # float noise of the bucket arithmetic, far below one token's interval
 
 # The reservation the running save's next request may use (set per task by `claim`).
 _prepaid: ContextVar[float | None] = ContextVar("notion_prepaid", default=None)
@@ -33,12 +34,14 @@ class SaveBudget:
 
     async def forecast(self, card_id: str, calls: int) -> tuple[float, float]:
         """Seconds until a save of `calls` requests started now is done, and how long its first
-        request waits for its turn (0 when a token is free): the first request waits its
-        reserved turn; each later one waits in the queue of that moment (about the same turn
-        again) and every request takes Notion's recent p95."""
+        request waits *behind* reservations made before it (0 when the bucket holds a token or
+        is only refilling the one it takes, i.e. when no earlier save is ahead of it): the
+        first request waits its reserved turn; each later one waits in the queue of that moment
+        (about the same turn again) and every request takes Notion's recent p95."""
         wait = await self.limiter.reservation()
         self._reserved[card_id] = asyncio.get_running_loop().time() + wait
-        return calls * (wait + self.latency.p95()), wait
+        behind = wait - 1 / self.limiter.rate
+        return calls * (wait + self.latency.p95()), behind if behind > BEHIND_EPSILON else 0.0
 
     def claim(self, card_id: str) -> None:
         _prepaid.set(self._reserved.pop(card_id, None))
