@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,12 +68,27 @@ def report_of(bot: RunningBot) -> dict[str, Any]:
     return data
 
 
+async def settled_report(bot: RunningBot, timeout: float = 20.0) -> dict[str, Any]:
+    """The report once every photo is in it and two reads a second apart agree: a job whose
+    save outlives its reply is recorded when the save is done, after the answer was seen."""
+    measured = ("total_requests", "avg_response_time", "p95_response_time", "success_rate")
+    previous: tuple[Any, ...] = ()
+    deadline = time.monotonic() + timeout
+    while True:
+        report = report_of(bot)
+        figures = tuple(report[name] for name in measured)
+        if figures == previous and report["total_requests"] == PHOTOS:
+            return report
+        assert time.monotonic() < deadline, f"the report never settled: {figures}"
+        previous = figures
+        await asyncio.sleep(1.0)
+
+
 async def test_the_dashboard_draws_its_charts_and_shows_the_measured_kpis(
     bot: RunningBot, emulators: Emulators
 ) -> None:
     await photos_answered(bot, emulators)
-    await asyncio.sleep(1.5)  # saves after the reply land in the figures
-    report = report_of(bot)
+    report = await settled_report(bot)
     errors: list[str] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

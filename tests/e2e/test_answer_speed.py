@@ -240,5 +240,12 @@ async def test_the_ai_limit_shrinks_on_overload_and_grows_back_and_no_photo_fail
     assert shrunk < 8
     assert all("測試人" in answer for answer in answers)  # every card read, none failed
 
-    await send_many(driver, emulators, 8)
-    assert await concurrency_limit(bot) > shrunk
+    # +1/limit per call that found the limit full: a round of eight grows a limit of three by
+    # about one, less when the calls happen not to overlap; a few rounds always do.
+    grown = shrunk
+    for _ in range(4):
+        await send_many(driver, emulators, 8)
+        grown = await concurrency_limit(bot)
+        if grown > shrunk:
+            break
+    assert grown > shrunk
