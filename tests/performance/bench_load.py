@@ -2,7 +2,8 @@
 
 The real server runs under Hypercorn in a subprocess; LINE, Gemini and Notion are the emulators
 with production-like latencies (LINE 30 ms, Gemini 2.0 s, Notion 300 ms and its 3 requests/s
-rate limit). Prints and writes to bench-results/load.json: webhook answer p50/p95/p99,
+rate limit). Prints and writes to bench-results/load.json: webhook answer p50/p95/p99 next to
+its floor (the same burst answered by a bare Quart app, `webhook_floor.py`),
 photo-to-reply p50/p95/p99 next to the emulated latency floor and the ratio to it, successes,
 Gemini calls, Notion pages and the server's peak RSS; then the cache round (the same photos
 from other users the moment the first round's replies are in, saves still in flight).
@@ -27,6 +28,7 @@ import json
 import mimetypes
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -257,7 +259,7 @@ def report(runs: list[UserRun], emulators: Emulators, peak_rss: int, wall: float
 
 async def run_benchmark(
     users: int, redis_url: str | None, extra: dict[str, str], *, throttle_one_key: bool = False,
-    cache_round: bool = True, py_spy: Path | None = None,
+    cache_round: bool = True, py_spy: Path | None = None, keep_log: Path | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     with TemporaryDirectory() as tmp, production_like_emulators() as emulators:
         runs = [
@@ -293,7 +295,10 @@ async def run_benchmark(
                     spy.send_signal(signal.SIGINT)
                     spy.wait(30)
             await wait_until_idle(bot.url)  # saves that outlived their reply land
+            if keep_log is not None:  # per-job step times with --set LOG_LEVEL=INFO
+                shutil.copy(Path(tmp) / "bot.log", keep_log)
         result = report(runs, emulators, rss.peak, wall)
+        result["webhook_answer_floor_seconds"] = await webhook_floor(users)
         if again is not None:
             result["cache_round_right_after"] = again
         return result
@@ -319,6 +324,37 @@ async def _cache_round(url: str, emulators: Emulators, first: list[UserRun]) -> 
         "new_gemini_calls": emulators.gemini.generate_count - calls_before,
         "speed_up_p95": round(read / hit, 1) if hit else None,
     }
+
+
+async def webhook_floor(users: int) -> dict[str, float]:
+    """The same burst of signed webhooks, by the same driver, to a bare Quart app on Hypercorn
+    (`webhook_floor.py`): the webhook answer's floor on this machine."""
+    port = new_port()
+    env = {**os.environ, "CHANNEL_SECRET": CHANNEL_SECRET}
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "hypercorn", "--bind", f"127.0.0.1:{port}",
+        "tests.performance.webhook_floor:app",
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(100):
+                with suppress(httpx.HTTPError):
+                    if (await client.get(f"http://127.0.0.1:{port}/health")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+        url = f"http://127.0.0.1:{port}/callback"
+        async with WebhookDriver(url, CHANNEL_SECRET, "http://127.0.0.1:9") as driver:
+            events = [
+                driver.build_image_event("U" + uuid.uuid4().hex, str(n), uuid.uuid4().hex)
+                for n in range(users)
+            ]
+            results = await asyncio.gather(*(driver.post([event]) for event in events))
+        assert all(r.status == 200 for r in results), "the floor app refused a webhook"
+        return summary([r.elapsed for r in results])
+    finally:
+        server.terminate()
+        await server.wait()
 
 
 def profiler(pid: int, output: Path) -> subprocess.Popen[bytes]:
@@ -447,8 +483,10 @@ def ratio_lines(result: dict[str, Any]) -> list[str]:
     load = result.get("load") or {}
     for q in ("p50", "p95", "p99"):
         line(f"photo-to-reply {q}", load.get("photo_to_reply_seconds", {}).get(q), floor)
+    # The webhook's floor: a bare Quart app answering the same burst (webhook_floor.py).
+    bare = load.get("webhook_answer_floor_seconds", {})
     for q in ("p50", "p99"):
-        line(f"webhook answer {q}", load.get("webhook_answer_seconds", {}).get(q), None)
+        line(f"webhook answer {q}", load.get("webhook_answer_seconds", {}).get(q), bare.get(q))
     again = load.get("cache_round_right_after") or {}
     # A cached photo's floor: the download and the reply.
     line("cache round right after, p95", again.get("photo_to_reply_seconds", {}).get("p95"),
@@ -507,6 +545,10 @@ def main() -> None:
         "--py-spy", type=Path,
         help="collapsed stacks of the load burst here (the cache round's in NAME-cache.EXT)",
     )  # fmt: skip
+    parser.add_argument(
+        "--keep-log", type=Path,
+        help="copy the bot's log of the load burst here (step times: --set LOG_LEVEL=INFO)",
+    )  # fmt: skip
     args = parser.parse_args()
     redis_url = args.redis_url if args.redis == "on" else None
     profile = BURST_SETTINGS if args.profile == "burst" else {}
@@ -529,6 +571,7 @@ def main() -> None:
                 extra,
                 throttle_one_key=args.throttle_one_key,
                 py_spy=args.py_spy,
+                keep_log=args.keep_log,
             )
         )
         result["load"]["one_of_three_keys_throttled"] = args.throttle_one_key

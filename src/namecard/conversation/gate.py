@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from namecard.conversation.pacing import PaceLimits
 from namecard.conversation.state import ConversationStore
-from namecard.domain.conversation import PhotoOutcome, PhotoStatus
+from namecard.domain.conversation import BatchSession, PhotoOutcome, PhotoStatus
 from namecard.domain.errors import StateUnavailable
 from namecard.domain.jobs import Job, JobKind, Notice, NoticeKind
 
@@ -63,7 +63,7 @@ class ConversationGate:
         if job.kind is JobKind.UNFOLLOW:
             await self.store.clear_user(user)
             return [Admitted(job)]
-        job = await self._expire_idle(job, now)
+        job, session = await self._expire_idle(job, now)
         if job.kind in (JobKind.BATCH_END, JobKind.CANCEL):
             ended = await self.store.end_batch(user)
             batch_id = ended.batch_id if ended else job.summary_batch_id
@@ -73,26 +73,27 @@ class ConversationGate:
             opened = replace(job, batch_id=session.batch_id, batch_already_open=not created)
             return [Admitted(opened)]
         if job.kind is JobKind.STATUS:
-            current = await self.store.current_batch(user)
-            return [Admitted(replace(job, batch_id=current.batch_id if current else None))]
+            return [Admitted(replace(job, batch_id=session.batch_id if session else None))]
         if job.kind is JobKind.CARD_PHOTO:
-            return await self._photo(job, user, now)
+            return await self._photo(job, user, now, session)
         return [Admitted(job)]
 
-    async def _expire_idle(self, job: Job, now: float) -> Job:
-        """A batch left idle too long ends now; its summary rides on this event's answer."""
+    async def _expire_idle(self, job: Job, now: float) -> tuple[Job, BatchSession | None]:
+        """A batch left idle too long ends now; its summary rides on this event's answer.
+        Returns the job and the user's batch still open (read once per event: issue 15)."""
         session = await self.store.current_batch(job.user_hash)
         if session is None or session.idle_for(now) <= self.batch_idle_seconds:
-            return job
+            return job, session
         ended = await self.store.end_batch(job.user_hash)
         if ended is None:
-            return job
+            return job, None
         logger.info("batch %s of user %s ended after %.0fs idle", ended.batch_id, job.user_hash,
                     session.idle_for(now))  # fmt: skip
-        return replace(job, summary_batch_id=ended.batch_id, summary_idle=True)
+        return replace(job, summary_batch_id=ended.batch_id, summary_idle=True), None
 
-    async def _photo(self, job: Job, user: str, now: float) -> list[Admitted]:
-        session = await self.store.current_batch(user)
+    async def _photo(
+        self, job: Job, user: str, now: float, session: BatchSession | None
+    ) -> list[Admitted]:
         if session is not None:
             await self.store.touch_batch(user, now)
             pending = PhotoOutcome(job.event_id, 0, PhotoStatus.PENDING, received_at=now)

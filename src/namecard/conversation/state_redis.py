@@ -166,8 +166,8 @@ class RedisConversationStore:
         pace, notice = self._key("pace", user), self._key("notice", user)
 
         async def decide(pipe: Pipeline) -> Admission:
-            noticed_at = await pipe.get(notice)
-            state = PaceState.from_json(await pipe.get(pace), _float(noticed_at))
+            raw, noticed_at = await pipe.mget(pace, notice)  # one round trip, both watched
+            state = PaceState.from_json(raw, _float(noticed_at))
             admission, state = pacing.admit(state, now, limits)
             pipe.multi()  # type: ignore[no-untyped-call]  # untyped in redis-py
             pipe.set(pace, state.to_json(), ex=pacing.ttl_seconds(state, limits, now))

@@ -60,6 +60,26 @@ end
 return #due
 """
 
+# KEYS: stream, delayed zset. ARGV: capacity, job JSON, and the due time for a delayed job.
+# The room check and the write are one atomic step (one round trip on the webhook's path, and
+# no other worker can take the room between them): returns -1 when the queue is full, else 1.
+PUT_LUA = """
+if redis.call('XLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[1]) then
+  return -1
+end
+if ARGV[3] then
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+else
+  redis.call('XADD', KEYS[1], '*', 'job', ARGV[2])
+end
+return 1
+"""
+
+# KEYS: stream, delayed zset. The two lengths in one call (cheaper than a pipeline in redis-py).
+LENGTHS_LUA = """
+return {redis.call('XLEN', KEYS[1]), redis.call('ZCARD', KEYS[2])}
+"""
+
 T = TypeVar("T")
 
 
@@ -90,6 +110,8 @@ class RedisStreamQueue:
         self._block_ms = max(1, int(block_seconds * 1000))  # BLOCK 0 would wait forever
         self._clock = clock
         self._move_due = redis.register_script(MOVE_DUE_LUA)
+        self._put = redis.register_script(PUT_LUA)
+        self._lengths_script = redis.register_script(LENGTHS_LUA)
         self._inflight: set[str] = set()
         self._next_claim_at = 0.0
         self._next_move_at = 0.0
@@ -115,16 +137,14 @@ class RedisStreamQueue:
             self._heartbeat = None
 
     async def put(self, job: Job) -> None:
-        await self._ensure_room()
-        await self._tracked(self._redis.xadd(self._stream, {JOB_FIELD: job.to_json()}))
+        await self._put_checked([self.capacity, job.to_json()])
 
     async def put_later(self, job: Job, delay: float) -> None:
-        await self._ensure_room()
-        due = self._clock() + delay
-        await self._tracked(self._redis.zadd(self._delayed, {job.to_json(): due}))
+        await self._put_checked([self.capacity, job.to_json(), repr(self._clock() + delay)])
 
-    async def _ensure_room(self) -> None:
-        if await self.room() <= 0:
+    async def _put_checked(self, args: list[Value]) -> None:
+        keys = [self._stream, self._delayed]
+        if int(await self._tracked(self._put(keys=keys, args=args))) < 0:
             raise QueueFull(f"{self.capacity} jobs waiting")
 
     async def get(self) -> Lease:
@@ -269,10 +289,8 @@ class RedisStreamQueue:
         return sum(await self._lengths())
 
     async def _lengths(self) -> tuple[int, int]:
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.xlen(self._stream)
-            pipe.zcard(self._delayed)
-            stream, delayed = await self._tracked(pipe.execute())
+        keys = [self._stream, self._delayed]
+        stream, delayed = await self._tracked(self._lengths_script(keys=keys))
         return int(stream), int(delayed)
 
     async def pending_count(self) -> int:
