@@ -132,6 +132,30 @@ async def test_a_full_queue_refuses_more_jobs(make_queue: MakeQueue) -> None:
     assert await queue.room() == 1
 
 
+async def test_two_instances_filling_the_last_room_never_take_more_than_the_capacity(
+    make_queue: MakeQueue,
+) -> None:
+    """Webhooks on two instances race for the last places: the queue holds its capacity, not
+    more (the room check and the write are one step), and every refused job is told so."""
+    a, b = await started(make_queue("a", capacity=5)), await started(make_queue("b", capacity=5))
+
+    async def put(queue: RedisStreamQueue, n: int) -> bool:
+        try:
+            await (
+                queue.put(card_job(f"ev-{n}"))
+                if n % 3
+                else queue.put_later(card_job(f"ev-{n}"), 60)
+            )
+        except QueueFull:
+            return False
+        return True
+
+    taken = await asyncio.gather(*(put(a if n % 2 else b, n) for n in range(40)))
+
+    assert sum(taken) == 5
+    assert await a.depth() == 5 and await a.room() == 0
+
+
 async def test_a_buried_job_is_listed_and_can_be_put_back(
     make_queue: MakeQueue, redis_client: Redis, key_prefix: str
 ) -> None:
