@@ -674,3 +674,30 @@ def test_a_latin_address_gets_back_the_capitals_the_ocr_lost(printed: str, read:
     )
 
     assert got.address == printed
+
+
+@pytest.mark.parametrize("label", ["E-aal", "E-moil", "-waii", "[-wail"])
+def test_a_misread_email_label_keeps_an_address_without_its_at_out_of_the_website(
+    label: str,
+) -> None:
+    read = card(
+        box(100, 100, "中村拓也", 60),
+        box(300, 200, f"{label} tnakamuramhinata-bussan.co.jp"),
+        box(300, 240, "T80 hinata-bussan.co.jp"),
+    )
+
+    assert read.website == "hinata-bussan.co.jp"
+    assert "Email?: tnakamuramhinata-bussan.co.jp" in (read.notes or "")
+
+
+def test_the_website_after_an_email_that_lost_its_at_is_still_the_website() -> None:
+    read = card(box(100, 100, "張雅宏", 60), box(300, 200, "E-moil ychangetetai.com hetai.com"))
+
+    assert read.website == "hetai.com"
+
+
+def test_an_unlabelled_dotted_name_before_a_domain_is_an_email_without_its_at() -> None:
+    read = card(box(100, 100, "佐藤誠", 60), box(300, 200, "makoto.satofujl-systems.co.jp"))
+
+    assert read.website is None
+    assert read.notes == "Email?: makoto.satofujl-systems.co.jp"

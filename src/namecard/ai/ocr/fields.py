@@ -73,6 +73,9 @@ URL_RE = re.compile(
 )
 # The OCR reads 〒 as a T, the katakana テ or 亍: "T100-0005東京都…", "テ220-0012神奈川県…".
 _POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z\u30a0-\u30ff])[Tテ亍]\s?(?=\d{3}-\d{4}(?!\d))")
+_TLD_SET = frozenset(_TLDS.split("|"))
+_WWW = re.compile(r"^w{2,4}\.", re.IGNORECASE)
+_NAME_DOT_DOMAIN = 2  # labels before the top-level ones: "makoto.sato" + "fuji-systems"
 # An e-mail or web address glued to the next one or to a number ("x@y.comwww.y.com").
 _GLUED = re.compile(rf"(\.(?:{_TLDS}))(?=www\.|https?://|\d|[A-Z])")
 _FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "：": ":",
@@ -80,6 +83,11 @@ _FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "�
 _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
 # The "E-mail" label misread and glued to the address: "Emalleonie@…", "Emlcheng.chiehting@…".
 _EMAIL_LABEL_GLUED = re.compile(r"^(?:E-mall|E-?mai?l|Emal|Eml|Mail)[:.]?(?=[a-z0-9])")
+# The "E-mail" label opening a line, misread beyond the label list: "E-aal", "E-moil", "E-mall",
+# "-waii", "[-wail" (a hyphen, then three or four letters, then the value).
+_EMAIL_LABEL_MISREAD = re.compile(
+    r"^[\[(]?E?-[A-Za-z]{2,4}[:.]?(?=\s+[A-Za-z0-9._-]+(?:@|\.[a-z]{2}))"
+)
 # What an e-mail label's value is when the OCR lost its @: kept in the notes, never a website.
 NOTE_EMAIL_WITHOUT_AT = "Email?"
 _TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"), ("總照", "總監"))
@@ -206,7 +214,10 @@ def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> s
         draft.sources.setdefault("emails", []).append(line.score)
     text = EMAIL_RE.sub(" ", text)
     for url in URL_RE.findall(text):
-        draft.put("website", url, line)
+        if _email_without_at(url):
+            draft.notes.append(f"{NOTE_EMAIL_WITHOUT_AT}: {url}")
+        else:
+            draft.put("website", url, line)
     text = URL_RE.sub(" ", text)
     compact = re.sub(r"\s", "", text)
     if tax_id_valid(compact) and label is None:
@@ -218,11 +229,24 @@ def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> s
     return text.strip(" :：|/,;-")
 
 
+def _email_without_at(url: str) -> bool:
+    """ "makoto.satofujl-systems.co.jp": a dotted name before the domain, no www and no scheme;
+    an e-mail address whose @ the OCR lost (a card prints its site as www.x or x.com)."""
+    if "/" in url or _WWW.match(url):
+        return False
+    host = url.lower().split(".")
+    while len(host) > 1 and host[-1] in _TLD_SET:
+        host.pop()
+    return len(host) >= _NAME_DOT_DOMAIN
+
+
 def _take_email(draft: Draft, line: Line, value: str) -> str:
-    """An e-mail label's value; one that lost its @ to the OCR goes to the notes."""
-    if not EMAIL_RE.search(value) and URL_RE.fullmatch(value.strip()):
-        draft.notes.append(f"{NOTE_EMAIL_WITHOUT_AT}: {value.strip()}")
-        return ""
+    """An e-mail label's value; one that lost its @ to the OCR goes to the notes (and a web
+    address printed after it on the line is still the website)."""
+    first, _, rest = value.strip().partition(" ")
+    if not EMAIL_RE.search(first) and URL_RE.fullmatch(first):
+        draft.notes.append(f"{NOTE_EMAIL_WITHOUT_AT}: {first}")
+        return _take_contacts(draft, line, rest, None) if rest else ""
     return _take_contacts(draft, line, value, None)
 
 
@@ -255,7 +279,10 @@ def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line)
 
 def read_line(draft: Draft, line: Line, text: str) -> list[TextPiece]:
     """Puts the labelled values and contacts of a line in the draft; returns the other text."""
-    pieces = split_labels(_POSTAL_MARK_AS_T.sub("〒", text.translate(_FULL_WIDTH)))
+    text = _EMAIL_LABEL_MISREAD.sub(
+        "E-mail", _POSTAL_MARK_AS_T.sub("〒", text.translate(_FULL_WIDTH))
+    )
+    pieces = split_labels(text)
     left: list[str] = []
     for kind, label, value in pieces:
         if kind is None:
