@@ -701,3 +701,52 @@ def test_an_unlabelled_dotted_name_before_a_domain_is_an_email_without_its_at() 
 
     assert read.website is None
     assert read.notes == "Email?: makoto.satofujl-systems.co.jp"
+
+
+def test_a_company_broken_over_two_tightly_printed_lines_is_joined() -> None:
+    read = card(
+        box(407, 112, "鄭君詩", 38),
+        box(403, 208, "手機 +886 939 803 926", 19),
+        box(268, 227, "星辰食品股", 26),
+        box(263, 245, "份有限公司", 26),
+        box(420, 247, "E-mail chunshih.cheng@xingchen-foods.com", 19),
+    )
+
+    assert read.company == "星辰食品股份有限公司"
+
+
+def test_a_company_broken_inside_its_legal_form_beside_the_contacts_is_joined() -> None:
+    read = card(
+        box(846, 179, "梁伟鹏", 43),
+        box(848, 219, "董事长", 25),
+        box(714, 284, "远见建设股电话021-6293 8032 手机+86 159 8319 4436", 27),
+        box(715, 313, "份有限公司邮箱 liang.weipeng@yuanjian-build.cn", 27),
+    )
+
+    assert read.company == "远见建设股份有限公司"
+
+
+def test_a_stray_mark_before_a_japanese_company_is_dropped() -> None:
+    read = card(
+        box(35, 29, "清水拓也", 43),
+        box(37, 70, "主任", 23),
+        box(278, 67, "TEL 045-344-1481", 16),
+        box(31, 285, "2 株式会社ひかり製薬", 30),
+    )
+
+    assert read.company == "株式会社ひかり製薬"
+
+
+def test_a_title_and_a_company_side_by_side_on_one_baseline_are_both_read() -> None:
+    read = card(
+        box(27, 24, "Chloe Lindqvist", 35),
+        box(27, 60, "VP of Business Development", 19),
+        box(260, 60, "Westbrook Logistics Pte. Ltd.", 19),
+        box(27, 82, "Sales", 17),
+        box(222, 155, "Email chloe_lindqvist@westbrooklogistics.com.sg", 14),
+    )
+
+    assert (read.title, read.company) == (
+        "VP of Business Development",
+        "Westbrook Logistics Pte. Ltd.",
+    )
