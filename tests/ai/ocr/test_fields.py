@@ -750,3 +750,47 @@ def test_a_title_and_a_company_side_by_side_on_one_baseline_are_both_read() -> N
         "VP of Business Development",
         "Westbrook Logistics Pte. Ltd.",
     )
+
+
+def _numbers(read: Card, region: str = "TW") -> set[str]:
+    return {phone.number for phone in normalise_card(read, region=region).phones}
+
+
+def test_a_number_with_its_country_code_and_no_plus_is_no_block_number() -> None:
+    read = card(box(59, 29, "木村 恵", 40), box(49, 79, "IKI 81-45-202-9627", 12))
+
+    assert _numbers(read) == {"+81452029627"}
+
+
+def test_a_separator_read_as_a_colon_inside_a_number_keeps_the_phone() -> None:
+    read = card(
+        box(27, 91, "渡辺拓也", 38),
+        box(75, 23, "株式会社アオバ物産", 26),
+        box(275, 126, "045:391-3068", 14),
+    )
+
+    assert _numbers(read) == {"+81453913068"}
+
+
+def test_a_plus_read_as_a_dash_before_the_country_code_keeps_the_phone() -> None:
+    read = card(box(25, 69, "高冠雅", 38), box(27, 214, "具-886-2-2141-5577", 16))
+
+    assert _numbers(read) == {"+886221415577"}
+
+
+def test_a_misread_tax_id_label_keeps_the_tax_id_out_of_the_phones() -> None:
+    read = card(box(128, 37, "曾秀珊", 22), box(120, 129, "统一编线75118662", 10))
+
+    assert (read.tax_id, read.phones) == ("75118662", ())
+
+
+@pytest.mark.parametrize("mark", ["平", "￥"])
+def test_a_postal_mark_misread_before_a_japanese_postal_code_is_no_phone(mark: str) -> None:
+    read = card(
+        box(78, 425, "渡辺拓也", 45),
+        box(130, 383, "株式会社アオバ物産", 28),
+        box(322, 552, f"{mark}1600022東京都新宿区", 24),
+    )
+
+    assert read.phones == ()
+    assert (read.address or "").startswith("〒1600022")

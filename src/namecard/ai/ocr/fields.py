@@ -36,7 +36,7 @@ _LABELS: dict[Kind, tuple[str, ...]] = {
     Kind.WEB: ("網址", "网址", "網站", "网站", "官網", "官网", "Website", "Web", "URL"),
     Kind.ADDRESS: ("公司地址", "地址", "住址", "Address", "Addr", "Add"),
     Kind.LINE: ("LINE ID", "Line ID", "LINE"),
-    Kind.TAX: ("統一編號", "統一编號", "統一编号", "统一编号", "統編", "统编",
+    Kind.TAX: ("統一編號", "統一编號", "統一编号", "统一编号", "統編", "统编", "統一", "统一",
                "Tax ID", "VAT No", "VAT"),
     Kind.OTHER: ("微信", "WeChat", "Skype", "WhatsApp", "Telegram"),
 }  # fmt: skip
@@ -71,8 +71,20 @@ URL_RE = re.compile(
     rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
     re.IGNORECASE,
 )
-# The OCR reads 〒 as a T, the katakana テ or 亍: "T100-0005東京都…", "テ220-0012神奈川県…".
-_POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z\u30a0-\u30ff])[Tテ亍]\s?(?=\d{3}-\d{4}(?!\d))")
+# The OCR reads 〒 as a T, the katakana テ, 亍, 平 or ￥: "T100-0005東京都…", "平530-0001大阪府…",
+# "￥1600022東京都…".
+_POSTAL_MARK_AS_T = re.compile(
+    r"(?<![A-Za-z\u30a0-\u30ff])[Tテ亍]\s?(?=\d{3}-\d{4}(?!\d))"
+    r"|(?<![\u4e00-\u9fff])[平￥¥]\s?(?=\d{3}-?\d{4}(?!\d))"
+)
+# Inside a number, a separator read as a colon ("045:391-3068"), or a plus read as a dash before
+# a country code opening the value ("-886-2-2141-5577").
+# 統一編號 with its last characters misread ("统一编线75118662"): still the tax ID's label.
+_TAX_LABEL_MISREAD = re.compile(r"[統统]一[^\d\s:：]{1,2}(?=\s*[:：]?\s*\d{8}(?!\d))")
+_COLON_IN_NUMBER = re.compile(r"(?<=\d):(?=\d{3})")
+_PLUS_AS_DASH = re.compile(
+    r"(?:^|(?<=[\s\u4e00-\u9fff]))-(?=(?:886|86|81|852|853|65|44|49|41|1)[\s-]\d)"
+)
 _TLD_SET = frozenset(_TLDS.split("|"))
 _WWW = re.compile(r"^w{2,4}\.", re.IGNORECASE)
 _NAME_DOT_DOMAIN = 2  # labels before the top-level ones: "makoto.sato" + "fuji-systems"
@@ -279,9 +291,9 @@ def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line)
 
 def read_line(draft: Draft, line: Line, text: str) -> list[TextPiece]:
     """Puts the labelled values and contacts of a line in the draft; returns the other text."""
-    text = _EMAIL_LABEL_MISREAD.sub(
-        "E-mail", _POSTAL_MARK_AS_T.sub("〒", text.translate(_FULL_WIDTH))
-    )
+    text = _POSTAL_MARK_AS_T.sub("〒", text.translate(_FULL_WIDTH))
+    text = _EMAIL_LABEL_MISREAD.sub("E-mail", _COLON_IN_NUMBER.sub("-", text))
+    text = _TAX_LABEL_MISREAD.sub("統一編號", _PLUS_AS_DASH.sub("+", text))
     pieces = split_labels(text)
     left: list[str] = []
     for kind, label, value in pieces:
