@@ -794,3 +794,15 @@ def test_a_postal_mark_misread_before_a_japanese_postal_code_is_no_phone(mark: s
 
     assert read.phones == ()
     assert (read.address or "").startswith("〒1600022")
+
+
+def test_a_misread_fax_label_left_at_the_end_of_the_title_line_is_no_part_of_the_title() -> None:
+    read = normalise_card(
+        card(
+            box(186, 100, "劉雅恩", 50),
+            box(186, 180, "資深工程師/Senior Engineer 博真"),
+            box(440, 260, "E-mail yaen.liu@tianxi.com.tw"),
+        )
+    )
+
+    assert read.title == "資深工程師"

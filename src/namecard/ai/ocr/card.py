@@ -38,7 +38,7 @@ _JAPANESE_NAME_GAP = -0.25
 # "Associate Marketing Director office" (not "Head of Office").
 _TRAILING_LABEL = re.compile(
     r"(?<!\bof)\s+(?:Mobile|Moble|Mob|Cell|Tel|Phone|Office|Direct|Fax|E-?mail"
-    r"|電話|手機|傳真|携帯|電子郵件)\s*$",
+    r"|電話|手機|傳真|携帯|電子郵件|[\u4e00-\u9fff]真)\s*$",  # 博真: 傳真 misread
     re.IGNORECASE,
 )
 # A logo's initial read on the company's line: "T Tidewater Robotics GmbH", "2 株式会社ひかり製薬".
