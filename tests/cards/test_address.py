@@ -224,3 +224,21 @@ def test_a_japanese_prefecture_or_city_misread_by_one_kanji_is_corrected(
     read: str, address: str
 ) -> None:
     assert normalise_address(read) == address
+
+
+@pytest.mark.parametrize(
+    ("read", "address"),
+    [
+        (
+            "24F, No. 213, Sec, 4, Zhongxiao E. Rd., Da'an Dist, Taipei City 106",
+            "24F, No. 213, Sec. 4, Zhongxiao E. Rd., Da'an Dist., Taipei City 106",
+        ),
+        (
+            "5F Example Bldg, 5-6-8 Shinjuku, Shinjuku-ku, Tokyo 160-0022",
+            "5F Example Bldg., 5-6-8 Shinjuku, Shinjuku-ku, Tokyo 160-0022",
+        ),
+        ("401 Congress Ave, Austin, TX 78701", "401 Congress Ave, Austin, TX 78701"),
+    ],
+)
+def test_a_street_abbreviation_gets_back_the_period_the_ocr_lost(read: str, address: str) -> None:
+    assert normalise_address(read) == address

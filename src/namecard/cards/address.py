@@ -49,6 +49,11 @@ _JAPANESE_BUILDING = re.compile(
 # A floor glued to the block number by the OCR ("みなとみらい3-13-620F"): the last number of a
 # block and a floor have one or two digits each, so three digits split 1+2, four 2+2, two 1+1.
 _JAPANESE_GLUED_FLOOR = re.compile(r"(?<![\d-])(\d+-\d+-)(\d{2,4})(F|階)(?![A-Za-z])")
+# Street-address abbreviations whose period the OCR lost or read as a comma ("Example Bldg, 5-6-8",
+# "Sec, 4, Zhongxiao", "Da'an Dist, Taipei"): written as the post office writes them, "Bldg.".
+# "Sec." and "No." come before their number; "Bldg." and "Dist." end a part of the address.
+# ("Rd", "Ave" and "St" are left alone: American addresses print them without a period.)
+_LATIN_ABBREVIATION = re.compile(r"\b(Sec|No),?(?=\s*\d)|\b(Bldg|Dist)(?=,|\s|$)")
 
 _DIGITS = "零一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
@@ -126,7 +131,8 @@ def normalise_address(text: str) -> str:
     """Clean an address: full-width digits to ASCII, whitespace collapsed; for a Taiwan address in
     Chinese also spaces next to CJK removed, the postal code moved to the front, Arabic section
     numbers in Chinese (5段 -> 五段) and floors as 樓 (12F -> 12樓, 號B1 -> 號地下1樓).
-    Road and district names are never touched; English addresses keep their spelling. A Japanese
+    Road and district names are never touched; English addresses keep their spelling (a street
+    abbreviation gets back its period: "Bldg," -> "Bldg.,"). A Japanese
     address gets one space after its postal code and before the building or the floor after its
     block number."""
     text = " ".join(text.translate(_FULL_WIDTH_ALNUM).split())
@@ -134,7 +140,9 @@ def normalise_address(text: str) -> str:
     if text.startswith("〒") or _KANA.search(text):
         text = _JAPANESE_GLUED_FLOOR.sub(_split_floor, _JAPANESE_BUILDING.sub(r"\1 ", text))
         return correct_place_names(text)  # Taiwan rules never apply to a Japanese address
-    if not has_cjk(text) or not _taiwan_rules_apply(text):
+    if not has_cjk(text):
+        return _LATIN_ABBREVIATION.sub(lambda m: f"{m.group(1) or m.group(2)}.", text)
+    if not _taiwan_rules_apply(text):
         return text  # English, Japanese and mainland addresses are kept as written
     text = _SPACE_NEAR_CJK.sub("", text)
     # 12F -> 12樓 makes new CJK neighbours, so spaces are removed once more afterwards.

@@ -806,3 +806,13 @@ def test_a_misread_fax_label_left_at_the_end_of_the_title_line_is_no_part_of_the
     )
 
     assert read.title == "資深工程師"
+
+
+def test_an_address_line_opening_with_a_direction_and_road_carries_on_the_line_above() -> None:
+    read = card(
+        box(100, 100, "Felix Hartmann", 60),
+        box(412, 303, "24F, No. 213, Sec. 4, Zhongxiao", 22),
+        box(412, 326, "E. Rd., Da'an Dist., Taipei City 106", 22),
+    )
+
+    assert read.address == "24F, No. 213, Sec. 4, Zhongxiao E. Rd., Da'an Dist., Taipei City 106"

@@ -46,8 +46,11 @@ _LOGO_INITIAL = re.compile(
     r"^[A-Z]\s+(?=[A-Z][a-z])|(?<=[a-z.])\s+[A-Z]$|^[A-Za-z0-9]{1,2}\s+(?=株式会社|有限会社|合同会社)"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# Words that carry on the line above rather than start a new part of an address.
-_CARRIED_ON = re.compile(r"^(?:Dist\.?|District|Rd\.?|Road|St\.?|Street|Sec\.?|Ave\.?)(?:\W|$)")
+# Words that carry on the line above rather than start a new part of an address ("Zhongxiao" /
+# "E. Rd., Da'an Dist.").
+_CARRIED_ON = re.compile(
+    r"^(?:[NSEW]\.?\s+)?(?:Dist\.?|District|Rd\.?|Road|St\.?|Street|Sec\.?|Ave\.?)(?:\W|$)"
+)
 # A line holding only a street name, its number printed on the next line.
 _STREET_ONLY = re.compile(
     r"[A-Za-zÀ-ÿ](?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|straat|vej|gatan)$", re.IGNORECASE
