@@ -1,4 +1,10 @@
-"""Taiwan address clean-up that never rewrites road names; other addresses are kept as written."""
+"""Address clean-up that never rewrites road names: Taiwan rules for Taiwan addresses only.
+
+Design note (issue 14): other addresses are kept as written except where the OCR demonstrably
+breaks a fixed convention: a Japanese floor glued to its block number, a prefecture or designated
+city one kanji off the official list (jp_places.py), a Latin street abbreviation that lost its
+period. Nothing is guessed from a style ("Rd" vs "Rd." stays as printed).
+"""
 
 from __future__ import annotations
 

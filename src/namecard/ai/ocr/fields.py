@@ -1,4 +1,9 @@
-"""OCR text lines of one card to its raw fields: labels, contacts, address, company, title, name."""
+"""OCR text lines of one card to its raw fields: labels, contacts, address, company, title, name.
+
+Design note (issue 14): a value the OCR visibly damaged (an e-mail whose @ was lost, read after a
+misread label or as name.name before a domain) goes to the notes, never into another field: a
+missing website is better than a wrong one.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from enum import StrEnum
 from namecard.ai.ocr.latin import respace_latin
 from namecard.ai.ocr.layout import Line, TextBox
 from namecard.ai.ocr.phones import find_phones
+from namecard.ai.ocr.slips import undo_slips
 from namecard.ai.ocr.words import is_address, is_company, is_department, is_title, name_like
 from namecard.cards.model import Phone, PhoneKind
 
@@ -71,35 +77,14 @@ URL_RE = re.compile(
     rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
     re.IGNORECASE,
 )
-# The OCR reads 〒 as a T, the katakana テ, 亍, 平 or ￥: "T100-0005東京都…", "平530-0001大阪府…",
-# "￥1600022東京都…".
-_POSTAL_MARK_AS_T = re.compile(
-    r"(?<![A-Za-z\u30a0-\u30ff])[Tテ亍]\s?(?=\d{3}-\d{4}(?!\d))"
-    r"|(?<![\u4e00-\u9fff])[平￥¥]\s?(?=\d{3}-?\d{4}(?!\d))"
-)
-# Inside a number, a separator read as a colon ("045:391-3068"), or a plus read as a dash before
-# a country code opening the value ("-886-2-2141-5577").
-# 統一編號 with its last characters misread ("统一编线75118662"): still the tax ID's label.
-_TAX_LABEL_MISREAD = re.compile(r"[統统]一[^\d\s:：]{1,2}(?=\s*[:：]?\s*\d{8}(?!\d))")
-_COLON_IN_NUMBER = re.compile(r"(?<=\d):(?=\d{3})")
-_PLUS_AS_DASH = re.compile(
-    r"(?:^|(?<=[\s\u4e00-\u9fff]))-(?=(?:886|86|81|852|853|65|44|49|41|1)[\s-]\d)"
-)
 _TLD_SET = frozenset(_TLDS.split("|"))
 _WWW = re.compile(r"^w{2,4}\.", re.IGNORECASE)
 _NAME_DOT_DOMAIN = 2  # labels before the top-level ones: "makoto.sato" + "fuji-systems"
 # An e-mail or web address glued to the next one or to a number ("x@y.comwww.y.com").
 _GLUED = re.compile(rf"(\.(?:{_TLDS}))(?=www\.|https?://|\d|[A-Z])")
-_FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "：": ":",
-                             **{chr(0xFF10 + i): str(i) for i in range(10)}})  # fmt: skip
 _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
 # The "E-mail" label misread and glued to the address: "Emalleonie@…", "Emlcheng.chiehting@…".
 _EMAIL_LABEL_GLUED = re.compile(r"^(?:E-mall|E-?mai?l|Emal|Eml|Mail)[:.]?(?=[a-z0-9])")
-# The "E-mail" label opening a line, misread beyond the label list: "E-aal", "E-moil", "E-mall",
-# "-waii", "[-wail" (a hyphen, then three or four letters, then the value).
-_EMAIL_LABEL_MISREAD = re.compile(
-    r"^[\[(]?E?-[A-Za-z]{2,4}[:.]?(?=\s+[A-Za-z0-9._-]+(?:@|\.[a-z]{2}))"
-)
 # What an e-mail label's value is when the OCR lost its @: kept in the notes, never a website.
 NOTE_EMAIL_WITHOUT_AT = "Email?"
 _TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"), ("總照", "總監"))
@@ -291,10 +276,7 @@ def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line)
 
 def read_line(draft: Draft, line: Line, text: str) -> list[TextPiece]:
     """Puts the labelled values and contacts of a line in the draft; returns the other text."""
-    text = _POSTAL_MARK_AS_T.sub("〒", text.translate(_FULL_WIDTH))
-    text = _EMAIL_LABEL_MISREAD.sub("E-mail", _COLON_IN_NUMBER.sub("-", text))
-    text = _TAX_LABEL_MISREAD.sub("統一編號", _PLUS_AS_DASH.sub("+", text))
-    pieces = split_labels(text)
+    pieces = split_labels(undo_slips(text))
     left: list[str] = []
     for kind, label, value in pieces:
         if kind is None:
