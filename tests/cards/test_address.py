@@ -190,3 +190,55 @@ def test_a_japanese_postal_code_printed_without_its_mark_gets_it() -> None:
     assert normalise_address("060-0001北海道札幌市中央区北一条西6-1-3") == (
         "〒060-0001 北海道札幌市中央区北一条西6-1-3"
     )
+
+
+@pytest.mark.parametrize(
+    ("read", "address"),
+    [
+        (
+            "〒220-0012 神奈川県横浜市西区みなとみらい3-13-620F",
+            "〒220-0012 神奈川県横浜市西区みなとみらい3-13-6 20F",
+        ),
+        ("〒160-0022 東京都新宿区新宿1-19-2911F", "〒160-0022 東京都新宿区新宿1-19-29 11F"),
+        ("〒160-0022 東京都新宿区新宿6-4-21 28F", "〒160-0022 東京都新宿区新宿6-4-21 28F"),
+    ],
+)
+def test_a_floor_glued_to_a_japanese_block_number_is_set_apart(read: str, address: str) -> None:
+    assert normalise_address(read) == address
+
+
+@pytest.mark.parametrize(
+    ("read", "address"),
+    [
+        (
+            "〒530-0001 大版府大版市北区梅田2-15-9 15F",
+            "〒530-0001 大阪府大阪市北区梅田2-15-9 15F",
+        ),
+        ("〒160-0022 束京都新宿区新宿1-19-29", "〒160-0022 東京都新宿区新宿1-19-29"),
+        # Real names one kanji from another are kept: 福島県 (福岡県), 宮崎市 (川崎市).
+        ("〒960-8001 福島県福島市天神町1-2", "〒960-8001 福島県福島市天神町1-2"),
+        ("〒880-0805 宮崎県宮崎市橘通東1-2", "〒880-0805 宮崎県宮崎市橘通東1-2"),
+    ],
+)
+def test_a_japanese_prefecture_or_city_misread_by_one_kanji_is_corrected(
+    read: str, address: str
+) -> None:
+    assert normalise_address(read) == address
+
+
+@pytest.mark.parametrize(
+    ("read", "address"),
+    [
+        (
+            "24F, No. 213, Sec, 4, Zhongxiao E. Rd., Da'an Dist, Taipei City 106",
+            "24F, No. 213, Sec. 4, Zhongxiao E. Rd., Da'an Dist., Taipei City 106",
+        ),
+        (
+            "5F Example Bldg, 5-6-8 Shinjuku, Shinjuku-ku, Tokyo 160-0022",
+            "5F Example Bldg., 5-6-8 Shinjuku, Shinjuku-ku, Tokyo 160-0022",
+        ),
+        ("401 Congress Ave, Austin, TX 78701", "401 Congress Ave, Austin, TX 78701"),
+    ],
+)
+def test_a_street_abbreviation_gets_back_the_period_the_ocr_lost(read: str, address: str) -> None:
+    assert normalise_address(read) == address

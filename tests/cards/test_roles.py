@@ -128,3 +128,11 @@ def test_the_role_rules_settle_in_one_normalisation(
     once = normalise_card(Card(name=name, title=title, department=department, notes=notes))
 
     assert normalise_card(once) == once
+
+
+@pytest.mark.parametrize(
+    ("read", "title"),
+    [("Founder & CEo", "Founder & CEO"), ("Vp of Sales", "VP of Sales"), ("Cfo", "CFO")],
+)
+def test_the_acronyms_of_a_title_are_written_in_capitals(read: str, title: str) -> None:
+    assert normalise_card(Card(name="Ethan Novak", title=read)).title == title

@@ -1,8 +1,16 @@
-"""Taiwan address clean-up that never rewrites road names; other addresses are kept as written."""
+"""Address clean-up that never rewrites road names: Taiwan rules for Taiwan addresses only.
+
+Design note (issue 14): other addresses are kept as written except where the OCR demonstrably
+breaks a fixed convention: a Japanese floor glued to its block number, a prefecture or designated
+city one kanji off the official list (jp_places.py), a Latin street abbreviation that lost its
+period. Nothing is guessed from a style ("Rd" vs "Rd." stays as printed).
+"""
 
 from __future__ import annotations
 
 import re
+
+from namecard.cards.jp_places import correct_place_names
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -44,6 +52,14 @@ _JAPANESE_POSTAL = re.compile(
 _JAPANESE_BUILDING = re.compile(
     rf"(?<![\d-])(\d+-\d+(?:-\d+)?)\s*(?=[{_CJK}\u30a0-\u30ff])(?![号番階])"
 )
+# A floor glued to the block number by the OCR ("みなとみらい3-13-620F"): the last number of a
+# block and a floor have one or two digits each, so three digits split 1+2, four 2+2, two 1+1.
+_JAPANESE_GLUED_FLOOR = re.compile(r"(?<![\d-])(\d+-\d+-)(\d{2,4})(F|階)(?![A-Za-z])")
+# Street-address abbreviations whose period the OCR lost or read as a comma ("Example Bldg, 5-6-8",
+# "Sec, 4, Zhongxiao", "Da'an Dist, Taipei"): written as the post office writes them, "Bldg.".
+# "Sec." and "No." come before their number; "Bldg." and "Dist." end a part of the address.
+# ("Rd", "Ave" and "St" are left alone: American addresses print them without a period.)
+_LATIN_ABBREVIATION = re.compile(r"\b(Sec|No),?(?=\s*\d)|\b(Bldg|Dist)(?=,|\s|$)")
 
 _DIGITS = "零一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
@@ -111,17 +127,28 @@ def _japanese_postal(match: re.Match[str]) -> str:
     return f"〒{first}-{second} "
 
 
+def _split_floor(match: re.Match[str]) -> str:
+    block, digits, floor = match.groups()
+    cut = len(digits) // 2 if len(digits) != 3 else 1
+    return f"{block}{digits[:cut]} {digits[cut:]}{floor}"
+
+
 def normalise_address(text: str) -> str:
     """Clean an address: full-width digits to ASCII, whitespace collapsed; for a Taiwan address in
     Chinese also spaces next to CJK removed, the postal code moved to the front, Arabic section
     numbers in Chinese (5段 -> 五段) and floors as 樓 (12F -> 12樓, 號B1 -> 號地下1樓).
-    Road and district names are never touched; English addresses keep their spelling. A Japanese
-    address gets one space after its postal code and before the building after its block number."""
+    Road and district names are never touched; English addresses keep their spelling (a street
+    abbreviation gets back its period: "Bldg," -> "Bldg.,"). A Japanese
+    address gets one space after its postal code and before the building or the floor after its
+    block number."""
     text = " ".join(text.translate(_FULL_WIDTH_ALNUM).split())
     text = _JAPANESE_POSTAL.sub(_japanese_postal, text, count=1)
     if text.startswith("〒") or _KANA.search(text):
-        text = _JAPANESE_BUILDING.sub(r"\1 ", text)
-    if not has_cjk(text) or not _taiwan_rules_apply(text):
+        text = _JAPANESE_GLUED_FLOOR.sub(_split_floor, _JAPANESE_BUILDING.sub(r"\1 ", text))
+        return correct_place_names(text)  # Taiwan rules never apply to a Japanese address
+    if not has_cjk(text):
+        return _LATIN_ABBREVIATION.sub(lambda m: f"{m.group(1) or m.group(2)}.", text)
+    if not _taiwan_rules_apply(text):
         return text  # English, Japanese and mainland addresses are kept as written
     text = _SPACE_NEAR_CJK.sub("", text)
     # 12F -> 12樓 makes new CJK neighbours, so spaces are removed once more afterwards.

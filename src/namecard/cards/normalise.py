@@ -20,6 +20,7 @@ from namecard.cards.context import card_region, number_region, postal_code_of
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.phones import DEFAULT_REGION, normalise_phone, shown_to
 from namecard.cards.roles import settle_roles
+from namecard.cards.titles import capitalise_acronyms
 from namecard.cards.tw_districts import check_taiwan_address
 
 logger = logging.getLogger(__name__)
@@ -186,6 +187,11 @@ def _company(value: str | None) -> str | None:
     return _CO_LTD.sub(lambda m: f"{m.group(1)}., {m.group(2)}.", text)
 
 
+def _title(value: str | None) -> str | None:
+    text = _text(value)
+    return capitalise_acronyms(text) if text is not None else None
+
+
 def _confidence(value: float) -> float:
     if not isinstance(value, int | float) or not math.isfinite(value):
         return 0.0
@@ -206,7 +212,7 @@ def _normalise(card: Card, region: str) -> Card:
         name=_text(card.name),
         company=_company(card.company),
         department=_text(card.department),
-        title=_text(card.title),
+        title=_title(card.title),
         phones=phones,
         emails=emails,
         address=address,

@@ -26,6 +26,10 @@ TITLE_LATIN = re.compile(
     r"|Controller|Treasurer|Auditor|Physician|Doctor|Pharmacist|Nurse|Teacher|Lecturer)\b",
     re.IGNORECASE,
 )
+# Acronyms of a title, always written in capitals ("Founder & CEo" as read -> "Founder & CEO").
+_TITLE_ACRONYMS = re.compile(
+    r"\b(?:CEO|CTO|CFO|COO|CMO|CIO|CSO|CPO|CRO|CISO|VP|SVP|EVP|AVP|GM)\b", re.IGNORECASE
+)
 # A unit of an organisation: the part of a "title | unit" line that is the department.
 DEPARTMENT = re.compile(
     r"(?:部|處|处|課|课|組|组|室|中心|事業群|事业群|事業部|本部|部門|部门)$"
@@ -75,6 +79,12 @@ def is_title_text(text: str) -> bool:
     if any(c.isdigit() for c in text) or "@" in text:
         return False
     return bool(TITLE_CJK.search(text) or TITLE_LATIN.search(text))
+
+
+def capitalise_acronyms(title: str) -> str:
+    """The title with its acronyms in capitals, as they are printed (the OCR mixes the case of
+    O and o, C and c)."""
+    return _TITLE_ACRONYMS.sub(lambda match: match.group(0).upper(), title)
 
 
 def is_department_text(text: str) -> bool:

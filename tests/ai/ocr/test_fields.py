@@ -674,3 +674,145 @@ def test_a_latin_address_gets_back_the_capitals_the_ocr_lost(printed: str, read:
     )
 
     assert got.address == printed
+
+
+@pytest.mark.parametrize("label", ["E-aal", "E-moil", "-waii", "[-wail"])
+def test_a_misread_email_label_keeps_an_address_without_its_at_out_of_the_website(
+    label: str,
+) -> None:
+    read = card(
+        box(100, 100, "中村拓也", 60),
+        box(300, 200, f"{label} tnakamuramhinata-bussan.co.jp"),
+        box(300, 240, "T80 hinata-bussan.co.jp"),
+    )
+
+    assert read.website == "hinata-bussan.co.jp"
+    assert "Email?: tnakamuramhinata-bussan.co.jp" in (read.notes or "")
+
+
+def test_the_website_after_an_email_that_lost_its_at_is_still_the_website() -> None:
+    read = card(box(100, 100, "張雅宏", 60), box(300, 200, "E-moil ychangetetai.com hetai.com"))
+
+    assert read.website == "hetai.com"
+
+
+def test_an_unlabelled_dotted_name_before_a_domain_is_an_email_without_its_at() -> None:
+    read = card(box(100, 100, "佐藤誠", 60), box(300, 200, "makoto.satofujl-systems.co.jp"))
+
+    assert read.website is None
+    assert read.notes == "Email?: makoto.satofujl-systems.co.jp"
+
+
+def test_a_company_broken_over_two_tightly_printed_lines_is_joined() -> None:
+    read = card(
+        box(407, 112, "鄭君詩", 38),
+        box(403, 208, "手機 +886 939 803 926", 19),
+        box(268, 227, "星辰食品股", 26),
+        box(263, 245, "份有限公司", 26),
+        box(420, 247, "E-mail chunshih.cheng@xingchen-foods.com", 19),
+    )
+
+    assert read.company == "星辰食品股份有限公司"
+
+
+def test_a_company_broken_inside_its_legal_form_beside_the_contacts_is_joined() -> None:
+    read = card(
+        box(846, 179, "梁伟鹏", 43),
+        box(848, 219, "董事长", 25),
+        box(714, 284, "远见建设股电话021-6293 8032 手机+86 159 8319 4436", 27),
+        box(715, 313, "份有限公司邮箱 liang.weipeng@yuanjian-build.cn", 27),
+    )
+
+    assert read.company == "远见建设股份有限公司"
+
+
+def test_a_stray_mark_before_a_japanese_company_is_dropped() -> None:
+    read = card(
+        box(35, 29, "清水拓也", 43),
+        box(37, 70, "主任", 23),
+        box(278, 67, "TEL 045-344-1481", 16),
+        box(31, 285, "2 株式会社ひかり製薬", 30),
+    )
+
+    assert read.company == "株式会社ひかり製薬"
+
+
+def test_a_title_and_a_company_side_by_side_on_one_baseline_are_both_read() -> None:
+    read = card(
+        box(27, 24, "Chloe Lindqvist", 35),
+        box(27, 60, "VP of Business Development", 19),
+        box(260, 60, "Westbrook Logistics Pte. Ltd.", 19),
+        box(27, 82, "Sales", 17),
+        box(222, 155, "Email chloe_lindqvist@westbrooklogistics.com.sg", 14),
+    )
+
+    assert (read.title, read.company) == (
+        "VP of Business Development",
+        "Westbrook Logistics Pte. Ltd.",
+    )
+
+
+def _numbers(read: Card, region: str = "TW") -> set[str]:
+    return {phone.number for phone in normalise_card(read, region=region).phones}
+
+
+def test_a_number_with_its_country_code_and_no_plus_is_no_block_number() -> None:
+    read = card(box(59, 29, "木村 恵", 40), box(49, 79, "IKI 81-45-202-9627", 12))
+
+    assert _numbers(read) == {"+81452029627"}
+
+
+def test_a_separator_read_as_a_colon_inside_a_number_keeps_the_phone() -> None:
+    read = card(
+        box(27, 91, "渡辺拓也", 38),
+        box(75, 23, "株式会社アオバ物産", 26),
+        box(275, 126, "045:391-3068", 14),
+    )
+
+    assert _numbers(read) == {"+81453913068"}
+
+
+def test_a_plus_read_as_a_dash_before_the_country_code_keeps_the_phone() -> None:
+    read = card(box(25, 69, "高冠雅", 38), box(27, 214, "具-886-2-2141-5577", 16))
+
+    assert _numbers(read) == {"+886221415577"}
+
+
+def test_a_misread_tax_id_label_keeps_the_tax_id_out_of_the_phones() -> None:
+    read = card(box(128, 37, "曾秀珊", 22), box(120, 129, "统一编线75118662", 10))
+
+    assert (read.tax_id, read.phones) == ("75118662", ())
+
+
+@pytest.mark.parametrize("mark", ["平", "￥"])
+def test_a_postal_mark_misread_before_a_japanese_postal_code_is_no_phone(mark: str) -> None:
+    read = card(
+        box(78, 425, "渡辺拓也", 45),
+        box(130, 383, "株式会社アオバ物産", 28),
+        box(322, 552, f"{mark}1600022東京都新宿区", 24),
+    )
+
+    assert read.phones == ()
+    assert (read.address or "").startswith("〒1600022")
+
+
+def test_a_misread_fax_label_left_at_the_end_of_the_title_line_is_no_part_of_the_title() -> None:
+    read = normalise_card(
+        card(
+            box(186, 100, "劉雅恩", 50),
+            box(186, 180, "資深工程師/Senior Engineer 博真"),
+            box(440, 260, "E-mail yaen.liu@tianxi.com.tw"),
+        )
+    )
+
+    assert read.title == "資深工程師"
+
+
+def test_an_address_line_opening_with_a_direction_and_road_carries_on_the_line_above() -> None:
+    read = card(
+        box(100, 100, "Felix Hartmann", 60),
+        box(412, 303, "24F, No. 213, Sec. 4, Zhongxiao", 22),
+        box(412, 326, "E. Rd., Da'an Dist., Taipei City 106", 22),
+    )
+
+    assert read.address == "24F, No. 213, Sec. 4, Zhongxiao E. Rd., Da'an Dist., Taipei City 106"

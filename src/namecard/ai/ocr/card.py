@@ -38,14 +38,19 @@ _JAPANESE_NAME_GAP = -0.25
 # "Associate Marketing Director office" (not "Head of Office").
 _TRAILING_LABEL = re.compile(
     r"(?<!\bof)\s+(?:Mobile|Moble|Mob|Cell|Tel|Phone|Office|Direct|Fax|E-?mail"
-    r"|電話|手機|傳真|携帯|電子郵件)\s*$",
+    r"|電話|手機|傳真|携帯|電子郵件|[\u4e00-\u9fff]真)\s*$",  # 博真: 傳真 misread
     re.IGNORECASE,
 )
-# A logo's initial read on the company's line: "T Tidewater Robotics GmbH".
-_LOGO_INITIAL = re.compile(r"^[A-Z]\s+(?=[A-Z][a-z])|(?<=[a-z.])\s+[A-Z]$")
+# A logo's initial read on the company's line: "T Tidewater Robotics GmbH", "2 株式会社ひかり製薬".
+_LOGO_INITIAL = re.compile(
+    r"^[A-Z]\s+(?=[A-Z][a-z])|(?<=[a-z.])\s+[A-Z]$|^[A-Za-z0-9]{1,2}\s+(?=株式会社|有限会社|合同会社)"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# Words that carry on the line above rather than start a new part of an address.
-_CARRIED_ON = re.compile(r"^(?:Dist\.?|District|Rd\.?|Road|St\.?|Street|Sec\.?|Ave\.?)(?:\W|$)")
+# Words that carry on the line above rather than start a new part of an address ("Zhongxiao" /
+# "E. Rd., Da'an Dist.").
+_CARRIED_ON = re.compile(
+    r"^(?:[NSEW]\.?\s+)?(?:Dist\.?|District|Rd\.?|Road|St\.?|Street|Sec\.?|Ave\.?)(?:\W|$)"
+)
 # A line holding only a street name, its number printed on the next line.
 _STREET_ONLY = re.compile(
     r"[A-Za-zÀ-ÿ](?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|straat|vej|gatan)$", re.IGNORECASE
@@ -270,8 +275,20 @@ def _build(draft: rules.Draft) -> Card:
     )
 
 
+def _split_title_and_company(line: Line) -> list[Line]:
+    """A line whose boxes are a title and a company side by side ("VP of Business Development"
+    "Westbrook Logistics Pte. Ltd.", merged for sharing a baseline) is two lines."""
+    parts = line.fragments
+    for cut in range(1, len(parts)):
+        left, right = Line(parts[:cut]), Line(parts[cut:])
+        if {_role(left.text), _role(right.text)} == {"title", "company"}:
+            return [left, right]
+    return [line]
+
+
 def read_card(lines: Sequence[Line]) -> Card:
     """The raw card printed on these lines (phones as read, typed, extensions apart)."""
+    lines = [part for line in lines for part in _split_title_and_company(line)]
     texts = keep_card_script([line.text for line in lines])
     draft = rules.Draft()
     free = [

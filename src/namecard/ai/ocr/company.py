@@ -11,6 +11,9 @@ from namecard.ai.ocr.layout import Line, join_words
 # Layout tolerances, in text heights.
 _COMPANY_PART_GAP = 0.8
 _COMPANY_PART_HEIGHTS = (0.6, 1.6)
+# Lines overlapping by less than half their height are two lines (as for layout.group_lines):
+# on a tilted or tightly printed card a company's two lines overlap by up to that much.
+_LINE_OVERLAP = 0.5
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -38,7 +41,8 @@ def _company_part(texts: list[rules.TextPiece], firm: rules.TextPiece) -> rules.
     prefix = words.is_company_prefix(firm.text)
     for text in texts:
         upper, lower = (firm.line, text.line) if prefix else (text.line, firm.line)
-        if text.role in ("other", "name") and text.alone and _joins(upper, lower):
+        whole = text.alone or (not prefix and words.completes_legal_form(text.text, firm.text))
+        if text.role in ("other", "name") and whole and _joins(upper, lower):
             return text
     return None
 
@@ -48,7 +52,7 @@ def _joins(upper: Line, lower: Line) -> bool:
     height = max(upper.height, lower.height)
     gap = lower.y0 - upper.y1
     overlap = min(upper.x1, lower.x1) - max(upper.x0, lower.x0)
-    return -0.3 * height <= gap <= _COMPANY_PART_GAP * height and overlap > 0
+    return -_LINE_OVERLAP * height <= gap <= _COMPANY_PART_GAP * height and overlap > 0
 
 
 def heads_a_legal_form(text: rules.TextPiece, texts: list[rules.TextPiece]) -> bool:

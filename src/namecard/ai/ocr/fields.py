@@ -1,4 +1,9 @@
-"""OCR text lines of one card to its raw fields: labels, contacts, address, company, title, name."""
+"""OCR text lines of one card to its raw fields: labels, contacts, address, company, title, name.
+
+Design note (issue 14): a value the OCR visibly damaged (an e-mail whose @ was lost, read after a
+misread label or as name.name before a domain) goes to the notes, never into another field: a
+missing website is better than a wrong one.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from enum import StrEnum
 from namecard.ai.ocr.latin import respace_latin
 from namecard.ai.ocr.layout import Line, TextBox
 from namecard.ai.ocr.phones import find_phones
+from namecard.ai.ocr.slips import undo_slips
 from namecard.ai.ocr.words import is_address, is_company, is_department, is_title, name_like
 from namecard.cards.model import Phone, PhoneKind
 
@@ -36,7 +42,7 @@ _LABELS: dict[Kind, tuple[str, ...]] = {
     Kind.WEB: ("網址", "网址", "網站", "网站", "官網", "官网", "Website", "Web", "URL"),
     Kind.ADDRESS: ("公司地址", "地址", "住址", "Address", "Addr", "Add"),
     Kind.LINE: ("LINE ID", "Line ID", "LINE"),
-    Kind.TAX: ("統一編號", "統一编號", "統一编号", "统一编号", "統編", "统编",
+    Kind.TAX: ("統一編號", "統一编號", "統一编号", "统一编号", "統編", "统编", "統一", "统一",
                "Tax ID", "VAT No", "VAT"),
     Kind.OTHER: ("微信", "WeChat", "Skype", "WhatsApp", "Telegram"),
 }  # fmt: skip
@@ -71,12 +77,11 @@ URL_RE = re.compile(
     rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
     re.IGNORECASE,
 )
-# The OCR reads 〒 as a T, the katakana テ or 亍: "T100-0005東京都…", "テ220-0012神奈川県…".
-_POSTAL_MARK_AS_T = re.compile(r"(?<![A-Za-z\u30a0-\u30ff])[Tテ亍]\s?(?=\d{3}-\d{4}(?!\d))")
+_TLD_SET = frozenset(_TLDS.split("|"))
+_WWW = re.compile(r"^w{2,4}\.", re.IGNORECASE)
+_NAME_DOT_DOMAIN = 2  # labels before the top-level ones: "makoto.sato" + "fuji-systems"
 # An e-mail or web address glued to the next one or to a number ("x@y.comwww.y.com").
 _GLUED = re.compile(rf"(\.(?:{_TLDS}))(?=www\.|https?://|\d|[A-Z])")
-_FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "：": ":",
-                             **{chr(0xFF10 + i): str(i) for i in range(10)}})  # fmt: skip
 _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
 # The "E-mail" label misread and glued to the address: "Emalleonie@…", "Emlcheng.chiehting@…".
 _EMAIL_LABEL_GLUED = re.compile(r"^(?:E-mall|E-?mai?l|Emal|Eml|Mail)[:.]?(?=[a-z0-9])")
@@ -206,7 +211,10 @@ def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> s
         draft.sources.setdefault("emails", []).append(line.score)
     text = EMAIL_RE.sub(" ", text)
     for url in URL_RE.findall(text):
-        draft.put("website", url, line)
+        if _email_without_at(url):
+            draft.notes.append(f"{NOTE_EMAIL_WITHOUT_AT}: {url}")
+        else:
+            draft.put("website", url, line)
     text = URL_RE.sub(" ", text)
     compact = re.sub(r"\s", "", text)
     if tax_id_valid(compact) and label is None:
@@ -218,11 +226,24 @@ def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> s
     return text.strip(" :：|/,;-")
 
 
+def _email_without_at(url: str) -> bool:
+    """ "makoto.satofujl-systems.co.jp": a dotted name before the domain, no www and no scheme;
+    an e-mail address whose @ the OCR lost (a card prints its site as www.x or x.com)."""
+    if "/" in url or _WWW.match(url):
+        return False
+    host = url.lower().split(".")
+    while len(host) > 1 and host[-1] in _TLD_SET:
+        host.pop()
+    return len(host) >= _NAME_DOT_DOMAIN
+
+
 def _take_email(draft: Draft, line: Line, value: str) -> str:
-    """An e-mail label's value; one that lost its @ to the OCR goes to the notes."""
-    if not EMAIL_RE.search(value) and URL_RE.fullmatch(value.strip()):
-        draft.notes.append(f"{NOTE_EMAIL_WITHOUT_AT}: {value.strip()}")
-        return ""
+    """An e-mail label's value; one that lost its @ to the OCR goes to the notes (and a web
+    address printed after it on the line is still the website)."""
+    first, _, rest = value.strip().partition(" ")
+    if not EMAIL_RE.search(first) and URL_RE.fullmatch(first):
+        draft.notes.append(f"{NOTE_EMAIL_WITHOUT_AT}: {first}")
+        return _take_contacts(draft, line, rest, None) if rest else ""
     return _take_contacts(draft, line, value, None)
 
 
@@ -255,7 +276,7 @@ def _take_labelled(draft: Draft, kind: Kind, label: str, value: str, line: Line)
 
 def read_line(draft: Draft, line: Line, text: str) -> list[TextPiece]:
     """Puts the labelled values and contacts of a line in the draft; returns the other text."""
-    pieces = split_labels(_POSTAL_MARK_AS_T.sub("〒", text.translate(_FULL_WIDTH)))
+    pieces = split_labels(undo_slips(text))
     left: list[str] = []
     for kind, label, value in pieces:
         if kind is None:

@@ -17,8 +17,9 @@ _PHONE_DIGITS = (7, 15)
 _POSTAL_MARK = re.compile(r"〒|郵遞區號|郵便番号|邮编|ZIP|Postal", re.IGNORECASE)
 _POSTAL_MARK_REACH = 12
 _POSTAL_SHAPE = re.compile(r"\d{3}-\d{4}")
-# 1-19-29, 7-12-18: a Japanese block number (a phone starts with 0 or +, or has longer groups).
-_BLOCK_NUMBER = re.compile(r"[1-9]\d?-\d{1,2}-\d")
+# 1-19-29, 7-12-18: a Japanese block number (a phone starts with 0 or +, or has longer groups);
+# never four groups or more ("81-45-202-9627" is a number with its country code, no plus).
+_BLOCK_NUMBER = re.compile(r"[1-9]\d?-\d{1,2}-\d+(?![\d-]*-\d)")
 _CJK_NEXT = re.compile(r"\s*[\u3040-\u30ff\u3400-\u9fff]")
 # Mobile numbers by shape: Taiwan 09, Japan 070/080/090, mainland China 13x-19x; with the
 # country code when the number starts with "+", in national form otherwise.

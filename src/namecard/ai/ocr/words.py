@@ -71,6 +71,15 @@ def is_legal_suffix(text: str) -> bool:
     return bool(_SUFFIX_ONLY.match(text) or _SUFFIX_TAIL.match(text))
 
 
+def completes_legal_form(head: str, tail: str) -> bool:
+    """Whether `tail` is the rest of a legal form that `head` breaks off inside ("远见建设股" /
+    "份有限公司"): the head's line may carry other text (a label and a phone beside it)."""
+    if not _SUFFIX_TAIL.match(tail):
+        return False
+    missing = "股" if tail.strip().startswith("份") else "有"
+    return head.strip().endswith(missing) and len(head.strip()) > 1
+
+
 def is_company_prefix(text: str) -> bool:
     """A legal form printed before the name (株式会社さくら…)."""
     return bool(_PREFIX_FORM.match(text.strip()))
