@@ -674,3 +674,39 @@ def test_a_latin_address_gets_back_the_capitals_the_ocr_lost(printed: str, read:
     )
 
     assert got.address == printed
+
+
+# Real photo 06 of ../shared/heldout-real (four mainland cards, dim): QQ numbers listed with
+# "（5号线）" after them became +27 and +20 phones, two mobiles glued by a dot and a landline glued
+# to a mobile were lost in the notes.
+def cn_card(*lines: str) -> Card:
+    boxes = [box(100, 100, "孙丽娟", 60), box(100, 170, "经理")]
+    boxes += [box(500, 200 + 40 * n, line, 25) for n, line in enumerate(lines)]
+    return normalise_card(card(*boxes), region="TW")
+
+
+def test_a_note_in_brackets_after_a_number_is_not_part_of_it() -> None:
+    read = cn_card("电话：0453-7224715（店）", "手机：13766640071（2号线）")
+
+    assert [p.number for p in read.phones] == ["+864537224715", "+8613766640071"]
+
+
+def test_numbers_labelled_qq_are_accounts_not_phones() -> None:
+    read = cn_card("QQ：331595488", "手机：15645350650")
+
+    assert [p.number for p in read.phones] == ["+8615645350650"]
+    assert "331595488" in (read.notes or "")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("手机:15645350650.13504536826", ["+8615645350650", "+8613504536826"]),
+        ("手机:15645350650/13504536826", ["+8615645350650", "+8613504536826"]),
+        ("电话：0453-561915915945353536", ["+864535619159", "+8615945353536"]),
+    ],
+)
+def test_two_numbers_glued_together_are_split_where_a_mobile_starts(
+    line: str, expected: list[str]
+) -> None:
+    assert [p.number for p in cn_card(line).phones] == expected
