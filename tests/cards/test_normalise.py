@@ -218,6 +218,26 @@ def test_the_phone_country_follows_the_cards_script_and_address(card: Card, e164
     assert normalise_card(card).phones[0].number == e164
 
 
+# Real photos 30, 27 and 25 of ../shared/heldout-real: an English card from Texas, London or
+# Saigon printed its numbers in national form; read with the Taiwan default they were stored
+# as printed (no country) or not at all.
+@pytest.mark.parametrize(
+    ("address", "phone", "e164"),
+    [
+        ("1801 Bruno Road, Justin TX 76247", "817-228-6401", "+18172286401"),
+        ("2 Kingdom Street, Paddington, London W2 6BD", "020 7946 0958", "+442079460958"),
+        ("37 Ton Duc Thang St., Ben Nghe Ward, Dist 1, Ho Chi Minh City, Vietnam",
+         "028 3910 5103", "+842839105103"),
+        ("Brunigstrasse 46, 6055 Alpnach, Switzerland", "041 672 70 90", "+41416727090"),
+        ("1 Raffles Place, Singapore 048616", "6123 4567", "+6561234567"),
+    ],
+)  # fmt: skip
+def test_the_phone_country_follows_a_foreign_address(address: str, phone: str, e164: str) -> None:
+    read = normalise_card(Card(name="Avery Smith", address=address, phones=(Phone(phone),)))
+
+    assert read.phones[0].number == e164
+
+
 def test_a_taiwan_landline_without_its_area_code_is_kept_but_uncertain() -> None:
     read = normalise_card(Card(name="王大明", phones=(Phone("2367-8800", PhoneKind.OFFICE),)))
 
