@@ -30,13 +30,13 @@ _POSTAL_SHAPE = re.compile(r"^\d{3}-?\d{4}$|^\d{3}(?:\d{2,3})?$")
 # The country an address names, for cards printed abroad (national numbers without a country
 # code take it): a country's name, or a shape only one country's addresses have.
 _US_STATES = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
-).split()
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
+    "NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+)
 _ADDRESS_COUNTRIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE if flags else 0), region)
     for pattern, region, flags in (
-        (r"\b(?:" + "|".join(_US_STATES) + r")\s+\d{5}(?:-\d{4})?\b", "US", False),
+        (r"\b(?:" + _US_STATES + r")\s+\d{5}(?:-\d{4})?\b", "US", False),
         (r"\b(?:USA|U\.S\.A\.|United States)\b", "US", True),
         (r"\b(?:United Kingdom|England|Scotland|Wales|London)\b", "GB", True),
         (r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b", "GB", False),  # UK postcode: W2 6BD
