@@ -17,6 +17,7 @@ from namecard.cards.contact import (
     normalise_url,
 )
 from namecard.cards.context import card_region, number_region, postal_code_of
+from namecard.cards.domains import settle_domains
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.phones import DEFAULT_REGION, normalise_phone, shown_to
 from namecard.cards.roles import settle_roles
@@ -199,6 +200,7 @@ def _normalise(card: Card, region: str) -> Card:
     phones = _card_phones(raw_phones, card_area, region, notes)
     emails = _emails(card.emails, notes)
     website = _field(card.website, normalise_url, notes, NOTE_WEBSITE)
+    emails, website = settle_domains(emails, website, card_area)
     line_id = _field(card.line_id, normalise_line_id, notes, NOTE_LINE_ID)
     tax_id = _field(card.tax_id, normalise_tax_id, notes, NOTE_TAX_ID)
     address, address_doubtful = _address(card.address)
