@@ -211,6 +211,15 @@ def test_an_unlabelled_number_no_japanese_phone_starts_with_goes_to_the_notes() 
     assert "10820011" in (read.notes or "")
 
 
+def test_a_japanese_cards_number_is_not_read_as_one_of_the_users_country() -> None:
+    """Real photo 13: "22000013" on a Japanese card was shown as a Taipei number."""
+    read = normalise_card(
+        Card(company="株式会社システムエグゼ", phones=(Phone("22000013"), Phone("03-5299-5357")))
+    )
+
+    assert [p.number for p in read.phones] == ["+81352995357"]
+
+
 def test_a_postal_code_missing_from_the_address_is_kept_in_the_notes() -> None:
     read = normalise_card(Card(address="東京都千代田区丸の内1-6-5", phones=(Phone("〒100-0005"),)))
 

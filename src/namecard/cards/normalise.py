@@ -127,7 +127,10 @@ def _card_phones(
     guess from its script, which OCR errors can mislead)."""
     first = _phones(raw, (card_area,), _Notes(None))
     countries = (number_region(p.number) for p in first if p.national is not None)
-    regions = tuple(dict.fromkeys((card_area, *countries, home.upper())))
+    # A Japanese card (kana, a Japanese address) is strong evidence: its unlabelled numbers are
+    # not tried in the user's region ("22000013", a certification number, became a Taipei line).
+    fallback = () if card_area == "JP" else (home.upper(),)
+    regions = tuple(dict.fromkeys((card_area, *countries, *fallback)))
     phones = []
     for phone in _phones(raw, regions, notes):
         if _no_japanese_number(phone, card_area):
