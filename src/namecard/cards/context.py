@@ -27,6 +27,41 @@ _JAPANESE_POSTAL = re.compile(r"^\d{3}-\d{4}$")
 _POSTAL_SHAPE = re.compile(r"^\d{3}-?\d{4}$|^\d{3}(?:\d{2,3})?$")
 
 
+# The country an address names, for cards printed abroad (national numbers without a country
+# code take it): a country's name, or a shape only one country's addresses have.
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
+    "NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+)
+_ADDRESS_COUNTRIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE if flags else 0), region)
+    for pattern, region, flags in (
+        (r"\b(?:" + _US_STATES + r")\s+\d{5}(?:-\d{4})?\b", "US", False),
+        (r"\b(?:USA|U\.S\.A\.|United States)\b", "US", True),
+        (r"\b(?:United Kingdom|England|Scotland|Wales|London)\b", "GB", True),
+        (r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b", "GB", False),  # UK postcode: W2 6BD
+        (r"\b(?:Viet\s?Nam|Việt Nam|Ha\s?Noi|Ho Chi Minh)\b", "VN", True),
+        (r"\b(?:Switzerland|Schweiz|Suisse|Svizzera)\b|\bCH-\d{4}\b", "CH", True),
+        (r"\bSingapore\b", "SG", True),
+        (r"\bHong\s?Kong\b|香港", "HK", True),
+        (r"\b(?:Korea|Seoul)\b|서울|대한민국", "KR", True),
+        (r"\b(?:Malaysia|Kuala Lumpur)\b", "MY", True),
+        (r"\b(?:Thailand|Bangkok)\b", "TH", True),
+        (r"\b(?:Germany|Deutschland)\b", "DE", True),
+        (r"\bFrance\b", "FR", True),
+        (r"\bAustralia\b", "AU", True),
+        (r"\bCanada\b", "CA", True),
+    )
+)
+
+
+def _address_country(address: str) -> str | None:
+    """The country the address names (the last one named, where an address names two)."""
+    found = [(m.start(), region) for pattern, region in _ADDRESS_COUNTRIES
+             for m in pattern.finditer(address)]  # fmt: skip
+    return max(found)[1] if found else None
+
+
 def _texts(card: Card) -> str:
     return " ".join(v for v in (card.name, card.company, card.title, card.address) if v)
 
@@ -59,13 +94,15 @@ def _printed_country(card: Card) -> str | None:
 
 def card_region(card: Card, default: str) -> str:
     """The region a card's national numbers belong to: Japan for a Japanese card or address,
-    else the country code its other numbers print, mainland China for a simplified Chinese card,
-    else `default`."""
+    else the country code its other numbers print, else the country its address names, mainland
+    China for a simplified Chinese card, else `default`."""
     text = _texts(card)
     if _KANA.search(text) or _JAPANESE_ADDRESS.search(card.address or ""):
         return JAPAN
     if printed := _printed_country(card):
         return printed
+    if abroad := _address_country(card.address or ""):
+        return abroad
     mainland = _MAINLAND_ADDRESS.search(card.address or "") is not None
     if mainland or (_SIMPLIFIED.search(text) and not _TRADITIONAL.search(text)):
         return CHINA

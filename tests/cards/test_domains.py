@@ -1,0 +1,59 @@
+"""Misread e-mail and web domains: cases from real photos (../shared/heldout-real 16, 11, 17)
+and the tuning corpus (000_photo_3_zh); what stays as printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from namecard.cards.model import Card
+from namecard.cards.normalise import normalise_card
+
+
+def read(emails: tuple[str, ...] = (), website: str | None = None, address: str = "") -> Card:
+    return normalise_card(Card(name="Ann", emails=emails, website=website, address=address))
+
+
+def test_a_top_level_domain_one_letter_off_takes_the_cards_country() -> None:
+    card = read(("t.higurashi@micron-inc.co.ip",), address="5-5-3 Shinjuku, Tokyo, Japan")
+
+    assert card.emails == ("t.higurashi@micron-inc.co.jp",)
+
+
+def test_a_letter_too_many_in_the_top_level_domain_is_dropped() -> None:
+    card = read(("y.kawai@holon.ne.jp",), "http://www.holon.ne.jip", "Ueno, Tokyo, JAPAN")
+
+    assert card.website == "http://www.holon.ne.jp"
+
+
+def test_a_web_address_a_letter_off_the_cards_email_domain_takes_it() -> None:
+    card = read(("n.nozawa@holon.ne.jp",), "http://www.holon.ne.jo")
+
+    assert card.website == "http://www.holon.ne.jp"
+    assert card.emails == ("n.nozawa@holon.ne.jp",)
+
+
+def test_a_misread_taiwan_domain_and_four_ws_are_mended() -> None:
+    card = read(("kuanming@xingchen-consult.com.hw",), "wwww.xingchen-consult.com.hw")
+
+    assert card.emails == ("kuanming@xingchen-consult.com.tw",)
+    assert card.website == "www.xingchen-consult.com.tw"
+
+
+def test_com_misread_as_con_is_mended() -> None:
+    assert read(("lee.wang@gmail.con",)).emails == ("lee.wang@gmail.com",)
+
+
+@pytest.mark.parametrize(
+    ("emails", "website"),
+    [
+        (("ko-hatakeyama@ij.ad.jp",), "http://www.iij.ad.jp"),  # either may be the misread
+        (("sales@company.jo",), "www.company.jo"),  # Jordan: rare, but a real domain
+        (("a@b.com",), "https://www.example.org/contact"),
+    ],
+)
+def test_real_domains_that_disagree_are_left_as_printed(
+    emails: tuple[str, ...], website: str
+) -> None:
+    card = read(emails, website)
+
+    assert (card.emails, card.website) == (emails, website)
