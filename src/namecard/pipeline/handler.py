@@ -217,25 +217,15 @@ class JobHandler:
         held = self.held.holds(job)
         # Asked before the saves start: a store with a shared budget reserves each one's turn.
         outlooks = [] if held else [await self.steps.outlook(ref) for ref in refs]
-
-        def start_saves() -> None:
-            outcome.saves = [
-                asyncio.create_task(self.steps.save(card, ref, job, save_deadline))
-                for card, ref in zip(extraction.cards, refs, strict=True)
-            ]
-            outcome.time_saves()
-
+        outcome.saves = [
+            asyncio.create_task(self.steps.save(card, ref, job, save_deadline))
+            for card, ref in zip(extraction.cards, refs, strict=True)
+        ]
+        outcome.time_saves()
         if held:
-            start_saves()
             await self._answer_held(job, extraction, outcome)
-        elif (wait := self._save_wait(outlooks)) > 0:
-            start_saves()
-            await self._reply_with_cards(job, extraction, outcome, outlooks, wait)
         else:
-            # The reply will not wait for the saves: it goes out first, and the saves start
-            # once it is sent, so in a burst no reply queues behind other photos' saves for the
-            # event loop (issue 15). The job stays in the queue until its saves are done.
-            await self._reply_at_once(job, extraction, outcome, outlooks, start_saves)
+            await self._reply_with_cards(job, extraction, outcome, outlooks)
 
     async def _answer_held(self, job: Job, extraction: Extraction, outcome: _Outcome) -> None:
         """A held photo: its answer waits for every save."""
@@ -252,36 +242,12 @@ class JobHandler:
                     job, self._card_messages(extraction, saved, pending=False)
                 )
 
-    async def _reply_at_once(
-        self,
-        job: Job,
-        extraction: Extraction,
-        outcome: _Outcome,
-        outlooks: list[SaveOutlook],
-        start_saves: Callable[[], None],
-    ) -> None:
-        """A card whose page is known shows its link; the others say "saving"."""
-        try:
-            saved = [outlook.known for outlook in outlooks]
-            cards = self._card_messages(extraction, saved, pending=None in saved)
-            summary = await self.conversation.idle_summary(job)
-            with outcome.timed(Step.REPLY):
-                await self.deliverer.answer(job, self.messages.combine(summary, cards))
-        finally:
-            start_saves()  # whatever happened to the reply, the cards are saved
-        outcome.label = JobOutcome.SAVING  # settled by _finish_saves once the saves are done
-
     async def _reply_with_cards(
-        self,
-        job: Job,
-        extraction: Extraction,
-        outcome: _Outcome,
-        outlooks: list[SaveOutlook],
-        wait: float,
+        self, job: Job, extraction: Extraction, outcome: _Outcome, outlooks: list[SaveOutlook]
     ) -> None:
-        """The reply waits for the saves, which can be done within the budget; a card whose
-        page is known shows its link at once."""
-        _, pending = await asyncio.wait(outcome.saves, timeout=wait)
+        """The reply waits for the saves only when they can be done within the budget; a
+        card whose page is known shows its link at once."""
+        _, pending = await asyncio.wait(outcome.saves, timeout=self._save_wait(outlooks))
         saved = [
             _result_or_none(task) or outlook.known
             for task, outlook in zip(outcome.saves, outlooks, strict=True)
