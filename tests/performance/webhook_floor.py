@@ -18,14 +18,14 @@ import os
 from quart import Quart, Response, jsonify, request
 
 app = Quart(__name__)
-SECRET = os.environ.get("CHANNEL_SECRET", "").encode()
 
 
 @app.post("/callback")
 async def callback() -> tuple[Response, int]:
     body = await request.get_data(as_text=False)
     assert isinstance(body, bytes)  # as_text=False; typed str | bytes in Quart
-    expected = base64.b64encode(hmac.new(SECRET, body, hashlib.sha256).digest()).decode()
+    secret = os.environ.get("CHANNEL_SECRET", "").encode()  # read per request, not at import
+    expected = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode()
     if not hmac.compare_digest(expected, request.headers.get("X-Line-Signature", "")):
         return jsonify(error="bad signature"), 400
     events = json.loads(body).get("events", [])
