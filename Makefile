@@ -74,8 +74,10 @@ bench-guide: install
 	$(PY) -m pytest tests/performance/test_concurrent_performance.py -m performance -p no:cacheprovider $(PYTEST_ARGS)
 
 # Two instances on one Redis job queue; one is SIGKILLed mid-load: lost, duplicated, recovered.
-bench-chaos: install
+# Then the scenarios of a minute or more that `make test` leaves out (pytest marker `long`).
+bench-chaos: install system-deps
 	$(PY) -m tests.performance.bench_chaos $(BENCH_ARGS)
+	$(PY) -m pytest -m long -p no:cacheprovider $(PYTEST_ARGS)
 
 # Photos small in bytes and huge in pixels, 3 at a time, Gemini and offline: peak and settled RSS.
 bench-hostile: install
