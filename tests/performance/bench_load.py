@@ -299,6 +299,7 @@ async def run_benchmark(
                 shutil.copy(Path(tmp) / "bot.log", keep_log)
         result = report(runs, emulators, rss.peak, wall)
         result["webhook_answer_floor_seconds"] = await webhook_floor(users)
+        result["pipeline_floor"] = await pipeline_floor(users)
         if again is not None:
             result["cache_round_right_after"] = again
         return result
@@ -326,25 +327,32 @@ async def _cache_round(url: str, emulators: Emulators, first: list[UserRun]) -> 
     }
 
 
+async def _serve(app: str, env: dict[str, str]) -> tuple[asyncio.subprocess.Process, str]:
+    """`app` on Hypercorn in a subprocess, once its /health answers: (process, base URL)."""
+    port = new_port()
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "hypercorn", "--bind", f"127.0.0.1:{port}", app,
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient() as client:
+        for _ in range(100):
+            with suppress(httpx.HTTPError):
+                if (await client.get(f"{url}/health")).status_code == 200:
+                    return server, url
+            if server.returncode is not None:
+                break
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{app} did not start: run `python -m hypercorn {app}` to see why")
+
+
 async def webhook_floor(users: int) -> dict[str, float]:
     """The same burst of signed webhooks, by the same driver, to a bare Quart app on Hypercorn
     (`webhook_floor.py`): the webhook answer's floor on this machine."""
-    port = new_port()
     env = {**os.environ, "CHANNEL_SECRET": CHANNEL_SECRET}
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "hypercorn", "--bind", f"127.0.0.1:{port}",
-        "tests.performance.webhook_floor:app",
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    server, url = await _serve("tests.performance.webhook_floor:app", env)
     try:
-        async with httpx.AsyncClient() as client:
-            for _ in range(100):
-                with suppress(httpx.HTTPError):
-                    if (await client.get(f"http://127.0.0.1:{port}/health")).status_code == 200:
-                        break
-                await asyncio.sleep(0.1)
-        url = f"http://127.0.0.1:{port}/callback"
-        async with WebhookDriver(url, CHANNEL_SECRET, "http://127.0.0.1:9") as driver:
+        async with WebhookDriver(f"{url}/callback", CHANNEL_SECRET, "http://127.0.0.1:9") as driver:
             events = [
                 driver.build_image_event("U" + uuid.uuid4().hex, str(n), uuid.uuid4().hex)
                 for n in range(users)
@@ -355,6 +363,40 @@ async def webhook_floor(users: int) -> dict[str, float]:
     finally:
         server.terminate()
         await server.wait()
+
+
+async def pipeline_floor(users: int) -> dict[str, Any]:
+    """The same two bursts (distinct photos, then the same photos again at once) to a bare app
+    that only downloads, reads with Gemini (or remembers) and replies through the bot's own
+    clients (`pipeline_floor.py`): what the SDKs and this machine cost, none of the bot's work."""
+    with TemporaryDirectory() as tmp, production_like_emulators() as emulators:
+        runs = [
+            UserRun("U" + uuid.uuid4().hex, path, data)
+            for path, data in distinct_photos(users, emulators)
+        ]
+        env = bot_environment(
+            emulators,
+            port=new_port(),
+            data_dir=Path(tmp),
+            redis_url=None,
+            extra={"LOG_LEVEL": "WARNING"},
+        )
+        server, url = await _serve("tests.performance.pipeline_floor:app", env)
+        try:
+            async with WebhookDriver(f"{url}/callback", CHANNEL_SECRET, emulators.line_url) as d:
+                await send_all(d, runs)
+            await asyncio.to_thread(collect_replies, emulators, runs)
+            again = await _cache_round(url, emulators, runs)
+        finally:
+            server.terminate()
+            await server.wait()
+    replies = [r.reply_seconds for r in runs if r.reply_seconds is not None]
+    return {
+        "replies": len(replies),
+        "photo_to_reply_seconds": summary(replies),
+        "cache_round_photo_to_reply_seconds": again["photo_to_reply_seconds"],
+        "cache_round_new_gemini_calls": again["new_gemini_calls"],
+    }
 
 
 def profiler(pid: int, output: Path) -> subprocess.Popen[bytes]:
@@ -483,6 +525,11 @@ def ratio_lines(result: dict[str, Any]) -> list[str]:
     load = result.get("load") or {}
     for q in ("p50", "p95", "p99"):
         line(f"photo-to-reply {q}", load.get("photo_to_reply_seconds", {}).get(q), floor)
+    # What the bare pipeline (pipeline_floor.py) answers on this machine: the SDKs' floor.
+    bare_pipeline = load.get("pipeline_floor") or {}
+    for q in ("p50", "p95"):
+        line(f"  bare pipeline (SDK calls only) {q}",
+             bare_pipeline.get("photo_to_reply_seconds", {}).get(q), floor)  # fmt: skip
     # The webhook's floor: a bare Quart app answering the same burst (webhook_floor.py).
     bare = load.get("webhook_answer_floor_seconds", {})
     for q in ("p50", "p99"):
@@ -490,6 +537,9 @@ def ratio_lines(result: dict[str, Any]) -> list[str]:
     again = load.get("cache_round_right_after") or {}
     # A cached photo's floor: the download and the reply.
     line("cache round right after, p95", again.get("photo_to_reply_seconds", {}).get("p95"),
+         2 * LINE_LATENCY)  # fmt: skip
+    line("  bare pipeline (SDK calls only), p95",
+         bare_pipeline.get("cache_round_photo_to_reply_seconds", {}).get("p95"),
          2 * LINE_LATENCY)  # fmt: skip
     paced = result.get("cache") or {}
     line("cache round paced, hit p95", paced.get("hit_photo_to_reply_seconds", {}).get("p95"),

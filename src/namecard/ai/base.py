@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from typing import Protocol
 
-from namecard.cards.model import Extraction
+from namecard.cards.model import Card, Extraction
 from namecard.cards.normalise import normalise_cards
 from namecard.domain.errors import NoExtractorConfigured
 
@@ -47,9 +48,20 @@ class NormalisingExtractor:
 
     async def extract(self, image: bytes, mime_type: str) -> Extraction:
         extraction = await self.inner.extract(image, mime_type)
-        return replace(
-            extraction, cards=tuple(normalise_cards(extraction.cards, region=self._region))
-        )
+        return replace(extraction, cards=_normalised(tuple(extraction.cards), self._region))
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+# Cards already normalised in this process, by value: the cache keeps what the reader read (so
+# a normaliser fix reaches cached readings after a restart), and a photo sent again is a cache
+# hit whose cards equal the last ones. Normalising them again (phone parsing above all) was
+# 13% of the event loop's time in `make bench`'s cache round (py-spy, issue 15). Normalising is
+# a pure function of the cards and the region, so the answer is the same.
+NORMALISED_MEMORY = 1024
+
+
+@lru_cache(maxsize=NORMALISED_MEMORY)
+def _normalised(cards: tuple[Card, ...], region: str) -> tuple[Card, ...]:
+    return normalise_cards(cards, region=region)
