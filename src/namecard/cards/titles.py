@@ -16,16 +16,18 @@ TITLE_CJK = re.compile(
     r"|プロデューサー|スペシャリスト|アドバイザー|セールス|プランナー"
 )
 # Whole English words of a job title.
-TITLE_LATIN = re.compile(
-    r"\b(?:Manager|Director|Engineer|Executive|Designer|President|Vice President|VP|SVP|EVP|AVP"
-    r"|CEO|CTO|CFO|COO|CMO|CIO|CSO|CPO|Founder|Co-Founder|Owner|Partner|Principal|Consultant"
-    r"|Specialist|Officer|Lead|Head|Architect|Attorney|Lawyer|Counsel|Analyst|Developer|Programmer"
-    r"|Representative|Assistant|Associate|Coordinator|Supervisor|Chairman|Chairwoman|Chairperson"
-    r"|Administrator|Accountant|Advisor|Adviser|Agent|Producer|Editor|Professor|Researcher"
-    r"|Scientist|Technician|Secretary|Strategist|Planner|Chief|GM|Intern|Evangelist|Buyer"
-    r"|Controller|Treasurer|Auditor|Physician|Doctor|Pharmacist|Nurse|Teacher|Lecturer)\b",
-    re.IGNORECASE,
-)
+LATIN_TITLE_WORDS = (
+    "Manager", "Director", "Engineer", "Executive", "Designer", "President", "Vice President",
+    "VP", "SVP", "EVP", "AVP", "CEO", "CTO", "CFO", "COO", "CMO", "CIO", "CSO", "CPO", "Founder",
+    "Co-Founder", "Owner", "Partner", "Principal", "Consultant", "Specialist", "Officer", "Lead",
+    "Head", "Architect", "Attorney", "Lawyer", "Counsel", "Analyst", "Developer", "Programmer",
+    "Representative", "Assistant", "Associate", "Coordinator", "Supervisor", "Chairman",
+    "Chairwoman", "Chairperson", "Administrator", "Accountant", "Advisor", "Adviser", "Agent",
+    "Producer", "Editor", "Professor", "Researcher", "Scientist", "Technician", "Secretary",
+    "Strategist", "Planner", "Chief", "GM", "Intern", "Evangelist", "Buyer", "Controller",
+    "Treasurer", "Auditor", "Physician", "Doctor", "Pharmacist", "Nurse", "Teacher", "Lecturer",
+)  # fmt: skip
+TITLE_LATIN = re.compile(r"\b(?:" + "|".join(LATIN_TITLE_WORDS) + r")\b", re.IGNORECASE)
 # Acronyms of a title, always written in capitals ("Founder & CEo" as read -> "Founder & CEO").
 _TITLE_ACRONYMS = re.compile(
     r"\b(?:CEO|CTO|CFO|COO|CMO|CIO|CSO|CPO|CRO|CISO|VP|SVP|EVP|AVP|GM)\b", re.IGNORECASE

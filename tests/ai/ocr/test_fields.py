@@ -875,3 +875,24 @@ def test_two_international_numbers_on_one_line_are_split_where_the_second_begins
     )
 
     assert [p.number for p in read.phones] == ["+81353616699", "+81333535588"]
+
+
+# Tuning photo 056_photo_2_en: the title's box ended early ("Product Manag") and the title went
+# to the notes.
+@pytest.mark.parametrize(
+    ("printed", "title"),
+    [("Product Manag", "Product Manager"), ("Senior Data Scien", "Senior Data Scientist")],
+)
+def test_an_english_title_cut_short_at_its_end_is_completed_and_flagged(
+    printed: str, title: str
+) -> None:
+    read = card(box(100, 100, "Marco Delgado", 60), box(100, 200, printed, 30))
+
+    assert (read.title, read.notes) == (title, None)
+    assert "title" in read.uncertain_fields
+
+
+def test_a_line_ending_in_the_start_of_several_title_words_is_left_as_read() -> None:
+    read = card(box(100, 100, "Marco Delgado", 60), box(100, 200, "Board Chair", 30))
+
+    assert (read.title, read.notes) == (None, "Board Chair")

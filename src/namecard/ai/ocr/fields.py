@@ -18,6 +18,7 @@ from namecard.ai.ocr.phones import find_phones
 from namecard.ai.ocr.slips import undo_slips
 from namecard.ai.ocr.words import is_address, is_company, is_department, is_title, name_like
 from namecard.cards.model import Phone, PhoneKind
+from namecard.cards.titles import LATIN_TITLE_WORDS
 
 
 class Kind(StrEnum):
@@ -90,6 +91,8 @@ _EMAIL_LABEL_GLUED = re.compile(r"^(?:E-mall|E-?mai?l|Emal|Eml|Mail)[:.]?(?=[a-z
 # What an e-mail label's value is when the OCR lost its @: kept in the notes, never a website.
 NOTE_EMAIL_WITHOUT_AT = "Email?"
 _TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"), ("總照", "總監"))
+# Up to three capitalised words, then the start (5 letters or more) of the last word.
+_CUT_TITLE_WORD = re.compile(r"(?P<head>(?:[A-Z][A-Za-z&-]*\s+){1,3})(?P<stem>[A-Z][a-z]{4,})")
 TAX_ID_DIGITS = 8
 _TAX_WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
 
@@ -158,7 +161,19 @@ def repair_title(text: str) -> str | None:
     for lost, whole in _TITLE_REPAIRS:
         if lost in text and whole not in text:
             return text.replace(lost, whole)
-    return None
+    return _complete_latin_title(text)
+
+
+def _complete_latin_title(text: str) -> str | None:
+    """ "Product Manag" -> "Product Manager": a short line of capitalised words whose last one
+    the OCR cut short (its box ended early) and that begins only one English title word; a line
+    that already holds a title word is left alone ("Product Manager Direct": a trailing label)."""
+    cut = _CUT_TITLE_WORD.fullmatch(text.strip())
+    if cut is None or is_title(text):
+        return None
+    stem = cut.group("stem").lower()
+    whole = [w for w in LATIN_TITLE_WORDS if w.lower().startswith(stem) and len(w) > len(stem)]
+    return f"{cut.group('head')}{whole[0]}" if len(whole) == 1 else None
 
 
 @dataclass(slots=True)
