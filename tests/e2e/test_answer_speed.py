@@ -170,6 +170,41 @@ async def test_a_photo_whose_page_is_known_answers_with_its_link(
     assert len(pages_with(emulators, "Name", name)) == 1
 
 
+def loading_calls(emulators: Emulators, user_id: str) -> list[float]:
+    """When LINE took each "typing dots" call for this user (it shows them until a message)."""
+    return [
+        call.at for call in emulators.line.calls
+        if call.endpoint == "loading" and (call.body or {}).get("chatId") == user_id
+    ]  # fmt: skip
+
+
+async def test_typing_dots_never_outlast_the_answer(
+    driver: WebhookDriver, emulators: Emulators
+) -> None:
+    """LINE shows the dots from the loading call until the next message, so a loading call that
+    LINE takes after the reply leaves the dots running for 20 s under the answer."""
+    data, _, _ = person(emulators)
+    first, again, fresh = ("U" + uuid.uuid4().hex for _ in range(3))
+    await driver.send_image(first, data)
+    await driver.wait_for_deliveries(first, 1, timeout=ANSWER_TIMEOUT)
+    emulators.line.delay_next("loading", 1.0)  # LINE is slow to take the next loading call
+
+    await driver.send_image(again, data)  # read before: answered from the cache
+    hit = (await driver.wait_for_deliveries(again, 1, timeout=ANSWER_TIMEOUT))[0]
+    new_data, _, _ = person(emulators)
+    emulators.gemini.latency = 1.0
+    try:
+        await driver.send_image(fresh, new_data)  # read now: the dots show while it is read
+        read = (await driver.wait_for_deliveries(fresh, 1, timeout=ANSWER_TIMEOUT))[0]
+    finally:
+        emulators.gemini.latency = 0.2
+    await asyncio.sleep(1.5)
+
+    assert all(at < hit["at"] for at in loading_calls(emulators, again))
+    assert loading_calls(emulators, fresh)
+    assert all(at < read["at"] for at in loading_calls(emulators, fresh))
+
+
 async def test_the_same_person_is_found_without_a_notion_query(
     driver: WebhookDriver, emulators: Emulators
 ) -> None:
