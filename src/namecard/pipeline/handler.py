@@ -40,6 +40,12 @@ from namecard.store.base import ContactStore, SaveOutlook
 logger = logging.getLogger(__name__)
 
 LOADING_SECONDS = 20
+# The typing dots are asked for only when the reading has not ended this soon: a photo read
+# before is answered at once without them. LINE shows the dots from the loading call until the
+# bot's next message, so a loading call LINE takes after the reply would leave them running
+# under the answer: the reply waits for the loading call (at most LOADING_WAIT_SECONDS).
+LOADING_AFTER_SECONDS = 0.3
+LOADING_WAIT_SECONDS = 2.0
 MIN_DEFER_SECONDS = 1.0
 
 Finished = Callable[[], Awaitable[None]]
@@ -54,6 +60,7 @@ class _Outcome:
     cache_hit: bool = False
     saves: list[asyncio.Task[SavedContact]] = field(default_factory=list)
     reader: str = "none"  # the reader that answered (metrics/ledger.py)
+    loading: asyncio.Task[None] | None = None  # the typing dots' call, when one was made
     steps: dict[Step, float] = field(default_factory=dict)  # seconds per step reached
 
     @contextmanager
@@ -180,14 +187,23 @@ class JobHandler:
             await self.deliverer.answer(job, self.messages.failure(failure))
 
     async def _read(self, job: Job, deadline: float, outcome: _Outcome) -> tuple[Extraction, str]:
-        if job.user_id and job.chat_id == job.user_id and job.reply_token:
-            # Cosmetic and best effort: never wait for it before reading the photo.
-            self._in_background(self.line.show_loading(job.user_id, LOADING_SECONDS))
         with outcome.timed(Step.DOWNLOAD):
             image, mime_type = await self.steps.download(job, deadline)
         fingerprint = hashlib.sha256(image).hexdigest()
         with outcome.timed(Step.READING):
-            extraction = await self.steps.extract(image, mime_type, deadline)
+            reading = asyncio.ensure_future(self.steps.extract(image, mime_type, deadline))
+            try:
+                done, _ = await asyncio.wait({reading}, timeout=LOADING_AFTER_SECONDS)
+                if not done and job.user_id and job.chat_id == job.user_id and job.reply_token:
+                    # Cosmetic and best effort: the reading never waits for it.
+                    outcome.loading = self._in_background(
+                        self.line.show_loading(job.user_id, LOADING_SECONDS)
+                    )
+                extraction = await reading
+            finally:
+                reading.cancel()  # when the job's deadline ended the wait; a no-op once done
+                if outcome.loading is not None:  # LINE takes it before any answer
+                    await asyncio.wait({outcome.loading}, timeout=LOADING_WAIT_SECONDS)
         del image  # the photo is not needed past this point and is never stored
         outcome.reader = extraction.source
         outcome.cards = len(extraction.cards)
@@ -321,10 +337,11 @@ class JobHandler:
         logger.info("job %s waits %.0fs for a Gemini key", job.event_id, delay)
         return True
 
-    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        return task
 
     def _record(self, job: Job, outcome: _Outcome, reply_seconds: float) -> None:
         record = JobRecord(
