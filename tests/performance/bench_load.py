@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
@@ -224,6 +225,16 @@ def notion_writer_figures(emulators: Emulators) -> dict[str, Any]:
     }
 
 
+def duplicated_people(emulators: Emulators) -> dict[str, int]:
+    """Names (with their e-mail) that have more than one page: each is a contact saved twice."""
+    notion = emulators.notion
+    people = Counter(
+        f"{values.get('Name')} <{values.get('Email') or ''}>"
+        for values in map(notion.page_values, notion.pages(emulators.data_source_id))
+    )
+    return {person: count for person, count in people.items() if count > 1}
+
+
 def _rate(times: list[float]) -> float | None:
     span = times[-1] - times[0] if len(times) > 1 else 0.0
     return round((len(times) - 1) / span, 2) if span else None
@@ -251,6 +262,7 @@ def report(runs: list[UserRun], emulators: Emulators, peak_rss: int, wall: float
         "gemini_calls": emulators.gemini.generate_count,
         "gemini_429s": sum(call.status == 429 for call in emulators.gemini.calls),
         "notion_pages": len(emulators.notion.pages(emulators.data_source_id)),
+        "notion_pages_of_one_person": duplicated_people(emulators),
         **notion_writer_figures(emulators),
         "server_peak_rss_mb": round(peak_rss / 1024 / 1024, 1),
         "wall_seconds": round(wall, 2),
