@@ -6,7 +6,7 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 
 from pydantic import SecretStr
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
@@ -23,6 +23,9 @@ from namecard.store.user_contacts import MemoryUserContacts, RedisUserContacts, 
 SIMULATOR_PREFIX = "/sim/line"
 REDIS_SOCKET_TIMEOUT = 2.0
 REDIS_RETRIES = 1
+# Connections beyond the workers' own: each worker holds one while it waits on the job queue
+# (XREADGROUP BLOCK), and a burst's webhooks, saves and replies need theirs meanwhile.
+REDIS_POOL_HEADROOM = 100
 LINE_CALLS_PER_JOB = 2
 
 
@@ -114,12 +117,20 @@ def open_redis(settings: Settings, stack: AsyncExitStack) -> SharedRedis | None:
         return None
     # One quick retry, not redis-py's default of several with backoff: a webhook must not wait
     # seconds on an unreachable Redis before its photo goes to the local fallback queue.
-    redis: Redis = Redis.from_url(
+    # redis-py's default pool refuses a connection past 100 at once ("Too many connections"),
+    # which a burst reached with 50 workers waiting on the queue: a page not remembered, a
+    # person index entry lost, a job not acknowledged. This pool holds the workers' connections
+    # plus REDIS_POOL_HEADROOM, and a command beyond that waits for a free connection (up to
+    # the socket timeout) instead of failing.
+    pool = BlockingConnectionPool.from_url(
         settings.redis_url,
+        max_connections=settings.max_concurrent + REDIS_POOL_HEADROOM,
+        timeout=REDIS_SOCKET_TIMEOUT,
         socket_timeout=REDIS_SOCKET_TIMEOUT,
         socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
         retry=Retry(NoBackoff(), REDIS_RETRIES),
     )
+    redis: Redis = Redis.from_pool(pool)
     stack.push_async_callback(redis.aclose)
     return SharedRedis(redis, KeySpace(settings.redis_key_prefix))
 
