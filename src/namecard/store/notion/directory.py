@@ -5,7 +5,9 @@ at start), then every `refresh_seconds` only the pages edited since the last loo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 RETRY_SECONDS = 30.0  # after a failed read of the data source
+RESYNC_SECONDS = 2.0  # at least this long between reads asked for by lost index writes
 EDITED = "last_edited_time"
 CLOCK_MARGIN = timedelta(minutes=5)  # our clock may run ahead of Notion's
 Query = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -27,7 +30,12 @@ class PersonDirectory:
     """`query(body)` runs one data source query through the store (its rate limit and error
     translation). `ready` turns true once the whole data source has been read into the index
     (by this or another instance); until then, and while the index's Redis fails, `find`
-    answers that it cannot, and the store asks Notion itself."""
+    answers that it cannot, and the store asks Notion itself.
+
+    A write to the index that failed (a page created or updated while Redis refused) would leave
+    the index answering "nobody" for that person, and the next photo of them would become a
+    second page: `ready` turns false at once, and this instance reads the pages edited since the
+    watermark again itself (not trusting another instance's refresh) before it is true again."""
 
     def __init__(
         self, index: PersonIndex, query: Query, *, region: str, refresh_seconds: float
@@ -39,6 +47,8 @@ class PersonDirectory:
         self.ready = False
         self.pages_read = 0
         self.refreshes = 0
+        self._missed = False  # a write to the index failed since the last read of the edits
+        self._wake = asyncio.Event()
 
     async def find(self, identities: Sequence[str]) -> tuple[bool, str | None]:
         """(answered, page id): whether the index can answer (ready and reachable), and the
@@ -72,20 +82,28 @@ class PersonDirectory:
                 logger.warning("person index not synchronised (%s); retrying later", exc)
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
-            await asyncio.sleep(self._refresh_seconds)
+            synced = time.monotonic()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._refresh_seconds):
+                    await self._wake.wait()  # a lost write asks for a read soon
+                # Not more often than this, whatever keeps failing: each read is a query.
+                await asyncio.sleep(max(0.0, synced + RESYNC_SECONDS - time.monotonic()))
+            self._wake.clear()
 
     async def _sync(self) -> None:
+        missed, self._missed = self._missed, False
         state = await self._index.state()
         if not state.built:
             await self._read({}, state)
-            self.ready = True
+            self.ready = not self._missed
             logger.info("person index built: %d pages read", self.pages_read)
             return
-        self.ready = True
-        if state.watermark and await self._index.claim_refresh(self._refresh_seconds * 0.9):
+        claimed = missed or await self._index.claim_refresh(self._refresh_seconds * 0.9)
+        if state.watermark and claimed:
             since = {"timestamp": EDITED, EDITED: {"on_or_after": state.watermark}}
             await self._read({"filter": since}, state)
             self.refreshes += 1
+        self.ready = not self._missed
 
     async def _read(self, extra: dict[str, Any], state: IndexState) -> None:
         """Every page matching `extra`, oldest edit first; the watermark follows each batch
@@ -110,6 +128,9 @@ class PersonDirectory:
 
     def _lost(self, exc: StateUnavailable) -> None:
         logger.warning("person index unavailable (%s): duplicate checks query Notion", exc.fault)
+        self.ready = False
+        self._missed = True
+        self._wake.set()
 
     def stats(self) -> dict[str, Any]:
         return {"ready": self.ready, "pages_read": self.pages_read, "refreshes": self.refreshes}
