@@ -7,7 +7,6 @@ A photo is answered on its own unless the conversation takes its answer over
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
@@ -188,10 +187,12 @@ class JobHandler:
 
     async def _read(self, job: Job, deadline: float, outcome: _Outcome) -> tuple[Extraction, str]:
         with outcome.timed(Step.DOWNLOAD):
-            image, mime_type = await self.steps.download(job, deadline)
-        fingerprint = hashlib.sha256(image).hexdigest()
+            photo = await self.steps.download(job, deadline)
+        fingerprint = photo.fingerprint
         with outcome.timed(Step.READING):
-            reading = asyncio.ensure_future(self.steps.extract(image, mime_type, deadline))
+            reading = asyncio.ensure_future(
+                self.steps.extract(photo.data, photo.mime_type, deadline)
+            )
             try:
                 done, _ = await asyncio.wait({reading}, timeout=LOADING_AFTER_SECONDS)
                 if not done and job.user_id and job.chat_id == job.user_id and job.reply_token:
@@ -204,7 +205,7 @@ class JobHandler:
                 reading.cancel()  # when the job's deadline ended the wait; a no-op once done
                 if outcome.loading is not None:  # LINE takes it before any answer
                     await asyncio.wait({outcome.loading}, timeout=LOADING_WAIT_SECONDS)
-        del image  # the photo is not needed past this point and is never stored
+        del photo, reading  # the photo is not needed past this point and is never stored
         outcome.reader = extraction.source
         outcome.cards = len(extraction.cards)
         outcome.cache_hit = extraction.cache_tier is not None

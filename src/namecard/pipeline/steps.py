@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
+
+from cachetools import LRUCache
 
 from namecard.ai.base import Extractor
 from namecard.ai.decode_budget import run_decode
@@ -20,6 +23,18 @@ from namecard.store.base import ContactStore, SaveOutlook
 logger = logging.getLogger(__name__)
 
 SAVE_RETRY = RetryPolicy(attempts=40, base_delay=1.0, max_delay=30.0)
+# Photos already checked whole and in bounds, by SHA-256: the same bytes give the same answer,
+# so a photo sent again (a cache hit) skips the check's draft decode on the decode threads.
+VALIDATED_PHOTOS = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A downloaded photo, checked: its bytes (never stored), type and SHA-256."""
+
+    data: bytes
+    mime_type: str
+    fingerprint: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +67,9 @@ class PhotoSteps:
         self.store = store
         self.metrics = metrics
         self.config = config
+        self._validated: LRUCache[str, str] = LRUCache(maxsize=VALIDATED_PHOTOS)
 
-    async def download(self, job: Job, deadline: float) -> tuple[bytes, str]:
+    async def download(self, job: Job, deadline: float) -> Photo:
         if not job.message_id:
             raise ContentRejected("image event without a message id")
         message_id = job.message_id
@@ -63,15 +79,19 @@ class PhotoSteps:
             deadline=deadline,
             what="download",
         )
-        try:
-            mime_type = await run_decode(sniff_image, image, self.config.max_image_pixels)
-        except ContentRejected:
-            self.metrics.incr(Count.PHOTOS_REJECTED)
-            raise
+        fingerprint = hashlib.sha256(image).hexdigest()
+        mime_type = self._validated.get(fingerprint)
         if mime_type is None:
-            self.metrics.incr(Count.PHOTOS_REJECTED)
-            raise ContentRejected(f"undecodable upload of {len(image)} bytes")
-        return image, mime_type
+            try:
+                mime_type = await run_decode(sniff_image, image, self.config.max_image_pixels)
+            except ContentRejected:
+                self.metrics.incr(Count.PHOTOS_REJECTED)
+                raise
+            if mime_type is None:
+                self.metrics.incr(Count.PHOTOS_REJECTED)
+                raise ContentRejected(f"undecodable upload of {len(image)} bytes")
+            self._validated[fingerprint] = mime_type
+        return Photo(image, mime_type, fingerprint)
 
     async def extract(self, image: bytes, mime_type: str, deadline: float) -> Extraction:
         extraction = await retry_transient(
