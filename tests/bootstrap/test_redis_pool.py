@@ -26,12 +26,11 @@ async def test_a_burst_while_every_worker_waits_on_the_queue_is_never_refused(
         assert shared is not None
         redis = shared.client
         await redis.xgroup_create(stream, "workers", mkstream=True)
-        waiting = [
-            asyncio.create_task(
-                redis.xreadgroup("workers", f"w{n}", {stream: ">"}, count=1, block=3000)
-            )
-            for n in range(WORKERS)
-        ]
+
+        async def wait_for_a_job(worker: str) -> None:
+            await redis.xreadgroup("workers", worker, {stream: ">"}, count=1, block=3000)
+
+        waiting = [asyncio.create_task(wait_for_a_job(f"w{n}")) for n in range(WORKERS)]
         await asyncio.sleep(0.3)  # every worker is waiting on the queue
 
         counts = await asyncio.gather(*(redis.incr(counter) for _ in range(BURST)))
