@@ -220,6 +220,34 @@ def test_a_japanese_cards_number_is_not_read_as_one_of_the_users_country() -> No
     assert [p.number for p in read.phones] == ["+81352995357"]
 
 
+def test_a_japanese_company_makes_a_japanese_card_when_the_ocr_lost_its_kana() -> None:
+    """Tuning photo 104_photo_4_ja-zh: "株式会社<商" (さくら lost) and the address's tail
+    "市北区商2-69" (区 also simplified Chinese) made a mainland card; the Osaka number became
+    no number and the postal code 〒530-0001, read without its mark and dash, a phone."""
+    read = normalise_card(
+        Card(
+            name="中村拓也",
+            company="株式会社<商",
+            address="市北区商2-69",
+            phones=(Phone("06-2155-0394", PhoneKind.OFFICE), Phone("5300001")),
+        )
+    )
+
+    assert [p.number for p in read.phones] == ["+81621550394"]
+
+
+def test_a_japanese_companys_office_in_taiwan_keeps_taiwan_numbers() -> None:
+    read = normalise_card(
+        Card(
+            company="日商大和株式会社",
+            address="台北市信義區信義路五段7號",
+            phones=(Phone("02-2345-6789", PhoneKind.OFFICE),),
+        )
+    )
+
+    assert [p.number for p in read.phones] == ["+886223456789"]
+
+
 def test_a_postal_code_missing_from_the_address_is_kept_in_the_notes() -> None:
     read = normalise_card(Card(address="東京都千代田区丸の内1-6-5", phones=(Phone("〒100-0005"),)))
 

@@ -21,6 +21,10 @@ _JAPANESE_ADDRESS = re.compile(
 _SIMPLIFIED = re.compile(r"[号区楼层为这发东车门电话务业经总编组园广厂]")
 _TRADITIONAL = re.compile(r"[號區樓層為這發東車門電話務業經總編組園廣廠臺]")
 _MAINLAND_ADDRESS = re.compile(r"中国|\bChina\b|[\u4e00-\u9fff]{2,3}省", re.I)
+# Legal forms only Japanese companies take (their Taiwan and mainland offices print 股份有限公司
+# or 有限公司), and what a Taiwan address has that a Japanese one never has.
+_JAPANESE_FORM = re.compile(r"株式会社|有限会社|合同会社|\(株\)|（株）|㈱")
+_TAIWAN_ADDRESS = re.compile(r"[縣市].{0,4}[區鄉鎮]|[路街].*號|[台臺]灣|\bTaiwan\b", re.I)
 # 〒100-0005, 郵遞區號 106, ZIP 10001: a postal code, whatever its digits look like.
 _POSTAL_MARK = re.compile(r"〒|郵遞區號|邮政编码|郵便番号|\bZIP\b|\bPostal\b|\bPost\s?code\b", re.I)
 _JAPANESE_POSTAL = re.compile(r"^\d{3}-\d{4}$")
@@ -92,15 +96,25 @@ def _printed_country(card: Card) -> str | None:
     return max(set(known), key=known.count) if known else None
 
 
+def _japanese_company(card: Card) -> bool:
+    """A company with a Japanese legal form, its card's address not Chinese: a Japanese card
+    whose kana and address the OCR lost ("株式会社<商" beside "市北区商2-69")."""
+    address = card.address or ""
+    chinese = _TAIWAN_ADDRESS.search(address) or _MAINLAND_ADDRESS.search(address)
+    return bool(_JAPANESE_FORM.search(card.company or "")) and not chinese
+
+
 def card_region(card: Card, default: str) -> str:
     """The region a card's national numbers belong to: Japan for a Japanese card or address,
-    else the country code its other numbers print, else the country its address names, mainland
-    China for a simplified Chinese card, else `default`."""
+    else the country code its other numbers print, else Japan for a Japanese company, else the
+    country its address names, mainland China for a simplified Chinese card, else `default`."""
     text = _texts(card)
     if _KANA.search(text) or _JAPANESE_ADDRESS.search(card.address or ""):
         return JAPAN
     if printed := _printed_country(card):
         return printed
+    if _japanese_company(card):
+        return JAPAN
     if abroad := _address_country(card.address or ""):
         return abroad
     mainland = _MAINLAND_ADDRESS.search(card.address or "") is not None

@@ -737,6 +737,44 @@ def test_a_stray_mark_before_a_japanese_company_is_dropped() -> None:
     assert read.company == "株式会社ひかり製薬"
 
 
+# Tuning photo 034_photo_2_ja, its card read upright: the logo's ひ in its square was read as a
+# box of its own before the company, and "ひ 株式会社ひかり製薬" was no company at all.
+def test_a_logo_mark_read_beside_a_japanese_company_is_dropped() -> None:
+    read = card(
+        box(35, 29, "清水拓也", 43),
+        box(278, 67, "TEL 045-344-1481", 16),
+        box(35, 287, "ひ", 23),
+        box(75, 284, "株式会社ひかり製薬", 23),
+    )
+
+    assert read.company == "株式会社ひかり製薬"
+
+
+# Tuning photos 006_photo_4_cn-en-ja-zh and 040_photo_4_ja-zh: the OCR lost one character of the
+# legal form ("さく株会社", "式会社"), and the line was no company at all.
+@pytest.mark.parametrize(
+    ("printed", "company"),
+    [
+        ("さくら製薬株会社", "さくら製薬株式会社"),
+        ("式会社ツバサ製薬", "株式会社ツバサ製薬"),
+        ("永豐食品股份限公司", "永豐食品股份有限公司"),
+        ("遠見生技有限公", "遠見生技有限公司"),
+    ],
+)
+def test_a_legal_form_that_lost_one_character_still_makes_the_company(
+    printed: str, company: str
+) -> None:
+    read = card(box(35, 29, "何志秀", 43), box(35, 120, printed, 23))
+
+    assert read.company == company
+
+
+def test_a_name_before_a_lone_japanese_legal_form_is_kept() -> None:
+    read = card(box(35, 29, "清水拓也", 43), box(35, 284, "大和", 23), box(90, 284, "株式会社", 23))
+
+    assert read.company == "大和株式会社"
+
+
 def test_a_title_and_a_company_side_by_side_on_one_baseline_are_both_read() -> None:
     read = card(
         box(27, 24, "Chloe Lindqvist", 35),

@@ -46,6 +46,8 @@ _LOGO_INITIAL = re.compile(
     r"^[A-Z]\s+(?=[A-Z][a-z])|(?<=[a-z.])\s+[A-Z]$|^[A-Za-z0-9]{1,2}\s+(?=株式会社|有限会社|合同会社)"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A logo's mark read as a box of its own: at most this many characters.
+_MARK_CHARS = 2
 # Words that carry on the line above rather than start a new part of an address ("Zhongxiao" /
 # "E. Rd., Da'an Dist.").
 _CARRIED_ON = re.compile(
@@ -286,9 +288,22 @@ def _split_title_and_company(line: Line) -> list[Line]:
     return [line]
 
 
+def _without_logo_mark(line: Line) -> Line:
+    """A logo's mark read as a box of its own before a company that opens with its legal form
+    ("ひ" "株式会社ひかり製薬", the initial in a square) is no part of the company; a name before
+    a lone legal form ("大和" "株式会社") is."""
+    first, rest = line.fragments[0], line.fragments[1:]
+    if not rest or len(first.text.strip()) > _MARK_CHARS:
+        return line
+    company = Line(rest).text
+    opens = words.is_company_prefix(company) and not words.is_legal_suffix(company)
+    return Line(rest) if opens else line
+
+
 def read_card(lines: Sequence[Line]) -> Card:
     """The raw card printed on these lines (phones as read, typed, extensions apart)."""
     lines = [part for line in lines for part in _split_title_and_company(line)]
+    lines = [_without_logo_mark(line) for line in lines]
     texts = keep_card_script([line.text for line in lines])
     draft = rules.Draft()
     free = [

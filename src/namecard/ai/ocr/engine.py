@@ -9,8 +9,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
+from namecard.ai.ocr.directions import lone_flips
 from namecard.ai.ocr.layout import TextBox
 from namecard.ai.ocr.prepare import (
     TALL_RATIO,
@@ -98,6 +100,7 @@ def ocr_pass(engine: Any, pixels: Pixels) -> list[OrientedBox]:
         return []
     tall = [_is_tall(box) for box in boxes]
     crops, directions, _ = engine.text_cls(engine.get_crop_img_list(image, boxes))
+    _upright_lone_flips(boxes, tall, crops, directions, engine.text_cls.cls_thresh)
     texts, _ = engine.text_rec(crops, False)
     place = {"top": record["padding_1"]["top"], "ratio_h": ratio_h, "ratio_w": ratio_w}
     found = []
@@ -109,6 +112,19 @@ def ocr_pass(engine: Any, pixels: Pixels) -> list[OrientedBox]:
             box = TextBox(corners, text, float(score))  # type: ignore[arg-type]
             found.append(OrientedBox(box, is_tall, direction[0] == _FLIPPED))
     return found
+
+
+def _upright_lone_flips(
+    boxes: Any, tall: list[bool], crops: list[Any], directions: list[Any], threshold: float
+) -> None:
+    """Turns back the crops the classifier turned upside down alone among upright lines (it
+    turned them only when sure, above `threshold`), and records them as upright."""
+    flipped = [d[0] == _FLIPPED for d in directions]
+    quads = [tuple((float(x), float(y)) for x, y in box) for box in boxes]
+    for index in lone_flips(quads, tall, flipped):
+        if float(directions[index][1]) > threshold:
+            crops[index] = cv2.rotate(crops[index], cv2.ROTATE_180)
+        directions[index] = ["0", directions[index][1]]
 
 
 def read_upright(engine: Any, pixels: Pixels) -> tuple[list[TextBox], Pixels]:

@@ -22,6 +22,25 @@ _COMPANY_RE = re.compile(
 )
 # "Ltd" as the OCR misreads it at the end of a company name: "Lid", "Itd", "Ltc".
 _MISREAD_LTD = re.compile(r"(?<=[A-Za-z]\s)(?:L[i1]d|[I1l]td|Lt[co])(?=\.?$)")
+# Legal forms of four characters or more with one of them lost by the OCR ("式会社ツバサ製薬",
+# "ひかり製薬株会社", "永豐食品股份限公司"): mended when the rest of the name is on the line (two
+# characters at least); Japanese forms open or end a name, Chinese ones end it.
+_JAPANESE_FORMS = ("株式会社", "有限会社")
+_WHOLE_FORMS = (*_JAPANESE_FORMS, "股份有限公司", "有限公司")
+
+
+def _short_forms(forms: tuple[str, ...]) -> dict[str, str]:
+    return {f[:i] + f[i + 1 :]: f for f in forms for i in range(len(f))}
+
+
+def _alternatives(forms: dict[str, str]) -> str:
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+_SHORT_HEAD, _SHORT_TAIL = _short_forms(_JAPANESE_FORMS), _short_forms(_WHOLE_FORMS)
+_TWO_CHARACTERS = r"[\u3040-\u30ff\u3400-\u9fff]{2}"
+_LOST_HEAD = re.compile(rf"^(?:{_alternatives(_SHORT_HEAD)})(?={_TWO_CHARACTERS})")
+_LOST_TAIL = re.compile(rf"(?<={_TWO_CHARACTERS})(?:{_alternatives(_SHORT_TAIL)})$")
 _PREFIX_FORM = re.compile(r"^(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱)")
 # A line that is nothing but a legal form: the end of a company name broken over two lines.
 _SUFFIX_ONLY = re.compile(r"^\s*(?:" + LEGAL_SUFFIX + r")\s*$", re.IGNORECASE)
@@ -120,6 +139,16 @@ def name_like(text: str) -> bool:
     return bool(_LATIN_NAME.fullmatch(text.strip())) and not TITLE_LATIN.search(text)
 
 
+def _whole_form(text: str) -> str:
+    """The text with a legal form that lost one character written whole."""
+    text = text.strip()
+    if text.startswith(_WHOLE_FORMS) or text.endswith(_WHOLE_FORMS):
+        return text
+    text = _LOST_HEAD.sub(lambda m: _SHORT_HEAD[m.group()], text)
+    return _LOST_TAIL.sub(lambda m: _SHORT_TAIL[m.group()], text)
+
+
 def repair_legal_form(text: str) -> str:
-    """ "Lakemont Partners Lid" -> "Lakemont Partners Ltd"; other text as it is."""
-    return _MISREAD_LTD.sub("Ltd", text)
+    """ "Lakemont Partners Lid" -> "Lakemont Partners Ltd", "式会社ツバサ製薬" -> "株式会社ツバサ
+    製薬"; other text as it is."""
+    return _MISREAD_LTD.sub("Ltd", _whole_form(text))
