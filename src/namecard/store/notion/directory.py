@@ -47,7 +47,8 @@ class PersonDirectory:
         self.ready = False
         self.pages_read = 0
         self.refreshes = 0
-        self._missed = False  # a write to the index failed since the last read of the edits
+        self._losses = 0  # index writes (or look-ups) that failed so far
+        self._covered = 0  # of them, those a completed read of the edits came after
         self._wake = asyncio.Event()
 
     async def find(self, identities: Sequence[str]) -> tuple[bool, str | None]:
@@ -86,24 +87,24 @@ class PersonDirectory:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._refresh_seconds):
                     await self._wake.wait()  # a lost write asks for a read soon
-                # Not more often than this, whatever keeps failing: each read is a query.
-                await asyncio.sleep(max(0.0, synced + RESYNC_SECONDS - time.monotonic()))
             self._wake.clear()
+            # Not more often than this, whatever keeps failing: each read is a query.
+            await asyncio.sleep(max(0.0, synced + RESYNC_SECONDS - time.monotonic()))
 
     async def _sync(self) -> None:
-        missed, self._missed = self._missed, False
+        losses = self._losses  # a loss from here on needs a read that starts after it
         state = await self._index.state()
         if not state.built:
             await self._read({}, state)
-            self.ready = not self._missed
             logger.info("person index built: %d pages read", self.pages_read)
-            return
-        claimed = missed or await self._index.claim_refresh(self._refresh_seconds * 0.9)
-        if state.watermark and claimed:
-            since = {"timestamp": EDITED, EDITED: {"on_or_after": state.watermark}}
-            await self._read({"filter": since}, state)
-            self.refreshes += 1
-        self.ready = not self._missed
+        else:
+            missed = losses > self._covered
+            if missed or await self._index.claim_refresh(self._refresh_seconds * 0.9):
+                since = {"timestamp": EDITED, EDITED: {"on_or_after": state.watermark}}
+                await self._read({"filter": since} if state.watermark else {}, state)
+                self.refreshes += 1
+        self._covered = losses
+        self.ready = self._losses == self._covered
 
     async def _read(self, extra: dict[str, Any], state: IndexState) -> None:
         """Every page matching `extra`, oldest edit first; the watermark follows each batch
@@ -129,7 +130,7 @@ class PersonDirectory:
     def _lost(self, exc: StateUnavailable) -> None:
         logger.warning("person index unavailable (%s): duplicate checks query Notion", exc.fault)
         self.ready = False
-        self._missed = True
+        self._losses += 1
         self._wake.set()
 
     def stats(self) -> dict[str, Any]:
