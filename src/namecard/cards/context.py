@@ -22,8 +22,9 @@ _SIMPLIFIED = re.compile(r"[号区楼层为这发东车门电话务业经总编�
 _TRADITIONAL = re.compile(r"[號區樓層為這發東車門電話務業經總編組園廣廠臺]")
 _MAINLAND_ADDRESS = re.compile(r"中国|\bChina\b|[\u4e00-\u9fff]{2,3}省", re.I)
 # Legal forms only Japanese companies take (their Taiwan and mainland offices print 股份有限公司
-# or 有限公司), and what a Taiwan address has that a Japanese one never has.
-_JAPANESE_FORM = re.compile(r"株式会社|有限会社|合同会社|\(株\)|（株）|㈱")
+# or 有限公司), as regex alternatives; and what a Taiwan address has that a Japanese one never has.
+JAPANESE_LEGAL_FORMS = r"株式会社|有限会社|合同会社|\(株\)|（株）|㈱"
+_JAPANESE_FORM = re.compile(JAPANESE_LEGAL_FORMS)
 _TAIWAN_ADDRESS = re.compile(r"[縣市].{0,4}[區鄉鎮]|[路街].*號|[台臺]灣|\bTaiwan\b", re.I)
 # 〒100-0005, 郵遞區號 106, ZIP 10001: a postal code, whatever its digits look like.
 _POSTAL_MARK = re.compile(r"〒|郵遞區號|邮政编码|郵便番号|\bZIP\b|\bPostal\b|\bPost\s?code\b", re.I)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import re
 
+from namecard.cards.context import JAPANESE_LEGAL_FORMS
 from namecard.cards.titles import TITLE_LATIN, is_department_text, is_title_text
 
 # Legal forms a company name ends with (or, for 株式会社 and 有限会社, may start with).
 LEGAL_SUFFIX = (
-    r"股份有限公司|有限公司|公司|事務所|事务所|株式会社|有限会社|合同会社|\(株\)|（株）|㈱"
-    r"|Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|LLC|L\.L\.C\.|LLP|GmbH|AG|S\.A\."
-    r"|SAS|SARL|S\.r\.l\.|S\.p\.A\.|B\.V\.|N\.V\.|Oy|A/S|K\.K\.|PLC|Pte\.?\s*Ltd\.?"
+    r"股份有限公司|有限公司|公司|事務所|事务所|"
+    + JAPANESE_LEGAL_FORMS
+    + r"|Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|LLC|L\.L\.C\.|LLP|GmbH"
+    r"|AG|S\.A\.|SAS|SARL|S\.r\.l\.|S\.p\.A\.|B\.V\.|N\.V\.|Oy|A/S|K\.K\.|PLC|Pte\.?\s*Ltd\.?"
     r"|Pty\.?\s*Ltd\.?|Sdn\.?\s*Bhd\.?|Company|Group|Holdings|Studio"
 )
 _COMPANY_RE = re.compile(
     r"(?:集團|集团|工作室|協會|协会|基金會|學會|銀行|醫院|診所|茶行|商行|洋行|車行|企業社|實業社|商店"
     r"|書店|書局|藥局|餐廳|飯店|旅行社|出版社|合作社|商號"
     r"|(?<![A-Za-z])(?:" + LEGAL_SUFFIX + r"))\s*$"
-    r"|^(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱)",
+    r"|^(?:" + JAPANESE_LEGAL_FORMS + r")",
     re.IGNORECASE,
 )
 # "Ltd" as the OCR misreads it at the end of a company name: "Lid", "Itd", "Ltc".
@@ -41,7 +43,7 @@ _SHORT_HEAD, _SHORT_TAIL = _short_forms(_JAPANESE_FORMS), _short_forms(_WHOLE_FO
 _TWO_CHARACTERS = r"[\u3040-\u30ff\u3400-\u9fff]{2}"
 _LOST_HEAD = re.compile(rf"^(?:{_alternatives(_SHORT_HEAD)})(?={_TWO_CHARACTERS})")
 _LOST_TAIL = re.compile(rf"(?<={_TWO_CHARACTERS})(?:{_alternatives(_SHORT_TAIL)})$")
-_PREFIX_FORM = re.compile(r"^(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱)")
+_PREFIX_FORM = re.compile(r"^(?:" + JAPANESE_LEGAL_FORMS + r")")
 # A line that is nothing but a legal form: the end of a company name broken over two lines.
 _SUFFIX_ONLY = re.compile(r"^\s*(?:" + LEGAL_SUFFIX + r")\s*$", re.IGNORECASE)
 # The tail of a Chinese legal form whose line broke inside it: "远见建设股" / "份有限公司".
