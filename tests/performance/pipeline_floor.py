@@ -29,8 +29,6 @@ from namecard.cards.model import Extraction
 from namecard.domain.replies import Reply
 from namecard.line.client import LineClient
 
-MAX_BYTES = 10 * 1024 * 1024
-
 app = Quart(__name__)
 _state: dict[str, Any] = {}
 _tasks: set[asyncio.Task[None]] = set()
@@ -42,6 +40,7 @@ async def start() -> None:
     settings = load_settings()
     assert settings.line_channel_secret and settings.line_channel_access_token
     _state["secret"] = settings.line_channel_secret.get_secret_value().encode()
+    _state["max_bytes"] = settings.max_image_bytes
     _state["line"] = LineClient(
         access_token=settings.line_channel_access_token,
         api_base_url=settings.line_api_base_url,
@@ -66,7 +65,7 @@ async def stop() -> None:
 
 async def answer(message_id: str, reply_token: str) -> None:
     line: LineClient = _state["line"]
-    image = await line.get_content(message_id, max_bytes=MAX_BYTES)
+    image = await line.get_content(message_id, max_bytes=_state["max_bytes"])
     fingerprint = hashlib.sha256(image).hexdigest()
     extraction = _read.get(fingerprint)
     if extraction is None:
