@@ -330,3 +330,22 @@ def test_a_misread_country_code_on_a_japanese_card_does_not_make_it_chinese() ->
     )
 
     assert [p.number for p in normalise_card(read).phones] == ["+819098167285", "+81525969171"]
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [
+        # 014_clean_1_ja and 068_photo_4_ja-zh of the tuning half: printed with and without the
+        # gap, read by PP-OCRv6 the other way round.
+        (Card(name="森田直樹", company="株式会社さくら商事"), "森田 直樹"),
+        (Card(name="森田 翔", company="株式会社フジ製薬"), "森田 翔"),
+        (Card(name="佐々木亮", address="〒100-0005 東京都千代田区丸の内1-1-1"), "佐々木 亮"),
+        (Card(name="渡辺　大輔", company="株式会社アオバ物産"), "渡辺 大輔"),
+        # Not split: a family name not known, one character (林, 森), or a Chinese card.
+        (Card(name="鬼塚隆", company="株式会社さくら商事"), "鬼塚隆"),
+        (Card(name="森翔太", company="株式会社さくら商事"), "森翔太"),
+        (Card(name="中山美玲", company="鼎盛物流股份有限公司"), "中山美玲"),
+    ],
+)
+def test_a_japanese_name_is_written_family_name_space_given_name(read: Card, name: str) -> None:
+    assert normalise_card(read).name == name

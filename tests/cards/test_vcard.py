@@ -104,6 +104,8 @@ def test_names_split_into_family_and_given() -> None:
     assert split_name("王小明") == ("王", "小明")
     assert split_name("陳美") == ("陳", "美")
     assert split_name("Emily Chen") == ("Chen", "Emily")
+    assert split_name("渡辺 大輔") == ("渡辺", "大輔")  # a Japanese name: family name first
+    assert split_name("森 翔") == ("森", "翔")
     assert split_name("Mary Ann Lee") == ("Lee", "Mary Ann")
     assert split_name("Madonna") == ("", "Madonna")
     assert split_name("王小明明明") == ("", "王小明明明")  # five characters: not guessed

@@ -16,12 +16,12 @@ from namecard.cards.contact import (
     normalise_tax_id,
     normalise_url,
 )
-from namecard.cards.context import card_region, number_region, postal_code_of
+from namecard.cards.context import JAPAN, card_region, number_region, postal_code_of
 from namecard.cards.domains import settle_domains
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.phones import DEFAULT_REGION, normalise_phone, shown_to
 from namecard.cards.roles import settle_roles
-from namecard.cards.titles import capitalise_acronyms
+from namecard.cards.titles import capitalise_acronyms, japanese_name_parts
 from namecard.cards.tw_districts import check_taiwan_address
 
 logger = logging.getLogger(__name__)
@@ -205,6 +205,18 @@ def _company(value: str | None) -> str | None:
     return _CO_LTD.sub(lambda m: f"{m.group(1)}., {m.group(2)}.", text)
 
 
+def _name(value: str | None, card_area: str) -> str | None:
+    """Whitespace collapsed; on a Japanese card a name is written family name, space, given name
+    (渡辺大輔 -> 渡辺 大輔), whether it was printed with its gap or not, when its family name is a
+    known one: one form for the contact book, and the gap a photo's reading cannot be trusted to
+    show."""
+    text = _text(value)
+    if text is None or card_area != JAPAN:
+        return text
+    parts = japanese_name_parts(text)
+    return " ".join(parts) if parts else text
+
+
 def _title(value: str | None) -> str | None:
     text = _text(value)
     return capitalise_acronyms(text) if text is not None else None
@@ -228,7 +240,7 @@ def _normalise(card: Card, region: str) -> Card:
     tax_id = _field(card.tax_id, normalise_tax_id, notes, NOTE_TAX_ID)
     address, address_doubtful = _address(card.address)
     settled = Card(
-        name=_text(card.name),
+        name=_name(card.name, card_area),
         company=_company(card.company),
         department=_text(card.department),
         title=_title(card.title),

@@ -73,6 +73,24 @@ _JAPANESE_SURNAME_TEXT = (
     "北村 平田 望月 永井 中川 関口 "
 )
 JAPANESE_SURNAMES = frozenset(_JAPANESE_SURNAME_TEXT.split())
+# Common three-character Japanese family names ("佐々" and "長谷" above are their openings).
+_JAPANESE_LONG_SURNAMES = frozenset(
+    ("佐々木", "長谷川", "五十嵐", "久保田", "大久保", "小野寺", "宇佐美", "小笠原")
+)
+_KANJI_NAME = re.compile(r"[\u4e00-\u9fff\u3005]{3,5}")
+
+
+def japanese_name_parts(name: str) -> tuple[str, str] | None:
+    """(family, given) of a Japanese name written without its gap, 渡辺大輔 -> (渡辺, 大輔), when it
+    opens with a known family name and leaves one to three characters for the given name."""
+    if not _KANJI_NAME.fullmatch(name):
+        return None
+    for size, known in ((3, _JAPANESE_LONG_SURNAMES), (2, JAPANESE_SURNAMES)):
+        if name[:size] in known and 1 <= len(name) - size <= 3:
+            return name[:size], name[size:]
+    return None
+
+
 _CJK_RUN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 

@@ -26,6 +26,7 @@ TEL_TYPES: Mapping[str, str] = {
     "other": "VOICE",
 }
 _CJK_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,4}")
+_CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005]{1,4}")
 _ESCAPES = str.maketrans({"\\": "\\\\", ",": "\\,", ";": "\\;"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -61,11 +62,15 @@ def fold(line: str) -> str:
 
 
 def split_name(name: str) -> tuple[str, str]:
-    """(family, given): a 2–4 character CJK name is surname (first character) plus given name;
-    otherwise the last word is the family name."""
+    """(family, given): a 2–4 character CJK name is surname (first character) plus given name; a
+    CJK name of two words (a Japanese 渡辺 大輔) is family name first; otherwise the last word is
+    the family name."""
     name = name.strip()
     if _CJK_NAME.fullmatch(name):
         return name[0], name[1:]
+    words = name.split()
+    if len(words) == 2 and all(_CJK_WORD.fullmatch(word) for word in words):
+        return words[0], words[1]
     given, _, family = name.rpartition(" ")
     return (family, given.strip()) if given else ("", name)
 

@@ -30,10 +30,6 @@ _UNIT_HEIGHT = 1.2
 # A Chinese name box this much wider (in characters) than its text probably lost a character.
 _MISSING_CHAR_SLACK = 0.6
 _NOTE_SEPARATOR = "\n"
-_JAPANESE_NAME_CHARS = (3, 4)
-# A Japanese name box at most this much narrower (in characters) than its text has a printed
-# gap between family and given name (tuning corpus: 9 of 12 names told apart).
-_JAPANESE_NAME_GAP = -0.25
 # A contact label left at the end of the title's line: "Chief Financial Officer Mobile",
 # "Associate Marketing Director office" (not "Head of Office").
 _TRAILING_LABEL = re.compile(
@@ -132,20 +128,16 @@ def _lost_character(text: str, line: Line) -> bool:
     )
 
 
-def _name_value(text: str, line: Line, japanese: bool) -> str:
-    """A Chinese name without spaces; a Japanese one printed with a gap as family name, space,
-    given name (the OCR drops the space; most family names have two characters)."""
+def _name_value(text: str, japanese: bool) -> str:
+    """A Chinese name without spaces; a Japanese one with its space where the OCR read one (the
+    normaliser writes a Japanese name with a known family name as family, space, given name)."""
     if not _CJK.search(text):
         return text
     compact = text.replace(" ", "")
-    sizes = _JAPANESE_NAME_CHARS
-    if not japanese or not sizes[0] <= len(compact) <= sizes[1]:
-        return compact
-    printed_gap = (line.x1 - line.x0) / line.height - len(compact) > _JAPANESE_NAME_GAP
-    if " " not in text.strip() and not printed_gap:
-        return compact
     parts = text.split()
-    return " ".join(parts) if len(parts) == 2 else f"{compact[:2]} {compact[2:]}"
+    if japanese and len(parts) == 2:
+        return " ".join(parts)
+    return compact
 
 
 def _place_name(draft: rules.Draft, texts: list[rules.TextPiece], japanese: bool) -> None:
@@ -158,7 +150,7 @@ def _place_name(draft: rules.Draft, texts: list[rules.TextPiece], japanese: bool
     near = [t for t in names if t.line.height >= _NAME_HEIGHT_TIE * tallest]
     chosen = min(near, key=lambda t: (t.line.y0, t.line.x0))
     cjk = bool(_CJK.search(chosen.text))
-    value = _name_value(chosen.text, chosen.line, japanese)
+    value = _name_value(chosen.text, japanese)
     draft.put("name", value, chosen.line)
     chosen.role = "used"
     if len(near) > 1 or (" " not in value and _lost_character(value, chosen.line)):
