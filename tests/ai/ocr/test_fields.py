@@ -752,6 +752,28 @@ def test_a_logo_mark_read_beside_a_japanese_company_is_dropped() -> None:
     assert read.company == "株式会社ひかり製薬"
 
 
+# Tuning photo 006_photo_4_cn-en-ja-zh: the logo's さ, printed right of the company, was read on
+# the company's line, and "さくら製案株式会社 さ" went to the notes.
+@pytest.mark.parametrize(
+    ("printed", "company"),
+    [
+        ("さくら製薬株式会社 さ", "さくら製薬株式会社"),
+        ("鼎盛物流股份有限公司 鼎", "鼎盛物流股份有限公司"),
+        ("株式会社 ひの", "株式会社 ひの"),  # the legal form printed first: the name after it stays
+    ],
+)
+def test_a_logo_mark_read_after_the_companys_legal_form_is_dropped(
+    printed: str, company: str
+) -> None:
+    read = card(
+        box(100, 60, printed, 23),
+        box(100, 120, "渡辺誠", 34),
+        box(100, 200, "090-4952-0110", 13),
+    )
+
+    assert read.company == company
+
+
 # Tuning photos 006_photo_4_cn-en-ja-zh and 040_photo_4_ja-zh: the OCR lost one character of the
 # legal form ("さく株会社", "式会社"), and the line was no company at all.
 @pytest.mark.parametrize(
