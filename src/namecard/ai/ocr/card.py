@@ -37,9 +37,12 @@ _TRAILING_LABEL = re.compile(
     r"|電話|手機|傳真|携帯|電子郵件|[\u4e00-\u9fff]真)\s*$",  # 博真: 傳真 misread
     re.IGNORECASE,
 )
-# A logo's initial read on the company's line: "T Tidewater Robotics GmbH", "2 株式会社ひかり製薬".
+# A logo's initial read on the company's line: "T Tidewater Robotics GmbH", "2 株式会社ひかり製薬",
+# "さくら製薬株式会社 さ" (a mark printed right of a company ending in its legal form; not the name
+# after a legal form printed first, "株式会社 ひの").
 _LOGO_INITIAL = re.compile(
     r"^[A-Z]\s+(?=[A-Z][a-z])|(?<=[a-z.])\s+[A-Z]$|^[A-Za-z0-9]{1,2}\s+(?=株式会社|有限会社|合同会社)"
+    r"|(?:(?<=\S\S株式会社)|(?<=\S\S有限会社)|(?<=\S\S合同会社)|(?<=\S\S有限公司))\s+[^\s\d]{1,2}$"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A logo's mark read as a box of its own: at most this many characters.
