@@ -341,6 +341,11 @@ def test_a_misread_country_code_on_a_japanese_card_does_not_make_it_chinese() ->
         (Card(name="森田 翔", company="株式会社フジ製薬"), "森田 翔"),
         (Card(name="佐々木亮", address="〒100-0005 東京都千代田区丸の内1-1-1"), "佐々木 亮"),
         (Card(name="渡辺　大輔", company="株式会社アオバ物産"), "渡辺 大輔"),
+        # heldout-real 13: the English name read as the name, the Japanese one left in the notes
+        (
+            Card(name="System EXE", company="株式会社システムエグゼ", notes="中文名: 山本雅英"),
+            "山本 雅英",
+        ),
         # Not split: a family name not known, one character (林, 森), or a Chinese card.
         (Card(name="鬼塚隆", company="株式会社さくら商事"), "鬼塚隆"),
         (Card(name="森翔太", company="株式会社さくら商事"), "森翔太"),
