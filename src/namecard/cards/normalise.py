@@ -240,7 +240,7 @@ def _normalise(card: Card, region: str) -> Card:
     tax_id = _field(card.tax_id, normalise_tax_id, notes, NOTE_TAX_ID)
     address, address_doubtful = _address(card.address)
     settled = Card(
-        name=_name(card.name, card_area),
+        name=_text(card.name),
         company=_company(card.company),
         department=_text(card.department),
         title=_title(card.title),
@@ -255,6 +255,8 @@ def _normalise(card: Card, region: str) -> Card:
         uncertain_fields=_uncertain(card, phones, address_doubtful),
     )
     settled = settle_roles(settled)
+    # After the roles: a Japanese name may only now be the name (moved from the notes).
+    settled = replace(settled, name=_name(settled.name, card_area))
     confidence, uncertain = calibrated(settled)
     return replace(settled, confidence=confidence, uncertain_fields=uncertain)
 
