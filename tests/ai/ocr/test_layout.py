@@ -153,3 +153,16 @@ def test_a_tilted_card_is_straightened_before_its_lines_are_built() -> None:
         "E-mail kq.lee@greenriver-energy.com.tw",
         "地址台北市內湖區堤頂大道二段89號",
     ]
+
+
+# heldout-real photo 27 (a card lying at about 15° on a table), its two top boxes after deskew:
+# the name's box was tilted 3° more than the card, so its bounds reached down into the title's,
+# and "Senior Researcher Dr. Avery Smith" became one line (the name was lost to the title).
+def test_stacked_lines_on_a_card_at_an_angle_stay_two_lines() -> None:
+    name = TextBox(((20, 481), (518, 509), (515, 570), (16, 541)), "Dr. Avery Smith", 0.99)
+    title = TextBox(((16, 545), (379, 561), (377, 603), (14, 586)), "Senior Researcher", 0.99)
+
+    assert [line.text for line in group_lines([title, name])] == [
+        "Dr. Avery Smith",
+        "Senior Researcher",
+    ]
