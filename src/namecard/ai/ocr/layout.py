@@ -22,6 +22,9 @@ _MAX_SKEW_DEGREES = 30.0
 _SAME_LINE_OVERLAP = 0.5
 _SAME_LINE_GAP = 3.0
 _SAME_LINE_HEIGHTS = 2.0
+# Boxes overlapping across more than this share of the narrower one's width are stacked lines
+# whose bounds a residual tilt made overlap (a card at an angle), not pieces of one line.
+_STACKED_SHARE = 0.5
 # A lone Chinese character beside a longer text is a logo mark, not part of that line (labels
 # have two characters or more; a spaced-out name is lone characters side by side).
 _LOGO_NEIGHBOUR_CHARS = 3
@@ -211,9 +214,11 @@ def _same_line(one: TextBox, two: TextBox) -> bool:
     low, high = sorted((one.height, two.height))
     overlap = min(one.y1, two.y1) - max(one.y0, two.y0)
     gap = max(one.x0, two.x0) - min(one.x1, two.x1)
+    narrower = min(one.x1 - one.x0, two.x1 - two.x0)
     return (
         overlap >= _SAME_LINE_OVERLAP * low
         and gap <= _SAME_LINE_GAP * low
+        and -gap <= _STACKED_SHARE * narrower
         and high <= _SAME_LINE_HEIGHTS * low
         and not _logo_beside(one, two)
     )
