@@ -25,6 +25,10 @@ _SAME_LINE_HEIGHTS = 2.0
 # Boxes overlapping across more than this share of the narrower one's width are stacked lines
 # whose bounds a residual tilt made overlap (a card at an angle), not pieces of one line.
 _STACKED_SHARE = 0.5
+# Past this many text heights apart, two boxes share a line only when one is a label's length:
+# two long texts that far apart are two columns (a company and a name side by side).
+_WIDE_GAP = 1.5
+_LABEL_CHARS = 6
 # A lone Chinese character beside a longer text is a logo mark, not part of that line (labels
 # have two characters or more; a spaced-out name is lone characters side by side).
 _LOGO_NEIGHBOUR_CHARS = 3
@@ -219,6 +223,7 @@ def _same_line(one: TextBox, two: TextBox) -> bool:
         overlap >= _SAME_LINE_OVERLAP * low
         and gap <= _SAME_LINE_GAP * low
         and -gap <= _STACKED_SHARE * narrower
+        and (gap <= _WIDE_GAP * low or min(len(one.text), len(two.text)) <= _LABEL_CHARS)
         and high <= _SAME_LINE_HEIGHTS * low
         and not _logo_beside(one, two)
     )
