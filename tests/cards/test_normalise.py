@@ -349,6 +349,9 @@ def test_a_misread_country_code_on_a_japanese_card_does_not_make_it_chinese() ->
         # Not split: a family name not known, one character (林, 森), or a Chinese card.
         (Card(name="鬼塚隆", company="株式会社さくら商事"), "鬼塚隆"),
         (Card(name="森翔太", company="株式会社さくら商事"), "森翔太"),
+        # 佐々 and 長谷 are on the family-name list only as openings of 佐々木 and 長谷川.
+        (Card(name="長谷部誠", company="株式会社さくら商事"), "長谷部誠"),
+        (Card(name="佐々岡真", company="株式会社さくら商事"), "佐々岡真"),
         (Card(name="中山美玲", company="鼎盛物流股份有限公司"), "中山美玲"),
     ],
 )
