@@ -78,6 +78,9 @@ _JAPANESE_LONG_SURNAMES = frozenset(
     ("佐々木", "長谷川", "五十嵐", "久保田", "大久保", "小野寺", "宇佐美", "小笠原")
 )
 _KANJI_NAME = re.compile(r"[\u4e00-\u9fff\u3005]{3,5}")
+# Two-character family names a name splits after: 佐々 and 長谷 are listed above only as the
+# openings of longer names (佐々木, 長谷川, also 佐々岡, 長谷部), never where a name splits.
+_SPLIT_SURNAMES = JAPANESE_SURNAMES - {"佐々", "長谷"}
 
 
 def japanese_name_parts(name: str) -> tuple[str, str] | None:
@@ -85,7 +88,7 @@ def japanese_name_parts(name: str) -> tuple[str, str] | None:
     opens with a known family name and leaves one to three characters for the given name."""
     if not _KANJI_NAME.fullmatch(name):
         return None
-    for size, known in ((3, _JAPANESE_LONG_SURNAMES), (2, JAPANESE_SURNAMES)):
+    for size, known in ((3, _JAPANESE_LONG_SURNAMES), (2, _SPLIT_SURNAMES)):
         if name[:size] in known and 1 <= len(name) - size <= 3:
             return name[:size], name[size:]
     return None
