@@ -25,8 +25,9 @@ TEL_TYPES: Mapping[str, str] = {
     "fax": "FAX",
     "other": "VOICE",
 }
-_CJK_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,4}")
-_CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005]{1,4}")
+_CJK_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_NAME = re.compile(rf"[{_CJK_CHARS}]{{2,4}}")
+_CJK_WORD = re.compile(rf"[{_CJK_CHARS}\u3005]{{1,4}}")  # 々 repeats a character in a word
 _ESCAPES = str.maketrans({"\\": "\\\\", ",": "\\,", ";": "\\;"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
