@@ -48,6 +48,7 @@ from tests.harness import (
     running_bot,
     running_emulators,
 )
+from tests.performance.bench_chaos import forget_keys
 from tests.performance.bench_load import publish
 
 MB = 1024 * 1024
@@ -209,7 +210,11 @@ async def send_all(driver: WebhookDriver, photos: list[bytes]) -> list[str]:
 async def run_one(
     workers: int, mode: str, photos: int, redis_url: str, cgroup: MemoryCgroup | None
 ) -> dict[str, Any]:
-    with TemporaryDirectory() as tmp, running_emulators() as emulators:
+    with (
+        TemporaryDirectory() as tmp,
+        running_emulators() as emulators,
+        contextlib.ExitStack() as cleanup,
+    ):
         env = bot_environment(
             emulators, port=new_port(), data_dir=Path(tmp) / "data", redis_url=redis_url,
             extra={"LOG_LEVEL": "WARNING", "WORKERS": str(workers), "CACHE_MEMORY_MB": "0",
@@ -219,6 +224,8 @@ async def run_one(
         if mode == "429":
             emulators.gemini.throttle(GEMINI_KEY, 3600)
         prefix = cgroup.prefix if cgroup is not None else []
+        # The run's namespace in the shared Redis is removed after it, as the chaos bench does.
+        cleanup.callback(forget_keys, redis_url, env["REDIS_KEY_PREFIX"])
         with running_bot(env, Path(tmp) / "bot.log", timeout=120, prefix=prefix) as bot:
             pid = bot.process.pid
             await asyncio.sleep(SETTLE_SECONDS)
