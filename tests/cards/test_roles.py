@@ -136,3 +136,28 @@ def test_the_role_rules_settle_in_one_normalisation(
 )
 def test_the_acronyms_of_a_title_are_written_in_capitals(read: str, title: str) -> None:
     assert normalise_card(Card(name="Ethan Novak", title=read)).title == title
+
+
+# Fresh tuning seeds 470 and 212 (not committed): a unit whose name holds a title word (編輯部),
+# after a separator; and a unit glued to the end of the title without one.
+@pytest.mark.parametrize(
+    ("title", "kept", "department"),
+    [
+        ("副總經理|編輯部", "副總經理", "編輯部"),
+        ("销售经理销售部", "销售经理", "销售部"),
+        ("研發副理/研發中心", "研發副理", "研發中心"),
+    ],
+)
+def test_a_unit_after_the_title_goes_to_the_department(
+    title: str, kept: str, department: str
+) -> None:
+    card = normalise_card(Card(name="李冠秀", title=title))
+
+    assert (card.title, card.department) == (kept, department)
+    assert normalise_card(card) == card
+
+
+def test_a_title_that_names_its_unit_first_stays_whole() -> None:
+    card = normalise_card(Card(name="李冠秀", title="業務部經理"))
+
+    assert card.title == "業務部經理"

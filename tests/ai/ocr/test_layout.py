@@ -180,3 +180,17 @@ def test_two_long_texts_far_apart_on_one_row_are_two_lines_but_a_label_joins_its
     lines = [line.text for line in group_lines([company, name, label, number])]
 
     assert lines == ["Ajay Mathur", "Axes Systems AG", "Mobile +41 79 641 17 65"]
+
+
+# A fresh tuning seed (242, not committed): the logo's square, as tall as both lines of the
+# company beside it ("Northgate Capital" / "Pte. Ltd."), joined them into one line read out of
+# order ("N Pte. Ltd. Northgate Capital"), and the card had no company.
+def test_a_tall_logo_mark_does_not_join_the_two_lines_of_text_beside_it() -> None:
+    logo = box(78, 58, "N", height=56, width=49)
+    upper = box(167, 55, "Northgate Capital", height=35, width=251)
+    lower = box(164, 91, "Pte. Ltd.", height=38, width=126)
+
+    assert [line.text for line in group_lines([logo, upper, lower])] == [
+        "N Northgate Capital",
+        "Pte. Ltd.",
+    ]
