@@ -357,3 +357,19 @@ def test_a_misread_country_code_on_a_japanese_card_does_not_make_it_chinese() ->
 )
 def test_a_japanese_name_is_written_family_name_space_given_name(read: Card, name: str) -> None:
     assert normalise_card(read).name == name
+
+
+# A fresh tuning seed (338, not committed): the company's name and its legal form read as two
+# boxes of one line were joined with a space ("宏達精密工業 股份有限公司").
+@pytest.mark.parametrize(
+    ("read", "company"),
+    [
+        ("宏達精密工業 股份有限公司", "宏達精密工業股份有限公司"),
+        ("株式会社 さくら商事", "株式会社さくら商事"),
+        ("台灣 Cloud 科技", "台灣 Cloud 科技"),
+    ],
+)
+def test_a_space_between_two_chinese_or_japanese_characters_of_a_company_is_dropped(
+    read: str, company: str
+) -> None:
+    assert normalise_card(Card(company=read)).company == company
