@@ -234,8 +234,18 @@ def _logo_beside(one: TextBox, two: TextBox) -> bool:
     return len(short) == 1 and _is_cjk(short) and len(long) >= _LOGO_NEIGHBOUR_CHARS
 
 
+def _stacked(one: TextBox, two: TextBox) -> bool:
+    """Boxes overlapping across more than half the narrower one's width lie one above the other."""
+    overlap = min(one.x1, two.x1) - max(one.x0, two.x0)
+    return overlap > _STACKED_SHARE * min(one.x1 - one.x0, two.x1 - two.x0)
+
+
 def _joins(line: list[TextBox], box: TextBox) -> bool:
-    return any(_same_line(other, box) for other in line)
+    """A box joins a line it shares a baseline with, unless it lies under one of the line's boxes
+    (a logo's square as tall as two lines beside it would chain them into one)."""
+    return any(_same_line(other, box) for other in line) and not any(
+        _stacked(other, box) for other in line
+    )
 
 
 def group_lines(boxes: Sequence[TextBox]) -> list[Line]:
