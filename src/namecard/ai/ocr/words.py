@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 
 from namecard.cards.context import JAPANESE_LEGAL_FORMS
-from namecard.cards.titles import TITLE_LATIN, is_department_text, is_title_text
+from namecard.cards.titles import (
+    TITLE_LATIN,
+    is_department_text,
+    is_title_text,
+    japanese_name_parts,
+)
 
 # Legal forms a company name ends with (or, for 株式会社 and 有限会社, may start with).
 LEGAL_SUFFIX = (
-    r"股份有限公司|有限公司|公司|事務所|事务所|"
+    r"(?:企業|企业|實業|实业)?(?:股份有限公司|有限公司)|有限責任公司|有限责任公司|公司|事務所|事务所|"
     + JAPANESE_LEGAL_FORMS
     + r"|Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|LLC|L\.L\.C\.|LLP|GmbH"
     r"|AG|S\.A\.|SAS|SARL|S\.r\.l\.|S\.p\.A\.|B\.V\.|N\.V\.|Oy|A/S|K\.K\.|PLC|Pte\.?\s*Ltd\.?"
@@ -132,11 +137,12 @@ def department_then_title(text: str) -> tuple[str, str] | None:
 
 
 def name_like(text: str) -> bool:
-    """Two to four Chinese characters, or two or three capitalised Latin words."""
+    """Two to four Chinese characters, a Japanese family name and a given name of up to three
+    (鈴木真由美), or two or three capitalised Latin words."""
     if _PLACE_WORDS.search(text):
         return False
     compact = text.replace(" ", "")
-    if _CJK_NAME.fullmatch(compact):
+    if _CJK_NAME.fullmatch(compact) or japanese_name_parts(compact):
         return not is_title(compact)
     return bool(_LATIN_NAME.fullmatch(text.strip())) and not TITLE_LATIN.search(text)
 
