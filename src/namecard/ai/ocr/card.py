@@ -38,24 +38,28 @@ _TRAILING_LABEL = re.compile(
     re.IGNORECASE,
 )
 # A logo's initial read on the company's line: "T Tidewater Robotics GmbH", "2 株式会社ひかり製薬",
-# "さくら製薬株式会社 さ" (a mark printed right of a company ending in its legal form; not the name
-# after a legal form printed first, "株式会社 ひの").
+# "さくら製薬株式会社 さ", "Meridian Systems GmbH M" (a mark printed right of a company ending in
+# its legal form; not the name after a legal form printed first, "株式会社 ひの").
 _LOGO_INITIAL = re.compile(
     r"^[A-Z]\s+(?=[A-Z][a-z])|(?<=[a-z.])\s+[A-Z]$|^[A-Za-z0-9]{1,2}\s+(?=株式会社|有限会社|合同会社)"
     r"|(?:(?<=\S\S株式会社)|(?<=\S\S有限会社)|(?<=\S\S合同会社)|(?<=\S\S有限公司))\s+[^\s\d]{1,2}$"
+    r"|(?:(?<=GmbH)|(?<=\sAG)|(?<=LLC)|(?<=PLC)|(?<=LLP))\s+[A-Z]$"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A logo's mark read as a box of its own: at most this many characters.
 _MARK_CHARS = 2
 # Words that carry on the line above rather than start a new part of an address ("Zhongxiao" /
-# "E. Rd., Da'an Dist.").
+# "E. Rd., Da'an Dist.", "370 Madison Avenue, 13th" / "Floor, New York").
 _CARRIED_ON = re.compile(
-    r"^(?:[NSEW]\.?\s+)?(?:Dist\.?|District|Rd\.?|Road|St\.?|Street|Sec\.?|Ave\.?)(?:\W|$)"
+    r"^(?:[NSEW]\.?\s+)?(?:Dist\.?|District|Rd\.?|Road|St\.?|Street|Sec\.?|Ave\.?|Floor|Fl\.)"
+    r"(?:\W|$)"
 )
 # A line holding only a street name, its number printed on the next line.
 _STREET_ONLY = re.compile(
     r"[A-Za-zÀ-ÿ](?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|straat|vej|gatan)$", re.IGNORECASE
 )
+# A house number and street whose line ends in a comma, the town on the next ("3 Deansgate,").
+_NUMBERED_STREET = re.compile(r"^\d{1,5}[A-Za-z]?\s+[A-Za-zÀ-ÿ][^\d,]*,$")
 
 
 def _below(upper: Line, lower: Line, max_gap: float) -> bool:
@@ -75,12 +79,23 @@ def _join_address(address: str, part: str) -> str:
     return f"{address}, {part}"
 
 
+def _numbered_street(text: rules.TextPiece) -> bool:
+    """The whole line is a house number and street ending in a comma (which reading took off)."""
+    printed = text.line.text.strip()
+    return bool(_NUMBERED_STREET.match(printed)) and text.text == printed.rstrip(",").strip()
+
+
 def _street_above(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
     """A street name printed alone above the address's number ("Friedrichstraße" / "320, 10117
-    Berlin") opens the address."""
+    Berlin"), or a number and street ending in a comma above the town ("3 Deansgate," /
+    "Manchester M3 2BW"), opens the address."""
     first = draft.address_lines[0]
-    above = next((t for t in texts if t.alone and _below(t.line, first, _BELOW_GAP)), None)
-    if above is None or not _STREET_ONLY.search(above.text) or any(c.isdigit() for c in above.text):
+    above = next((t for t in texts if _below(t.line, first, _BELOW_GAP)
+                  and (t.alone or _numbered_street(t))), None)  # fmt: skip
+    if above is None:
+        return
+    street = _STREET_ONLY.search(above.text) and not any(c.isdigit() for c in above.text)
+    if not street and not _numbered_street(above):
         return
     draft.values["address"] = _join_address(above.text, draft.values["address"])
     draft.sources["address"].append(above.line.score)
