@@ -20,6 +20,7 @@ from namecard.cards.titles import (
     is_title_text,
     split_name_title,
     starts_with_family_name,
+    title_then_unit,
 )
 
 NOTES_SEPARATOR = "; "
@@ -77,11 +78,18 @@ def _same_script(script: Script, text: str) -> bool:
 
 
 def _split_title(card: Card) -> Card:
-    """Separators in a title: the unit goes to the department, the other language to the notes
-    as an alternate, the title in the card's language stays."""
-    if not card.title or not _TITLE_SEPARATORS.search(card.title):
+    """Separators in a title, or a unit glued after it (销售经理销售部): the unit goes to the
+    department, the other language to the notes as an alternate, the title in the card's
+    language stays."""
+    if not card.title:
         return card
-    titles, units = _title_parts(card, card.title)
+    if not _TITLE_SEPARATORS.search(card.title):
+        glued = title_then_unit(card.title)
+        if glued is None:
+            return card
+        titles, units = [glued[0]], [glued[1]]
+    else:
+        titles, units = _title_parts(card, card.title)
     notes, department = card.notes, card.department
     for unit in units:
         if department is None:

@@ -38,6 +38,8 @@ DEPARTMENT = re.compile(
     r"|\b(?:Department|Dept\.?|Division|Div\.)(?:\s|$)",
     re.IGNORECASE,
 )
+# The Chinese and Japanese unit words at the end of a department's name.
+_CJK_UNIT_END = re.compile(r"(?:部|處|处|課|课|組|组|室|中心|事業群|事业群|本部|部門|部门)$")
 # The common family names of Taiwan, Hong Kong and the mainland (two-character ones first).
 _COMPOUND_SURNAMES = (
     "歐陽",
@@ -98,10 +100,24 @@ _CJK_RUN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 def is_title_text(text: str) -> bool:
-    """A job title: a title word, no digits, no e-mail."""
-    if any(c.isdigit() for c in text) or "@" in text:
+    """A job title: a title word, no digits, no e-mail, and not the name of a unit (編輯部, whose
+    編輯 is also a title word: no Chinese or Japanese title ends in a unit's word)."""
+    if any(c.isdigit() for c in text) or "@" in text or _CJK_UNIT_END.search(text):
         return False
     return bool(TITLE_CJK.search(text) or TITLE_LATIN.search(text))
+
+
+def title_then_unit(text: str) -> tuple[str, str] | None:
+    """ "销售经理销售部" -> ("销售经理", "销售部"): a title with its unit glued after it; None
+    unless the text is a title word's line and then a unit of two characters or more."""
+    compact = text.replace(" ", "")
+    if not _CJK_UNIT_END.search(compact):
+        return None
+    for match in reversed(list(TITLE_CJK.finditer(compact))):
+        title, unit = compact[: match.end()], compact[match.end() :]
+        if len(unit) >= 2 and is_department_text(unit) and is_title_text(title):
+            return title, unit
+    return None
 
 
 def capitalise_acronyms(title: str) -> str:
