@@ -62,7 +62,7 @@ RAW = Card(
 def test_a_raw_card_comes_out_clean() -> None:
     assert normalise_card(RAW) == Card(
         name="王 小明",
-        company="鼎盛國際貿易 股份有限公司",
+        company="鼎盛國際貿易股份有限公司",
         department=None,
         title="業務經理",
         phones=(

@@ -39,6 +39,10 @@ UNCERTAIN_ADDRESS = "address"
 
 _DIGIT = re.compile(r"\d")
 _CO_LTD = re.compile(r"\b(Co)\.?,?\s?(Ltd)\.?$", re.IGNORECASE)
+# A space between two Chinese or Japanese characters (kana, kanji, hanzi).
+_WIDE_GAP = re.compile(
+    r"(?<=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])\s+(?=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])"
+)
 # Readers separate their notes' entries with new lines; stores get them joined with "; ".
 _NOTE_ENTRIES = re.compile(r"\s*\n\s*")
 
@@ -197,11 +201,14 @@ def _address(value: str | None) -> tuple[str | None, bool]:
 
 
 def _company(value: str | None) -> str | None:
-    """Whitespace collapsed; "Co.,Ltd", "Co. Ltd" and "Co., Ltd" written "Co., Ltd." (the OCR
-    drops its comma and periods), in the case printed."""
+    """Whitespace collapsed, and none between two Chinese or Japanese characters (a name and its
+    legal form read as two boxes of one line: "宏達精密工業 股份有限公司"); "Co.,Ltd", "Co. Ltd"
+    and "Co., Ltd" written "Co., Ltd." (the OCR drops its comma and periods), in the case
+    printed."""
     text = _text(value)
     if text is None:
         return None
+    text = _WIDE_GAP.sub("", text)
     return _CO_LTD.sub(lambda m: f"{m.group(1)}., {m.group(2)}.", text)
 
 
