@@ -142,3 +142,19 @@ def test_more_simplified_forms_get_their_japanese_form_on_a_japanese_card() -> N
 )
 def test_traditional_forms_are_the_ones_taiwan_prints(read: str, printed: str) -> None:
     assert to_traditional(read) == printed
+
+
+# Fresh tuning seeds 268, 368 and 500 (not committed): dim photos of Taiwan cards read almost
+# wholly in simplified forms (黄芬廷, 电话, 手机), so the characters alone made them mainland cards.
+# A Taiwan number or city makes a card Traditional; a mainland one makes it Simplified.
+def test_a_taiwan_card_read_in_simplified_forms_is_traditional_by_its_numbers_and_city() -> None:
+    texts = ["黄芬廷", "业务经理", "手机 0912-345-678", "电话 (02)2345-6789", "地址 台北市信义区"]
+
+    assert keep_card_script(texts)[:2] == ["黃芬廷", "業務經理"]
+    assert keep_card_script(texts)[-1] == "地址 台北市信義區"
+
+
+def test_a_mainland_card_with_traditional_forms_is_simplified_by_its_numbers() -> None:
+    texts = ["劉強", "產品經理", "手机 13812345678", "电话 +86 21 6293 8032"]
+
+    assert keep_card_script(texts)[:2] == ["刘强", "产品经理"]
