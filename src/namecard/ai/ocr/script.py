@@ -65,6 +65,31 @@ _SIMPLIFIED_MIN = 3
 _JAPANESE = re.compile(r"[\u3040-\u30ff]|県|株式会社|〒")
 
 
+# Where a card is from, whatever forms the model read its characters in: Taiwan (and Hong Kong)
+# numbers, tax number and cities; mainland numbers and cities. A photo read dimly comes out
+# almost wholly in simplified forms, so the characters alone would make a Taiwan card mainland.
+_TRADITIONAL_PLACE = re.compile(
+    r"\+\s?886|\+\s?852|(?<!\d)09\d{2}[-\s]?\d{3}[-\s]?\d{3}(?!\d)|\(0[2-8]\d?\)"
+    r"|統一編號|统一编号|[台臺]北|新北|桃[園园]|[台臺]中|[台臺]南|高雄|新竹|基隆|嘉[義义]|宜[蘭兰]"
+    r"|花[蓮莲]|屏[東东]|彰化|苗栗|[雲云]林|南投|[台臺][東东]|香港"
+)
+_SIMPLIFIED_PLACE = re.compile(
+    r"\+\s?86(?=[\s(-])|(?<![\d-])1[3-9]\d{9}(?!\d)|北京|上海|深圳|[广廣]州|成都|杭州|重[庆慶]"
+    r"|天津|南京|武[汉漢]|[苏蘇]州|西安|[省]"
+)
+
+
+def card_place(texts: Iterable[str]) -> bool | None:
+    """True for a Taiwan or Hong Kong card, False for a mainland one, None when its numbers and
+    cities do not tell (or tell both)."""
+    joined = " ".join(texts)
+    taiwan, mainland = (
+        bool(_TRADITIONAL_PLACE.search(joined)),
+        bool(_SIMPLIFIED_PLACE.search(joined)),
+    )
+    return taiwan if taiwan != mainland else None
+
+
 def script_counts(texts: Iterable[str]) -> tuple[int, int]:
     """(traditional-only, simplified-only) character counts over the texts."""
     table, traditional_only = simplified_to_traditional(), _traditional_only()
@@ -76,11 +101,14 @@ def script_counts(texts: Iterable[str]) -> tuple[int, int]:
 
 
 def is_traditional(texts: Iterable[str]) -> bool:
-    """Whether a card is Traditional Chinese, from its traditional-only and simplified-only
-    characters (a Japanese card is not)."""
+    """Whether a card is Traditional Chinese: from Taiwan or Hong Kong by its numbers and cities,
+    else by its traditional-only and simplified-only characters (a Japanese card is not)."""
     texts = list(texts)
     if any(_JAPANESE.search(text) for text in texts):
         return False
+    place = card_place(texts)
+    if place is not None:
+        return place
     traditional, simplified = script_counts(texts)
     return traditional > 0 and traditional * _TRADITIONAL_WEIGHT >= simplified
 
@@ -132,11 +160,15 @@ def _simplified_table() -> dict[int, str]:
 
 
 def is_simplified(texts: Iterable[str]) -> bool:
-    """Whether a card is Simplified Chinese: simplified-only characters outweigh (by the weight
-    traditional ones carry) the traditional-only ones, and there are a few (not Japanese)."""
+    """Whether a card is Simplified Chinese: from the mainland by its numbers and cities, else
+    simplified-only characters outweigh (by the weight traditional ones carry) the
+    traditional-only ones, and there are a few (not Japanese)."""
     texts = list(texts)
     if any(_JAPANESE.search(text) for text in texts):
         return False
+    place = card_place(texts)
+    if place is not None:
+        return not place
     traditional, simplified = script_counts(texts)
     return simplified >= _SIMPLIFIED_MIN and simplified > traditional * _TRADITIONAL_WEIGHT
 
