@@ -161,3 +161,11 @@ def test_a_title_that_names_its_unit_first_stays_whole() -> None:
     card = normalise_card(Card(name="李冠秀", title="業務部經理"))
 
     assert card.title == "業務部經理"
+
+
+# Fresh tuning seeds 300, 344, 442: a title and its unit after a separator stay a title line
+# (the unit's word at its end does not make the whole line a unit).
+def test_a_title_and_its_unit_after_a_separator_are_split_not_taken_for_a_unit() -> None:
+    card = normalise_card(Card(name="李冠秀", title="業務專員|研發中心"))
+
+    assert (card.title, card.department) == ("業務專員", "研發中心")

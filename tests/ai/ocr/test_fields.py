@@ -1040,3 +1040,24 @@ def test_a_house_number_and_street_ending_in_a_comma_open_the_address_below() ->
     )
 
     assert read.address == "3 Deansgate, Manchester M3 2BW"
+
+
+# Fresh tuning seeds 300, 344 and 498: the title's line with its unit after a separator, or glued
+# to it as read ("襄理行折部"), is the title's line: its title is kept.
+@pytest.mark.parametrize(
+    ("printed", "title", "department"),
+    [("業務專員|研發中心", "業務專員", "研發中心"), ("襄理行折部", "襄理", "行折部")],
+)
+def test_a_title_line_ending_in_its_unit_keeps_its_title(
+    printed: str, title: str, department: str
+) -> None:
+    read = normalise_card(
+        card(
+            box(100, 40, "匯通食品股份有限公司", 36),
+            box(100, 120, "徐家雅", 50),
+            box(100, 190, printed),
+            box(400, 190, "手機 0927 852 334", 25),
+        )  # fmt: skip
+    )
+
+    assert (read.title, read.department) == (title, department)
