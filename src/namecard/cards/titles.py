@@ -40,6 +40,7 @@ DEPARTMENT = re.compile(
 )
 # The Chinese and Japanese unit words at the end of a department's name.
 _CJK_UNIT_END = re.compile(r"(?:部|處|处|課|课|組|组|室|中心|事業群|事业群|本部|部門|部门)$")
+_SEPARATOR = re.compile(r"[/|｜／]")
 # The common family names of Taiwan, Hong Kong and the mainland (two-character ones first).
 _COMPOUND_SURNAMES = (
     "歐陽",
@@ -102,9 +103,20 @@ _CJK_RUN = re.compile(r"^[\u4e00-\u9fff]+$")
 def is_title_text(text: str) -> bool:
     """A job title: a title word, no digits, no e-mail, and not the name of a unit (編輯部, whose
     編輯 is also a title word: no Chinese or Japanese title ends in a unit's word)."""
-    if any(c.isdigit() for c in text) or "@" in text or _CJK_UNIT_END.search(text):
+    if any(c.isdigit() for c in text) or "@" in text or _is_unit_name(text):
         return False
     return bool(TITLE_CJK.search(text) or TITLE_LATIN.search(text))
+
+
+def _is_unit_name(text: str) -> bool:
+    """A Chinese or Japanese unit's name alone (編輯部): it ends in a unit's word, with no title
+    before it, glued (销售经理销售部) or after a separator (業務專員|研發中心)."""
+    compact = text.replace(" ", "")
+    return (
+        bool(_CJK_UNIT_END.search(compact))
+        and not _SEPARATOR.search(compact)
+        and title_then_unit(compact) is None
+    )
 
 
 def title_then_unit(text: str) -> tuple[str, str] | None:
