@@ -1061,3 +1061,36 @@ def test_a_title_line_ending_in_its_unit_keeps_its_title(
     )
 
     assert (read.title, read.department) == (title, department)
+
+
+# Fresh tuning seeds 510 and 306: "日向建設" / "株式会社" over two lines, the person's name under
+# them; 株式会社 may open a name too, so only the line below was tried and the company lost its
+# name.
+def test_a_company_ending_in_a_legal_form_that_may_also_open_one_joins_the_line_above() -> None:
+    read = card(
+        box(100, 40, "日向建設", 36),
+        box(100, 80, "株式会社", 36),
+        box(100, 150, "井上翔", 50),
+        box(100, 220, "取締役"),
+        box(400, 220, "TEL 06-6254-6345", 25),
+    )
+
+    assert (read.company, read.name, read.title) == ("日向建設株式会社", "井上翔", "取締役")
+
+
+# Fresh tuning seeds 216 and 378: the logo's initial read on the company's line, before or after
+# it, is the first character of the company's own name.
+@pytest.mark.parametrize(
+    ("printed", "company"),
+    [
+        ("株式会社さくらシステムズ さ", "株式会社さくらシステムズ"),
+        ("フ フジテクノロジー株式会社", "フジテクノロジー株式会社"),
+        ("匯 匯通生技有限公司", "匯通生技有限公司"),
+    ],
+)
+def test_a_logo_initial_repeating_the_first_character_of_the_companys_name_is_dropped(
+    printed: str, company: str
+) -> None:
+    read = card(box(100, 40, printed, 36), box(100, 150, "井上翔", 50))
+
+    assert read.company == company
