@@ -1057,7 +1057,7 @@ def test_a_title_line_ending_in_its_unit_keeps_its_title(
             box(100, 120, "徐家雅", 50),
             box(100, 190, printed),
             box(400, 190, "手機 0927 852 334", 25),
-        )  # fmt: skip
+        )
     )
 
     assert (read.title, read.department) == (title, department)

@@ -30,18 +30,34 @@ def _on_top_of(upper: Line, lower: Line) -> bool:
     )
 
 
-def _company_part(texts: list[rules.TextPiece], firm: rules.TextPiece) -> rules.TextPiece | None:
-    """The line that carries on a company name: the one above it, or for a line that is only a
-    legal form, the line above (海洋物流 / 股份有限公司) or below (株式会社 / さくら…)."""
+def _company_part(
+    texts: list[rules.TextPiece], firm: rules.TextPiece
+) -> tuple[rules.TextPiece, bool] | None:
+    """The line that carries on a company name, and whether it comes after the company's line:
+    the one above it, or for a line that is only a legal form, the line above (海洋物流 /
+    股份有限公司) or, for a form that may open a name, first the line below (株式会社 / さくら…)
+    and then the one above (日向建設 / 株式会社, the person's name under it already taken)."""
     if not words.is_legal_suffix(firm.text):
-        return next(
+        above = next(
             (t for t in texts if t.role == "other" and t.alone and _on_top_of(t.line, firm.line)),
             None,
         )
-    prefix = words.is_company_prefix(firm.text)
+        return None if above is None else (above, False)
+    if words.is_company_prefix(firm.text):
+        below = _joining(texts, firm, below=True)
+        if below is not None:
+            return below, True
+    above = _joining(texts, firm, below=False)
+    return None if above is None else (above, False)
+
+
+def _joining(
+    texts: list[rules.TextPiece], firm: rules.TextPiece, *, below: bool
+) -> rules.TextPiece | None:
+    """The free line right below (or above) a line that is only a legal form."""
     for text in texts:
-        upper, lower = (firm.line, text.line) if prefix else (text.line, firm.line)
-        whole = text.alone or (not prefix and words.completes_legal_form(text.text, firm.text))
+        upper, lower = (firm.line, text.line) if below else (text.line, firm.line)
+        whole = text.alone or (not below and words.completes_legal_form(text.text, firm.text))
         if text.role in ("other", "name") and whole and _joins(upper, lower):
             return text
     return None
@@ -80,9 +96,10 @@ def place_company(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
     if firm is None:
         return
     value = firm.text
-    part = _company_part(texts, firm)
-    if part is not None and not any(c.isdigit() for c in part.text):
-        first, second = (firm, part) if words.is_company_prefix(firm.text) else (part, firm)
+    found = _company_part(texts, firm)
+    if found is not None and not any(c.isdigit() for c in found[0].text):
+        part, after = found
+        first, second = (firm, part) if after else (part, firm)
         value = _glue(first.text, second.text)
         part.role = "used"
     draft.put("company", value, firm.line)
