@@ -173,8 +173,9 @@ def print_set(name: str, report: dict[str, Any], examples: int) -> None:
 def select(args: argparse.Namespace) -> dict[str, list[TruthFixture]]:
     kinds = KINDS if args.kind == "all" else (args.kind,)
     chosen = {}
-    for name in SET_CHOICES[args.set]:
-        fixtures = load_corpus(SET_DIRS[name], kinds)
+    sets = {"fresh": args.dir} if args.dir else {n: SET_DIRS[n] for n in SET_CHOICES[args.set]}
+    for name, directory in sets.items():
+        fixtures = load_corpus(directory, kinds)
         if args.tag:
             fixtures = [f for f in fixtures if args.tag in f.tags]
         chosen[name] = fixtures[: args.limit] if args.limit else fixtures
@@ -184,6 +185,9 @@ def select(args: argparse.Namespace) -> dict[str, list[TruthFixture]]:
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--set", choices=tuple(SET_CHOICES), default="both")
+    parser.add_argument(
+        "--dir", type=Path, help="pictures of fresh seeds (generate_corpus --first)"
+    )
     parser.add_argument("--tag", help="only pictures with this tag (zh, en, ja, photo, multi...)")
     parser.add_argument("--kind", choices=("clean", "photo", "all"), default="all")
     parser.add_argument("--limit", type=int, default=0, help="at most N pictures per set")
