@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from namecard.ai.ocr.fields import looks_like_card
+from namecard.ai.ocr.fields import languages_of_one_card, looks_like_card
 from namecard.ai.ocr.layout import TextBox, deskew, group_lines, split_cards
 
 
@@ -194,3 +194,37 @@ def test_a_tall_logo_mark_does_not_join_the_two_lines_of_text_beside_it() -> Non
         "N Northgate Capital",
         "Pte. Ltd.",
     ]
+
+
+# Fresh tuning seeds 370, 234 and 442: a two-column bilingual card, Japanese or Chinese with its
+# phones on the left, English with the e-mail and address on the right. Both columns passed for
+# a card by themselves and the card was read as two, its e-mail and address on a second card.
+def bilingual_columns() -> tuple[list[TextBox], list[TextBox]]:
+    japanese = [
+        box(147, 50, "株式会社大和商事", 40, 279),
+        box(51, 143, "加藤真由美", 72, 306),
+        box(56, 219, "代表取締役社長", 35, 202),
+        box(57, 383, "TEL 03-5059-9483", 27, 220),
+        box(57, 419, "携帯 080-5831-4925", 29, 233),
+    ]
+    english = [
+        box(752, 155, "Mayumi Kato", 44, 242),
+        box(514, 368, "E-mail mayumi.kato@yamato-shoji.co.jp", 33, 480),
+        box(598, 406, "〒100-0005東京都千", 29, 229),
+        box(597, 443, "代田区丸の内3-2-12", 27, 217),
+    ]
+    return japanese, english
+
+
+def test_a_bilingual_cards_two_language_columns_stay_one_card() -> None:
+    japanese, english = bilingual_columns()
+
+    cards = split_cards(japanese + english, looks_like_card, one_card=languages_of_one_card)
+
+    assert [texts(c) for c in cards] == [texts(japanese + english)]
+
+
+def test_a_chinese_and_an_english_card_side_by_side_with_their_own_phones_are_two() -> None:
+    cards = split_cards(right_card() + left_card(), looks_like_card, one_card=languages_of_one_card)
+
+    assert [texts(c) for c in cards] == [texts(left_card()), texts(right_card())]
