@@ -57,3 +57,29 @@ def test_real_domains_that_disagree_are_left_as_printed(
     card = read(emails, website)
 
     assert (card.emails, card.website) == (emails, website)
+
+
+# Fresh tuning seeds 474 and 590: the web address read with 1 for l ("www.1anhai.com",
+# "yongfengint1.com") beside the e-mail that has the letter; and the other way round.
+@pytest.mark.parametrize(
+    ("email", "website", "domain"),
+    [
+        ("yho@lanhai.com", "https://www.1anhai.com", "lanhai.com"),
+        ("slai@yongfengintl.com", "https://www.yongfengint1.com", "yongfengintl.com"),
+        ("info@g1obalsoft.com.tw", "www.globalsoft.com.tw", "globalsoft.com.tw"),
+        ("sales@n0rthwind.com", "www.northwind.com", "northwind.com"),
+    ],
+)
+def test_a_digit_read_for_a_letter_in_one_of_the_cards_domains_takes_the_letter(
+    email: str, website: str, domain: str
+) -> None:
+    card = read((email,), website)
+
+    assert card.emails == (f"{email.partition('@')[0]}@{domain}",)
+    assert card.website is not None and card.website.endswith(f"www.{domain}")
+
+
+def test_domains_differing_in_more_than_lookalike_digits_stay_as_printed() -> None:
+    card = read(("ann@acme1.com",), "www.acmel2.com")
+
+    assert (card.emails, card.website) == (("ann@acme1.com",), "www.acmel2.com")

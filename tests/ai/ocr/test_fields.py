@@ -1094,3 +1094,16 @@ def test_a_logo_initial_repeating_the_first_character_of_the_companys_name_is_dr
     read = card(box(100, 40, printed, 36), box(100, 150, "井上翔", 50))
 
     assert read.company == company
+
+
+# Fresh tuning seeds 242 and 514: the logo's initial read before the first of a company's two
+# lines ("N Northgate Capital" / "Pte. Ltd.") was kept once the lines were joined.
+def test_a_logo_initial_before_a_company_over_two_lines_is_dropped() -> None:
+    read = card(
+        box(78, 55, "N Northgate Capital", 56, 340),
+        box(164, 91, "Pte. Ltd.", 36, 126),
+        box(55, 205, "Oscar Hartmann", 60, 445),
+        box(527, 249, "Office +65 6234 0956", 27, 241),
+    )
+
+    assert (read.company, read.name) == ("Northgate Capital Pte. Ltd.", "Oscar Hartmann")
