@@ -17,6 +17,7 @@ from namecard.ai.ocr.layout import Line, TextBox
 from namecard.ai.ocr.phones import find_phones
 from namecard.ai.ocr.slips import undo_slips
 from namecard.ai.ocr.words import is_address, is_company, is_department, is_title, name_like
+from namecard.cards.alternates import is_cjk
 from namecard.cards.model import Phone, PhoneKind
 from namecard.cards.titles import LATIN_TITLE_WORDS
 
@@ -151,6 +152,27 @@ def looks_like_card(boxes: Sequence[TextBox]) -> bool:
     texts = [b.text.strip() for b in boxes]
     contact = any(EMAIL_RE.search(t) or find_phones(t, None, labelled=False)[0] for t in texts)
     return len(boxes) >= 3 and contact and any(person_name_like(t) for t in texts)
+
+
+def _name_scripts(boxes: Sequence[TextBox]) -> set[bool]:
+    """For each person's name among the boxes: whether it is written in Chinese or Japanese."""
+    return {is_cjk(b.text) for b in boxes if person_name_like(b.text.strip())}
+
+
+def _has_phone(boxes: Sequence[TextBox]) -> bool:
+    return any(find_phones(b.text, None, labelled=False)[0] for b in boxes)
+
+
+def languages_of_one_card(first: Sequence[TextBox], second: Sequence[TextBox]) -> bool:
+    """Whether the text on either side of a gap is one bilingual card's two languages rather
+    than two cards: the person's name in Latin letters alone on one side and in Chinese or
+    Japanese characters alone on the other, and one side with no phone number (a bilingual
+    card prints its numbers once, two cards print their own). Two-column bilingual cards were
+    read as two cards, the English one holding the e-mail and address and no company."""
+    scripts = (_name_scripts(first), _name_scripts(second))
+    if scripts not in (({True}, {False}), ({False}, {True})):
+        return False
+    return not (_has_phone(first) and _has_phone(second))
 
 
 def repair_title(text: str) -> str | None:

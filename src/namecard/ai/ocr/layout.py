@@ -11,6 +11,8 @@ Point = tuple[float, float]
 Quad = tuple[Point, Point, Point, Point]
 # Whether a border between cards runs along a band (start, end, across rows?, span across).
 Border = Callable[[float, float, bool, tuple[float, float]], bool]
+# Whether the text on either side of a gap is one card after all (a bilingual card's columns).
+OneCard = Callable[[Sequence["TextBox"], Sequence["TextBox"]], bool]
 
 # Boxes at least this many times wider than tall give a reliable text angle.
 _ANGLE_MIN_ASPECT = 2.0
@@ -198,10 +200,12 @@ def split_cards(
     boxes: Sequence[TextBox],
     is_card: Callable[[Sequence[TextBox]], bool],
     border: Border | None = None,
+    one_card: OneCard | None = None,
 ) -> list[list[TextBox]]:
     """Cards in reading order (rows top to bottom, each left to right), cut recursively at the
     widest empty band (or a narrower one along a border between cards, when `border` can tell)
-    whose both sides still look like a card by themselves."""
+    whose both sides still look like a card by themselves and are not one card's two parts
+    (`one_card`)."""
     if len(boxes) < 2:
         return [list(boxes)] if boxes else []
     min_gap = _CARD_GAP * statistics.median(b.height for b in boxes)
@@ -209,8 +213,12 @@ def split_cards(
         for cut in _gaps(boxes, vertical, min_gap, border):
             first = [b for b in boxes if (b.y1 if vertical else b.x1) <= cut]
             second = [b for b in boxes if (b.y1 if vertical else b.x1) > cut]
-            if is_card(first) and is_card(second):
-                return split_cards(first, is_card, border) + split_cards(second, is_card, border)
+            if not (is_card(first) and is_card(second)):
+                continue
+            if one_card is None or not one_card(first, second):
+                return split_cards(first, is_card, border, one_card) + split_cards(
+                    second, is_card, border, one_card
+                )
     return [list(boxes)]
 
 

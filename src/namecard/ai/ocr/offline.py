@@ -17,7 +17,7 @@ from namecard.ai.decode_budget import trim_heap
 from namecard.ai.ocr.borders import border_map
 from namecard.ai.ocr.card import read_card
 from namecard.ai.ocr.engine import new_engine, read_boxes, read_upright
-from namecard.ai.ocr.fields import looks_like_card
+from namecard.ai.ocr.fields import languages_of_one_card, looks_like_card
 from namecard.ai.ocr.layout import TextBox, deskew, deskew_degrees, group_lines, split_cards
 from namecard.ai.ocr.photo import find_cards, flatten_card
 from namecard.ai.ocr.prepare import MAX_SIDE, Pixels, load_for_ocr, reading_quality
@@ -64,10 +64,13 @@ def read_pixels(engine: Any, pixels: Pixels) -> tuple[Card, ...]:
     boxes, upright = read_upright(engine, pixels)
     text = [np.array(box.points, dtype=np.float32) for box in boxes]
     outlines = find_cards(upright, text)
-    found = by_outline(outlines, boxes, looks_like_card, border_map(upright, boxes, 0.0).runs_along)
+    runs_along = border_map(upright, boxes, 0.0).runs_along
+    found = by_outline(outlines, boxes, looks_like_card, runs_along, languages_of_one_card)
     if found is None:
         borders = border_map(upright, boxes, deskew_degrees(boxes))
-        groups = split_cards(deskew(boxes), looks_like_card, borders.runs_along)
+        groups = split_cards(
+            deskew(boxes), looks_like_card, borders.runs_along, languages_of_one_card
+        )
     else:
         logger.debug("%s card outline(s) found on the photo", len(found))
         groups = [_card_boxes(engine, upright, card) for card in found]

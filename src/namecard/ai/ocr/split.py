@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from namecard.ai.ocr.layout import Border, TextBox, split_cards
+from namecard.ai.ocr.layout import Border, OneCard, TextBox, split_cards
 from namecard.ai.ocr.photo import CardOutline, distance, grow, overlap
 
 # Text outside every card outline is ignored up to this share of the characters (a shadow, a
@@ -105,9 +105,11 @@ def _left_over(cards: Sequence[CardText], boxes: Sequence[TextBox]) -> list[Text
     return [b for b in boxes if id(b) not in taken]
 
 
-def _one_card(boxes: Sequence[TextBox], is_card: CardTest, border: Border | None) -> bool:
+def _one_card(
+    boxes: Sequence[TextBox], is_card: CardTest, border: Border | None, one_card: OneCard | None
+) -> bool:
     """Whether the text reads as one card (not as none, nor as several side by side)."""
-    return is_card(boxes) and len(split_cards(boxes, is_card, border)) == 1
+    return is_card(boxes) and len(split_cards(boxes, is_card, border, one_card)) == 1
 
 
 def _reading_order(card: CardText) -> tuple[float, float]:
@@ -123,19 +125,22 @@ def by_outline(
     boxes: Sequence[TextBox],
     is_card: CardTest,
     border: Border | None = None,
+    one_card: OneCard | None = None,
 ) -> list[CardText] | None:
     """The photo's text split by card outline, or None when the outlines do not explain it: an
     outline is a card when the text inside reads as one; the text left over must be negligible
     or read as whole cards itself (a panel of a card found as an outline of its own is not)."""
     found = [CardText(tuple(_inside(o, boxes)), o) for o in outlines]
-    cards = _one_per_card([card for card in found if _one_card(card.boxes, is_card, border)])
+    cards = _one_per_card(
+        [card for card in found if _one_card(card.boxes, is_card, border, one_card)]
+    )
     cards = _add_lone_outlines(cards, found)
     if not cards:
         return None
     cards = _take_neighbours(cards, _left_over(cards, boxes))
     rest = _left_over(cards, boxes)
     if _chars(rest) > _STRAY_SHARE * _chars(boxes):
-        groups = split_cards(rest, is_card, border)
+        groups = split_cards(rest, is_card, border, one_card)
         if not all(is_card(group) for group in groups):
             return None
         cards += [CardText(tuple(group)) for group in groups]
