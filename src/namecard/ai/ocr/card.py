@@ -7,12 +7,11 @@ from collections.abc import Sequence
 
 from namecard.ai.ocr import fields as rules
 from namecard.ai.ocr import words as words
-from namecard.ai.ocr.company import heads_a_legal_form, place_company
+from namecard.ai.ocr.company import heads_a_legal_form, place_company, without_repeated_initial
 from namecard.ai.ocr.latin import recapitalise_address
 from namecard.ai.ocr.layout import Line
 from namecard.ai.ocr.script import is_japanese, keep_card_script
 from namecard.cards.alternates import alternate, is_cjk
-from namecard.cards.context import JAPANESE_LEGAL_FORMS
 from namecard.cards.model import Card
 
 # Layout tolerances, in text heights.
@@ -47,7 +46,6 @@ _LOGO_INITIAL = re.compile(
     r"|(?:(?<=GmbH)|(?<=\sAG)|(?<=LLC)|(?<=PLC)|(?<=LLP))\s+[A-Z]$"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_LEADING_FORM = re.compile(r"^(?:" + JAPANESE_LEGAL_FORMS + r")\s*")
 # A logo's mark read as a box of its own: at most this many characters.
 _MARK_CHARS = 2
 # Words that carry on the line above rather than start a new part of an address ("Zhongxiao" /
@@ -312,20 +310,6 @@ def _without_logo_mark(line: Line) -> Line:
     return Line(rest) if opens else line
 
 
-def _without_repeated_initial(text: str) -> str:
-    """A logo's initial read as a word of its own before or after a company whose own name opens
-    with it ("フ フジテクノロジー株式会社", "株式会社さくらシステムズ さ"), dropped."""
-    parts = text.split()
-    if len(parts) < 2:
-        return text
-    for mark, rest in ((parts[0], parts[1:]), (parts[-1], parts[:-1])):
-        company = " ".join(rest)
-        own = _LEADING_FORM.sub("", company)
-        if len(mark) == 1 and not mark.isdigit() and words.is_company(company) and own[:1] == mark:
-            return company
-    return text
-
-
 def read_card(lines: Sequence[Line]) -> Card:
     """The raw card printed on these lines (phones as read, typed, extensions apart)."""
     lines = [part for line in lines for part in _split_title_and_company(line)]
@@ -340,7 +324,7 @@ def read_card(lines: Sequence[Line]) -> Card:
     for text in free:
         text.text = words.repair_legal_form(text.text)
         text.role = _role(text.text)
-        core = _without_repeated_initial(_LOGO_INITIAL.sub("", text.text))
+        core = without_repeated_initial(_LOGO_INITIAL.sub("", text.text))
         if text.role != "company" and core != text.text and words.is_company(core):
             text.text, text.role = core, "company"
         elif text.role == "company":

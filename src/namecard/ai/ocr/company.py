@@ -7,6 +7,7 @@ import re
 from namecard.ai.ocr import fields as rules
 from namecard.ai.ocr import words as words
 from namecard.ai.ocr.layout import Line, join_words
+from namecard.cards.context import JAPANESE_LEGAL_FORMS
 
 # Layout tolerances, in text heights.
 _COMPANY_PART_GAP = 0.8
@@ -14,6 +15,7 @@ _COMPANY_PART_HEIGHTS = (0.6, 1.6)
 # Lines overlapping by less than half their height are two lines (as for layout.group_lines):
 # on a tilted or tightly printed card a company's two lines overlap by up to that much.
 _LINE_OVERLAP = 0.5
+_LEADING_FORM = re.compile(r"^(?:" + JAPANESE_LEGAL_FORMS + r")\s*")
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -102,5 +104,20 @@ def place_company(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
         first, second = (firm, part) if after else (part, firm)
         value = _glue(first.text, second.text)
         part.role = "used"
-    draft.put("company", value, firm.line)
+    draft.put("company", without_repeated_initial(value), firm.line)
     firm.role = "used"
+
+
+def without_repeated_initial(text: str) -> str:
+    """A logo's initial read as a word of its own before or after a company whose own name opens
+    with it ("フ フジテクノロジー株式会社", "株式会社さくらシステムズ さ", "N Northgate Capital"
+    over "Pte. Ltd."), dropped."""
+    parts = text.split()
+    if len(parts) < 2:
+        return text
+    for mark, rest in ((parts[0], parts[1:]), (parts[-1], parts[:-1])):
+        company = " ".join(rest)
+        own = _LEADING_FORM.sub("", company)
+        if len(mark) == 1 and not mark.isdigit() and words.is_company(company) and own[:1] == mark:
+            return company
+    return text
