@@ -5,8 +5,10 @@ address a letter or two off its own e-mail domain ("holon.ne.jo" beside "@holon.
 Rules that apply to any reader (Gemini's answers pass here too). A top-level domain is repaired
 only when it is none at all (country codes are the regions libphonenumber knows, plus a list of
 generic ones) and one edit from a common one, the card's own country first; two domains that
-disagree are settled only when exactly one of them ends in a common top-level domain. Valid
-but rare domains ("company.jo") are never touched.
+disagree are settled only when exactly one of them ends in a common top-level domain, or
+when they differ only where one reads a digit and the other the letter it is taken for
+("www.1anhai.com" beside "@lanhai.com": 1 for l, 0 for o), the letter winning. Valid but rare
+domains ("company.jo") are never touched.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ _COMMON = frozenset({
 })  # fmt: skip
 _WWW = re.compile(r"^(?P<scheme>[a-z]+://)?w{2,5}\.", re.IGNORECASE)
 _MAX_AGREEMENT_EDITS = 2
+# A digit and the letter the OCR takes it for (or it for the letter) in a domain.
+_LOOKALIKES = ({"1", "l"}, {"1", "i"}, {"0", "o"})
 _MIN_AGREEMENT_LENGTH = 6
 
 
@@ -64,6 +68,19 @@ def _host(url: str) -> tuple[str, str, str]:
     return match.group("pre"), match.group("host"), match.group("post")
 
 
+def _lettered(one: str, two: str) -> str | None:
+    """The two domains with a letter wherever one of them reads the digit taken for it, when
+    that is all they differ in; None otherwise."""
+    if len(one) != len(two):
+        return None
+    merged = []
+    for a, b in zip(one.lower(), two.lower(), strict=True):
+        if a != b and {a, b} not in _LOOKALIKES:
+            return None
+        merged.append(b if a.isdigit() else a)
+    return "".join(merged)
+
+
 def _common_tld(domain: str) -> bool:
     return domain.rpartition(".")[2].lower() in _COMMON
 
@@ -88,7 +105,14 @@ def settle_domains(
             continue
         if _edits(host.lower(), email_domain.lower()) > _MAX_AGREEMENT_EDITS:
             continue
-        if _common_tld(email_domain) and not _common_tld(host):
+        lettered = _lettered(host, email_domain)
+        if lettered is not None:
+            host = lettered
+            mended = [
+                f"{e.rpartition('@')[0]}@{lettered}" if e.rpartition("@")[2] == email_domain else e
+                for e in mended
+            ]
+        elif _common_tld(email_domain) and not _common_tld(host):
             host = email_domain
         elif _common_tld(host) and not _common_tld(email_domain):
             mended = [
