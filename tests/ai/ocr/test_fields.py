@@ -1107,3 +1107,60 @@ def test_a_logo_initial_before_a_company_over_two_lines_is_dropped() -> None:
     )
 
     assert (read.company, read.name) == ("Northgate Capital Pte. Ltd.", "Oscar Hartmann")
+
+
+# Fresh tuning photos 424, 324, 456, 558: a title word read with one character changed (取籍役,
+# 锁行長, 深長代理) held no title word, and the card had no title.
+@pytest.mark.parametrize(
+    ("printed", "title"),
+    [("取籍役", "取締役"), ("锁行長", "執行長"), ("深長代理", "課長代理"), ("行役員", "執行役員")],
+)
+def test_a_chinese_or_japanese_title_word_misread_by_one_character_is_written_out_and_flagged(
+    printed: str, title: str
+) -> None:
+    read = card(box(100, 100, "鈴木健太", 60), box(100, 200, printed, 30))
+
+    assert read.title == title
+    assert "title" in read.uncertain_fields
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "研發制理",  # one character from several two-character words (副理, 協理, 經理 …)
+        "林事長",  # 林 is a family name: a name before 董事長
+        "總務部",
+    ],
+)
+def test_a_line_one_character_from_several_titles_or_a_name_is_no_guessed_title(
+    printed: str,
+) -> None:
+    read = card(box(100, 100, "鈴木健太", 60), box(100, 200, printed, 30))
+
+    assert read.title != "董事長"
+    assert "title" not in read.uncertain_fields
+
+
+# Fresh tuning photos 244 and 236: the title's words read a letter off.
+@pytest.mark.parametrize(
+    ("printed", "title"),
+    [
+        ("Chiel Financlal Officer", "Chief Financial Officer"),
+        ("VP of Basiness Development", "VP of Business Development"),
+        ("Associane Markceting Director", "Associate Marketing Director"),
+    ],
+)
+def test_english_title_words_misread_by_one_letter_are_written_out_and_flagged(
+    printed: str, title: str
+) -> None:
+    read = card(box(100, 100, "Marco Delgado", 60), box(100, 200, printed, 30))
+
+    assert read.title == title
+    assert "title" in read.uncertain_fields
+
+
+def test_an_english_title_spelled_right_is_not_flagged() -> None:
+    read = card(box(100, 100, "Marco Delgado", 60), box(100, 200, "Senior Software Engineer", 30))
+
+    assert read.title == "Senior Software Engineer"
+    assert "title" not in read.uncertain_fields
