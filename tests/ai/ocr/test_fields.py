@@ -1129,7 +1129,8 @@ def test_a_chinese_or_japanese_title_word_misread_by_one_character_is_written_ou
     [
         "研發制理",  # one character from several two-character words (副理, 協理, 經理 …)
         "林事長",  # 林 is a family name: a name before 董事長
-        "總務部",
+        "財務部",  # a unit one character from 財務長 (fresh tuning seeds 296, 564)
+        "海洋设计股",  # a company's first line, part of it one character from 设计师 (seed 258)
     ],
 )
 def test_a_line_one_character_from_several_titles_or_a_name_is_no_guessed_title(
@@ -1137,7 +1138,7 @@ def test_a_line_one_character_from_several_titles_or_a_name_is_no_guessed_title(
 ) -> None:
     read = card(box(100, 100, "鈴木健太", 60), box(100, 200, printed, 30))
 
-    assert read.title != "董事長"
+    assert read.title is None or read.title == printed
     assert "title" not in read.uncertain_fields
 
 

@@ -10,6 +10,7 @@ from namecard.ai.ocr import words as words
 from namecard.ai.ocr.company import heads_a_legal_form, place_company, without_repeated_initial
 from namecard.ai.ocr.latin import recapitalise_address
 from namecard.ai.ocr.layout import Line
+from namecard.ai.ocr.respell import respell_latin_title
 from namecard.ai.ocr.script import is_japanese, keep_card_script
 from namecard.cards.alternates import alternate, is_cjk
 from namecard.cards.model import Card
@@ -188,6 +189,10 @@ def _place_title(draft: rules.Draft, texts: list[rules.TextPiece]) -> Line | Non
     if title.repaired:
         draft.guessed.add("title")
     title.text = _TRAILING_LABEL.sub("", title.text)
+    respelt = respell_latin_title(title.text)
+    if respelt != title.text:
+        draft.guessed.add("title")
+        title.text = respelt
     split = words.department_then_title(title.text)
     if split and "department" not in draft.values:
         draft.put("department", split[0], title.line)

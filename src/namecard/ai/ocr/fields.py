@@ -15,6 +15,7 @@ from enum import StrEnum
 from namecard.ai.ocr.latin import respace_latin
 from namecard.ai.ocr.layout import Line, TextBox
 from namecard.ai.ocr.phones import find_phones
+from namecard.ai.ocr.respell import respell_cjk_title
 from namecard.ai.ocr.slips import undo_slips
 from namecard.ai.ocr.words import is_address, is_company, is_department, is_title, name_like
 from namecard.cards.alternates import is_cjk
@@ -183,7 +184,7 @@ def repair_title(text: str) -> str | None:
     for lost, whole in _TITLE_REPAIRS:
         if lost in text and whole not in text:
             return text.replace(lost, whole)
-    return _complete_latin_title(text)
+    return respell_cjk_title(text) or _complete_latin_title(text)
 
 
 def _complete_latin_title(text: str) -> str | None:
