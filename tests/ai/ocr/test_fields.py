@@ -1165,3 +1165,24 @@ def test_an_english_title_spelled_right_is_not_flagged() -> None:
 
     assert read.title == "Senior Software Engineer"
     assert "title" not in read.uncertain_fields
+
+
+# Fresh tuning photos 516 and 528: the logo's initial I read as the digit 1 before the company
+# ("1 Ironbridge Labs Co., Ltd."); photos 246 and 558: the period after Ltd lost at the line's
+# end while the one after Pte or Co. was read ("Pinecrest Labs Pte. Ltd").
+@pytest.mark.parametrize(
+    ("printed", "company"),
+    [
+        ("1 Ironbridge Labs Co., Ltd.", "Ironbridge Labs Co., Ltd."),
+        ("Pinecrest Labs Pte. Ltd", "Pinecrest Labs Pte. Ltd."),
+        ("Alder Design Co., Ltd", "Alder Design Co., Ltd."),
+        ("Alder Design Pte Ltd", "Alder Design Pte Ltd"),
+        ("7 Eleven Ltd", "7 Eleven Ltd"),
+    ],
+)
+def test_a_logo_initial_read_as_a_digit_and_a_lost_final_period_of_a_legal_form(
+    printed: str, company: str
+) -> None:
+    read = card(box(100, 40, printed, 36), box(100, 150, "Anna Keller", 50))
+
+    assert read.company == company
