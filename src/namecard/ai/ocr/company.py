@@ -16,6 +16,8 @@ _COMPANY_PART_HEIGHTS = (0.6, 1.6)
 # on a tilted or tightly printed card a company's two lines overlap by up to that much.
 _LINE_OVERLAP = 0.5
 _LEADING_FORM = re.compile(r"^(?:" + JAPANESE_LEGAL_FORMS + r")\s*")
+# A logo's initial as the OCR may read it: I as the digit 1, a lower-case l or a bar; O as 0.
+_LOOKALIKE_INITIALS = {"1": "I", "l": "I", "|": "I", "0": "O"}
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -111,13 +113,14 @@ def place_company(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
 def without_repeated_initial(text: str) -> str:
     """A logo's initial read as a word of its own before or after a company whose own name opens
     with it ("フ フジテクノロジー株式会社", "株式会社さくらシステムズ さ", "N Northgate Capital"
-    over "Pte. Ltd."), dropped."""
+    over "Pte. Ltd.", "1 Ironbridge Labs": an I read as 1), dropped."""
     parts = text.split()
     if len(parts) < 2:
         return text
     for mark, rest in ((parts[0], parts[1:]), (parts[-1], parts[:-1])):
         company = " ".join(rest)
         own = _LEADING_FORM.sub("", company)
+        mark = _LOOKALIKE_INITIALS.get(mark, mark)
         if len(mark) == 1 and not mark.isdigit() and words.is_company(company) and own[:1] == mark:
             return company
     return text

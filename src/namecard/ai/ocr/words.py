@@ -29,6 +29,8 @@ _COMPANY_RE = re.compile(
 )
 # "Ltd" as the OCR misreads it at the end of a company name: "Lid", "Itd", "Ltc".
 _MISREAD_LTD = re.compile(r"(?<=[A-Za-z]\s)(?:L[i1]d|[I1l]td|Lt[co])(?=\.?$)")
+# "Pte. Ltd" as read at a line's end: the final period lost while the first one was read.
+_LOST_PERIOD = re.compile(r"(\b(?:Pte|Pty|Sdn|Co)\.,?\s*(?:Ltd|Bhd))$")
 # Legal forms of four characters or more with one of them lost by the OCR ("式会社ツバサ製薬",
 # "ひかり製薬株会社", "永豐食品股份限公司"): mended when the rest of the name is on the line (two
 # characters at least); Japanese forms open or end a name, Chinese ones end it.
@@ -158,5 +160,5 @@ def _whole_form(text: str) -> str:
 
 def repair_legal_form(text: str) -> str:
     """ "Lakemont Partners Lid" -> "Lakemont Partners Ltd", "式会社ツバサ製薬" -> "株式会社ツバサ
-    製薬"; other text as it is."""
-    return _MISREAD_LTD.sub("Ltd", _whole_form(text))
+    製薬", "Pinecrest Labs Pte. Ltd" -> "Pinecrest Labs Pte. Ltd."; other text as it is."""
+    return _LOST_PERIOD.sub(r"\1.", _MISREAD_LTD.sub("Ltd", _whole_form(text)))
