@@ -242,3 +242,14 @@ def test_a_japanese_prefecture_or_city_misread_by_one_kanji_is_corrected(
 )
 def test_a_street_abbreviation_gets_back_the_period_the_ocr_lost(read: str, address: str) -> None:
     assert normalise_address(read) == address
+
+
+# Fresh tuning photos 312 and 504: the postal mark 〒 read as the katakana デ or テ.
+@pytest.mark.parametrize("mark", ["デ", "テ"])
+def test_a_postal_mark_read_as_katakana_before_a_japanese_postal_code_is_the_mark(
+    mark: str,
+) -> None:
+    assert (
+        normalise_address(f"{mark}812-0011 福岡県福岡市博多区博多駅前7-16-5 ツバサビル9階")
+        == "〒812-0011 福岡県福岡市博多区博多駅前7-16-5 ツバサビル9階"
+    )

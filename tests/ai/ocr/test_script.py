@@ -158,3 +158,17 @@ def test_a_mainland_card_with_traditional_forms_is_simplified_by_its_numbers() -
     texts = ["劉強", "產品經理", "手机 13812345678", "电话 +86 21 6293 8032"]
 
     assert keep_card_script(texts)[:2] == ["刘强", "产品经理"]
+
+
+# Fresh tuning photo 238: 栄 read in its simplified form 荣 on a Japanese card, a form no list
+# had; the forms now come from OpenCC's tables, and a character Japanese writes itself (携, in
+# JIS) is never converted.
+def test_any_simplified_form_japanese_never_writes_gets_its_japanese_form() -> None:
+    texts = ["〒460-0008 愛知県名古屋市中区荣2-12-16", "广岛県", "携帯 090-2345-6789", "机"]
+
+    assert keep_card_script(texts) == [
+        "〒460-0008 愛知県名古屋市中区栄2-12-16",
+        "広島県",
+        "携帯 090-2345-6789",
+        "機",
+    ]
