@@ -118,37 +118,42 @@ def to_traditional(text: str) -> str:
     return text.translate(_table())
 
 
-# Forms the model writes on Japanese cards that Japanese does not use: simplified ones whose
-# Japanese form is the traditional one (东 → 東, 设 → 設), and traditional ones Japan simplified
-# its own way (專 → 専, 產 → 産, 會 → 会, 縣 → 県; not 邊 澤 濱 廣, which names keep).
+# Traditional forms the model writes on Japanese cards that Japan simplified its own way (專 → 専,
+# 產 → 産, 會 → 会, 縣 → 県). Chosen by hand, not taken from OpenCC's whole Shinjitai table:
+# names keep their old forms (渡邊, 澤, 濱, 廣), so those are never converted. And four
+# simplified forms that are in JIS but next to unused on a card, where the model writes them for
+# 無, 機, 網, 広.
 _JAPANESE_FORMS = str.maketrans(
-    dict(
-        zip(
-            "东设计话电业门长马车书见贸银间试销资场员阳边辅营滨泽缔术产專產營會縣區號發實藥醫",
-            "東設計話電業門長馬車書見貿銀間試銷資場員陽辺輔営浜沢締術産専産営会県区号発実薬医",
-            strict=True,
-        )
-    )
+    dict(zip("專產營會縣區號發實藥醫无机网广", "専産営会県区号発実薬医無機網広", strict=True))
 )
+# OpenCC's table of traditional characters and their Japanese (Shinjitai) forms.
+_SHINJITAI = ("data", "JPShinjitaiCharactersRev.txt")
 
 
-# More simplified forms the OCR writes on Japanese cards, each only ever simplified Chinese
-# (OpenCC's table), with its Japanese form: 课長 → 課長, 总务部 → 総務部, 福冈 → 福岡.
-_MORE_JAPANESE_FORMS = str.maketrans(
-    dict(
-        zip(
-            "课务统财构报运输开际质职级认钢铃桥岛织纸线组结约绍维规视记评谈请调贝负责货购贵费贺轮"
-            "软达进远选邮阶难风飞馆鱼鸟买亿优华协园头态护换无时机汉测热爱环现疗监盘积简类纪纳练细"
-            "终给络绩编缩网义伟伤侧债兴养农创别剧动库异强总经关铁驿卖读转传应厅带战乐药检险验续图"
-            "团处岁压劳发县变冈",
-            "課務統財構報運輸開際質職級認鋼鈴橋島織紙線組結約紹維規視記評談請調貝負責貨購貴費賀輪"
-            "軟達進遠選郵階難風飛館魚鳥買億優華協園頭態護換無時機漢測熱愛環現療監盤積簡類紀納練細"
-            "終給絡績編縮網義偉傷側債興養農創別劇動庫異強総経関鉄駅売読転伝応庁帯戦楽薬検険験続図"
-            "団処歳圧労発県変岡",
-            strict=True,
-        )
-    )
-)
+def _japanese_character(char: str) -> bool:
+    """Whether Japanese writes this character: it is in JIS X 0208 (携, 机, 戯 are, as simplified
+    Chinese forms or not; 东, 荣, 设 are not)."""
+    try:
+        char.encode("shift_jis")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@functools.cache
+def _japanese_table() -> dict[int, str]:
+    """Each simplified-only character the model may write on a Japanese card that Japanese never
+    writes, and its Japanese form: its usual traditional form (OpenCC's STCharacters), then that
+    form's Shinjitai where Japan simplified it (JPShinjitaiCharactersRev): 东 → 東, 荣 → 栄,
+    广 → 広, 总 → 総."""
+    traditional, shinjitai = _opencc_table(_CHARACTERS), _opencc_table(_SHINJITAI)
+    forms = {}
+    for simple in simplified_to_traditional():
+        if _japanese_character(simple):
+            continue
+        old = traditional[simple]
+        forms[simple] = shinjitai.get(old, old)
+    return str.maketrans(forms) | _JAPANESE_FORMS
 
 
 @functools.cache
@@ -183,7 +188,7 @@ def keep_card_script(texts: list[str]) -> list[str]:
     is Simplified Chinese (the model mixes in the odd traditional form: 刘強静), simplified forms
     foreign to Japanese corrected on a Japanese card, else as read."""
     if is_japanese(texts):
-        return [text.translate(_JAPANESE_FORMS).translate(_MORE_JAPANESE_FORMS) for text in texts]
+        return [text.translate(_japanese_table()) for text in texts]
     if is_traditional(texts):
         return [to_traditional(text) for text in texts]
     if is_simplified(texts):
