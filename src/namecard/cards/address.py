@@ -44,9 +44,10 @@ _BASEMENT_MARKED = re.compile(r"(?<![A-Za-z\d])[Bb](\d{1,2})\s?(?:[Ff][Ll]?\.?|�
 _BASEMENT_BARE = re.compile(rf"(?<=[{_CJK},，])[Bb](\d{{1,2}})(?=$|[,，、;；\s(（]|之)")
 _FLOOR = re.compile(r"(?<![A-Za-z\d])(\d{1,3})\s?[Ff][Ll]?\.?(?![A-Za-z])")
 
-# A Japanese postal code opening the address: 〒100-0005 with one space after it.
+# A Japanese postal code opening the address: 〒100-0005 with one space after it. The OCR reads
+# the mark as the katakana デ or テ at times; before a hyphenated code it can only be the mark.
 _JAPANESE_POSTAL = re.compile(
-    rf"^(?:〒\s*(\d{{3}})-?(\d{{4}})\s*|(\d{{3}})-(\d{{4}})\s*(?=[{_CJK}]))"
+    rf"^(?:〒\s*(\d{{3}})-?(\d{{4}})\s*|[デテ]?(\d{{3}})-(\d{{4}})\s*(?=[{_CJK}]))"
 )
 # A Japanese block number (栄6-6-28) and the building after it, one space apart.
 _JAPANESE_BUILDING = re.compile(
