@@ -13,7 +13,8 @@ is that close, and the title is then flagged uncertain by the caller:
   is one character from 设计师), nor a unit's name (財務部 is one from 財務長), nor a first
   character that is a common family name (林事長 is a name before it is 董事長).
 - English: inside a line already read as a title, a word of five letters or more that is no
-  vocabulary word and is one edit (a letter changed, added or dropped) from exactly one.
+  vocabulary word (nor one's plural) and is one edit (a letter changed, added or dropped) from
+  exactly one.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ _LATIN_QUALIFIERS = (
     "Partnerships", "Solutions", "Services", "Support", "Digital", "Science", "Deputy",
     "Country", "Division", "Branch", "Brand", "Content", "Growth", "Investment", "Investor",
     "Accounting", "Administration", "Logistics", "Manufacturing", "Production", "Planning",
-    "Analytics", "Hardware", "Systems", "Network", "Infrastructure", "Editorial",
+    "Analytics", "Hardware", "Systems", "Network", "Infrastructure", "Editorial", "Office",
+    "Leader", "Member", "Board", "Retail", "Export", "Import", "Channel", "Partner", "Media",
 )  # fmt: skip
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
@@ -102,9 +104,10 @@ def respell_latin_title(text: str) -> str:
 
     def respelt(match: re.Match[str]) -> str:
         read = match.group(0)
-        if len(read) < _MIN_LATIN_WORD or read.lower() in vocabulary:
-            return read
-        near = [w for key, w in vocabulary.items() if _one_edit(read.lower(), key)]
+        word = read.lower()
+        if len(read) < _MIN_LATIN_WORD or word in vocabulary or word[:-1] in vocabulary:
+            return read  # a plural (Board of Directors) is no misreading
+        near = [w for key, w in vocabulary.items() if _one_edit(word, key)]
         return near[0] if len(near) == 1 else read
 
     return _LATIN_WORD.sub(respelt, text)
