@@ -11,6 +11,8 @@ _URL_LABEL = re.compile(r"^(?:web\s*site|web|url|homepage|網址|網站|官網|w
 _LINE_LABEL = re.compile(r"^(?:line\s*id|line|id)(?:\s*[:：]\s*|\s+)", re.I)
 _TAX_LABEL = re.compile(r"^(?:統一編號|統編|tax\s*id|vat(?:\s*no\.?)?|ubn)\s*[:：]?\s*", re.I)
 _MAILTO = re.compile(r"^mailto:", re.I)
+# Any white space at the edges, tabs too (":\t.0" cleaned once must not clean again to "0").
+_SPACE = " \t\n\r\f\v\u3000"
 _EDGE_PUNCTUATION = ".,;:!?。，、；：)]>）」'\""
 _LEADING_PUNCTUATION = "([<（「'\""
 _AT_WORDS = re.compile(r"\s*[(\[{（]\s*at\s*[)\]}）]\s*|\s+at\s+|©", re.I)
@@ -31,7 +33,7 @@ def _clean(text: str, label: re.Pattern[str]) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     text = label.sub("", text, count=1)
     while True:  # until stable, so "(.0" and ".0" clean to the same thing (idempotence)
-        trimmed = text.strip(_EDGE_PUNCTUATION + " ").lstrip(_LEADING_PUNCTUATION + " ")
+        trimmed = text.strip(_EDGE_PUNCTUATION + _SPACE).lstrip(_LEADING_PUNCTUATION + _SPACE)
         if trimmed == text:
             return text
         text = trimmed
