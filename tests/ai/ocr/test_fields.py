@@ -1190,3 +1190,28 @@ def test_a_logo_initial_read_as_a_digit_and_a_lost_final_period_of_a_legal_form(
     read = card(box(100, 40, printed, 36), box(100, 150, "Anna Keller", 50))
 
     assert read.company == company
+
+
+# Fresh tuning photos 216, 286, 330, 554: the @ read as a round letter ("fchouadingshengtech.com",
+# "chuang.fenhsiuotianxi-media.com.tw") and the address kept in the notes, although the card
+# prints its domain in the web address.
+@pytest.mark.parametrize(
+    ("read_email", "email"),
+    [
+        ("fchouadingshengtech.com", "fchou@dingshengtech.com"),
+        ("chuang.fenhsiuodingshengtech.com", "chuang.fenhsiu@dingshengtech.com"),
+        ("sun.binyanedingshengtech.com", "sun.binyan@dingshengtech.com"),
+    ],
+)
+def test_an_email_whose_at_was_read_as_a_letter_before_the_cards_own_domain_is_an_email(
+    read_email: str, email: str
+) -> None:
+    read = card(
+        box(100, 100, "周芬", 60),
+        box(300, 200, f"E-mail {read_email}"),
+        box(300, 240, "Web www.dingshengtech.com"),
+    )
+
+    assert read.emails == (email,)
+    assert "emails" in read.uncertain_fields
+    assert "Email?" not in (read.notes or "")
