@@ -47,6 +47,11 @@ _LOGO_INITIAL = re.compile(
     r"|(?:(?<=GmbH)|(?<=\sAG)|(?<=LLC)|(?<=PLC)|(?<=LLP))\s+[A-Z]$"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# An e-mail's @ as the OCR reads it when it loses it: a round letter, ß, a copyright sign.
+_AT_LOOKALIKES = frozenset("aoegqßQ@©")
+_LOCAL_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*[A-Za-z0-9]")
+_URL_HOST = re.compile(r"^(?:[a-z]+://)?(?:w{2,4}\.)?(?P<host>[^/:?#\s]+)", re.IGNORECASE)
+_MIN_DOMAIN = 5
 # A logo's mark read as a box of its own: at most this many characters.
 _MARK_CHARS = 2
 # Words that carry on the line above rather than start a new part of an address ("Zhongxiao" /
@@ -263,6 +268,48 @@ def _collect_notes(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
             draft.notes.append(text.text)
 
 
+def _card_domains(draft: rules.Draft) -> list[str]:
+    """The domains the card prints elsewhere: its web address's host and its e-mails' domains."""
+    found = [email.rpartition("@")[2] for email in draft.emails]
+    website = draft.values.get("website")
+    if website:
+        host = _URL_HOST.match(website)
+        if host:
+            found.append(host.group("host"))
+    return [d for d in found if "." in d and len(d) >= _MIN_DOMAIN]
+
+
+def _email_with_at(text: str, domains: Sequence[str]) -> str | None:
+    """ "fchouadingshengtech.com" beside www.dingshengtech.com -> "fchou@dingshengtech.com": an
+    address whose @ the OCR read as a round letter ("a", "o", "e", "g", "q", "ß" …), ending in a
+    domain the card prints elsewhere. Any other letter before the domain may be the local part's
+    own ("tnakamuramhinata-bussan.co.jp": the @ read as m, or dropped?), so that one is left."""
+    for domain in domains:
+        if not text.lower().endswith(domain.lower()):
+            continue
+        head = text[: -len(domain)]
+        local = head[:-1]
+        if head[-1:] in _AT_LOOKALIKES and _LOCAL_PART.fullmatch(local):
+            return f"{local}@{domain}"
+    return None
+
+
+def _recover_emails(draft: rules.Draft) -> None:
+    """E-mail addresses kept in the notes for their lost @ whose domain the card prints
+    elsewhere are e-mails again, flagged uncertain; the rest stay in the notes."""
+    domains = _card_domains(draft)
+    kept = []
+    for note in draft.notes:
+        label, _, value = note.partition(": ")
+        email = _email_with_at(value, domains) if label == rules.NOTE_EMAIL_WITHOUT_AT else None
+        if email is None:
+            kept.append(note)
+        else:
+            draft.emails.append(email)
+            draft.guessed.add("emails")
+    draft.notes[:] = kept
+
+
 def _uncertain(draft: rules.Draft) -> list[str]:
     low = {name for name, scores in draft.sources.items() if min(scores) < _LOW_SCORE}
     present = set(draft.values)
@@ -343,4 +390,5 @@ def read_card(lines: Sequence[Line]) -> Card:
     _place_unit_under_title(draft, free, title)
     _label_alternates(draft, free)
     _collect_notes(draft, free)
+    _recover_emails(draft)
     return _build(draft)
