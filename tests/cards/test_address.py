@@ -253,3 +253,11 @@ def test_a_postal_mark_read_as_katakana_before_a_japanese_postal_code_is_the_mar
         normalise_address(f"{mark}812-0011 福岡県福岡市博多区博多駅前7-16-5 ツバサビル9階")
         == "〒812-0011 福岡県福岡市博多区博多駅前7-16-5 ツバサビル9階"
     )
+
+
+# Fresh tuning photo 504: a building named in hiragana (みなとビル) glued to the block number.
+def test_a_building_named_in_hiragana_is_one_space_after_its_block_number() -> None:
+    assert (
+        normalise_address("〒100-0005 東京都千代田区丸の内2-9-22みなとビル3階")
+        == "〒100-0005 東京都千代田区丸の内2-9-22 みなとビル3階"
+    )
