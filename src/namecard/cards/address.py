@@ -49,9 +49,9 @@ _FLOOR = re.compile(r"(?<![A-Za-z\d])(\d{1,3})\s?[Ff][Ll]?\.?(?![A-Za-z])")
 _JAPANESE_POSTAL = re.compile(
     rf"^(?:〒\s*(\d{{3}})-?(\d{{4}})\s*|[デテ]?(\d{{3}})-(\d{{4}})\s*(?=[{_CJK}]))"
 )
-# A Japanese block number (栄6-6-28) and the building after it, one space apart.
+# A Japanese block number (栄6-6-28) and the building after it (葵ビル, みなとビル): one space.
 _JAPANESE_BUILDING = re.compile(
-    rf"(?<![\d-])(\d+-\d+(?:-\d+)?)\s*(?=[{_CJK}\u30a0-\u30ff])(?![号番階])"
+    rf"(?<![\d-])(\d+-\d+(?:-\d+)?)\s*(?=[{_CJK}\u3040-\u30ff])(?![号番階])"
 )
 # A floor glued to the block number by the OCR ("みなとみらい3-13-620F"): the last number of a
 # block and a floor have one or two digits each, so three digits split 1+2, four 2+2, two 1+1.
