@@ -58,7 +58,9 @@ def _latin_words() -> dict[str, str]:
 
 
 def _one_edit(read: str, word: str) -> bool:
-    """Whether `read` is `word` with one letter changed, added or dropped."""
+    """Whether `read` is `word` with one letter changed, added or dropped (hand-written, as in
+    `cards/domains.py`: one bounded comparison of two short words, where an edit-distance
+    library would be one more wheel)."""
     if len(read) == len(word):
         return sum(a != b for a, b in zip(read, word, strict=True)) == 1
     short, long = sorted((read, word), key=len)
