@@ -15,6 +15,7 @@ import pytest
 import redis
 from redis.asyncio import Redis
 
+from namecard.bootstrap.clients import REDIS_SOCKET_TIMEOUT
 from namecard.sim.server import free_port
 
 # The SDKs honour proxy variables; the emulators live on loopback.
@@ -160,7 +161,10 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 async def redis_client(redis_url: str) -> AsyncIterator[Redis]:
-    client: Redis = Redis.from_url(redis_url)
+    """A Redis connection with the service's socket timeout: a reply lost to a cancelled read
+    (redis-py's asyncio client, redis/redis-py#2665) fails the read and is retried, as in the
+    service, instead of leaving the suite waiting on it for ever (CI hung in test_stream_queue)."""
+    client: Redis = Redis.from_url(redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT)
     yield client
     await client.aclose()
 
@@ -170,7 +174,7 @@ async def other_client(
     redis_url: str, redis_client: Redis, key_prefix: str
 ) -> AsyncIterator[Redis]:
     """A second Redis connection, as a second worker process has; removes the test's keys after."""
-    client: Redis = Redis.from_url(redis_url)
+    client: Redis = Redis.from_url(redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT)
     yield client
     await client.aclose()
     async for name in redis_client.scan_iter(match=key_prefix + "*"):
