@@ -36,9 +36,9 @@ _LOOKALIKES = ({"1", "l"}, {"1", "i"}, {"0", "o"})
 _MIN_AGREEMENT_LENGTH = 6
 
 
-def _edits(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance (hand-written: a dozen lines, where a dependency would be one more
-    wheel for two short strings)."""
+    wheel for two short strings; the OCR's title respelling uses it too)."""
     previous = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
         current = [i]
@@ -52,7 +52,7 @@ def _mended_tld(domain: str, region: str) -> str:
     head, dot, tld = domain.rpartition(".")
     if not dot or tld.lower() in _KNOWN:
         return domain
-    near = [c for c in _COMMON if _edits(tld.lower(), c) == 1]
+    near = [c for c in _COMMON if edit_distance(tld.lower(), c) == 1]
     own = region.lower() if region.upper() != "GB" else "uk"
     preferred = [c for c in (own, "com") if c in near]
     choice = preferred[0] if preferred else (near[0] if len(near) == 1 else None)
@@ -81,6 +81,21 @@ def _lettered(one: str, two: str) -> str | None:
     return "".join(merged)
 
 
+def _www_mended(url: str) -> str:
+    """ "wwww.x.com" (however many w's the OCR read) -> "www.x.com"."""
+    return _WWW.sub(lambda m: f"{m.group('scheme') or ''}www.", url)
+
+
+def web_host(url: str) -> str:
+    """The host of a web address, without its scheme and "www."."""
+    return _host(_www_mended(url))[1]
+
+
+def _with_domain(emails: list[str], old: str, new: str) -> list[str]:
+    """The e-mails, those at domain `old` moved to `new`."""
+    return [f"{e.rpartition('@')[0]}@{new}" if e.rpartition("@")[2] == old else e for e in emails]
+
+
 def _common_tld(domain: str) -> bool:
     return domain.rpartition(".")[2].lower() in _COMMON
 
@@ -95,29 +110,22 @@ def settle_domains(
         mended.append(f"{local}@{_mended_tld(domain, region)}")
     if website is None:
         return tuple(mended), None
-    website = _WWW.sub(lambda m: f"{m.group('scheme') or ''}www.", website)
-    pre, host, post = _host(website)
+    pre, host, post = _host(_www_mended(website))
     host = _mended_tld(host, region)
     for email_domain in (e.rpartition("@")[2] for e in mended):
         if email_domain.lower() == host.lower() or min(len(host), len(email_domain)) < (
             _MIN_AGREEMENT_LENGTH
         ):
             continue
-        if _edits(host.lower(), email_domain.lower()) > _MAX_AGREEMENT_EDITS:
+        if edit_distance(host.lower(), email_domain.lower()) > _MAX_AGREEMENT_EDITS:
             continue
         lettered = _lettered(host, email_domain)
         if lettered is not None:
             host = lettered
-            mended = [
-                f"{e.rpartition('@')[0]}@{lettered}" if e.rpartition("@")[2] == email_domain else e
-                for e in mended
-            ]
+            mended = _with_domain(mended, email_domain, lettered)
         elif _common_tld(email_domain) and not _common_tld(host):
             host = email_domain
         elif _common_tld(host) and not _common_tld(email_domain):
-            mended = [
-                f"{e.rpartition('@')[0]}@{host}" if e.rpartition("@")[2] == email_domain else e
-                for e in mended
-            ]
+            mended = _with_domain(mended, email_domain, host)
         break
     return tuple(mended), f"{pre}{host}{post}"

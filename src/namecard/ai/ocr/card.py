@@ -13,6 +13,7 @@ from namecard.ai.ocr.layout import Line
 from namecard.ai.ocr.respell import respell_latin_title
 from namecard.ai.ocr.script import is_japanese, keep_card_script
 from namecard.cards.alternates import alternate, is_cjk
+from namecard.cards.domains import web_host
 from namecard.cards.model import Card
 
 # Layout tolerances, in text heights.
@@ -50,7 +51,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # An e-mail's @ as the OCR reads it when it loses it: a round letter, ß, a copyright sign.
 _AT_LOOKALIKES = frozenset("aoegqßQ@©")
 _LOCAL_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*[A-Za-z0-9]")
-_URL_HOST = re.compile(r"^(?:[a-z]+://)?(?:w{2,4}\.)?(?P<host>[^/:?#\s]+)", re.IGNORECASE)
 _MIN_DOMAIN = 5
 # A logo's mark read as a box of its own: at most this many characters.
 _MARK_CHARS = 2
@@ -273,9 +273,7 @@ def _card_domains(draft: rules.Draft) -> list[str]:
     found = [email.rpartition("@")[2] for email in draft.emails]
     website = draft.values.get("website")
     if website:
-        host = _URL_HOST.match(website)
-        if host:
-            found.append(host.group("host"))
+        found.append(web_host(website))
     return [d for d in found if "." in d and len(d) >= _MIN_DOMAIN]
 
 

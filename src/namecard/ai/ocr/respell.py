@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import re
 
+from namecard.cards.domains import edit_distance
 from namecard.cards.titles import DEPARTMENT, LATIN_TITLE_WORDS, SURNAMES, TITLE_CJK
 
 _MIN_CJK_WORD = 3
@@ -57,23 +58,11 @@ def _latin_words() -> dict[str, str]:
     return {w.lower(): w for w in vocabulary if len(w) >= _MIN_LATIN_WORD}
 
 
-def _one_edit(read: str, word: str) -> bool:
-    """Whether `read` is `word` with one letter changed, added or dropped (hand-written, as in
-    `cards/domains.py`: one bounded comparison of two short words, where an edit-distance
-    library would be one more wheel)."""
-    if len(read) == len(word):
-        return sum(a != b for a, b in zip(read, word, strict=True)) == 1
-    short, long = sorted((read, word), key=len)
-    if len(long) - len(short) != 1:
-        return False
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
 def _cjk_candidates(text: str, word: str, dropped: bool) -> set[str]:
     """`word`, when the text is it with one character changed or (with `dropped`) one gone."""
     if len(text) != len(word) - dropped or (dropped and len(word) < _MIN_CJK_WORD_DROPPED):
         return set()
-    if not _one_edit(text, word):
+    if edit_distance(text, word) != 1:
         return set()
     changed = next(
         (i for i, (a, b) in enumerate(zip(text, word[: len(text)], strict=True)) if a != b),
@@ -109,7 +98,7 @@ def respell_latin_title(text: str) -> str:
         word = read.lower()
         if len(read) < _MIN_LATIN_WORD or word in vocabulary or word[:-1] in vocabulary:
             return read  # a plural (Board of Directors) is no misreading
-        near = [w for key, w in vocabulary.items() if _one_edit(word, key)]
+        near = [w for key, w in vocabulary.items() if edit_distance(word, key) == 1]
         return near[0] if len(near) == 1 else read
 
     return _LATIN_WORD.sub(respelt, text)
