@@ -177,3 +177,25 @@ def test_a_long_international_number_whose_plus_was_not_read_is_recognised(
 )
 def test_a_misread_country_code_without_its_plus_is_recognised(text: str, e164: str) -> None:
     assert normalise_phone(text, region="TW").number == e164
+
+
+# Fresh tuning seed 1188_photo_4: "+49 151 2345 6555" read without its plus on a Berlin card
+# was taken for a German national number ("+49 491 5123456555"): Germany's open numbering plan
+# makes it valid. A number whose first group is the card's own country code and that is valid
+# with the plus put back is that international number (a national one would start with 0).
+@pytest.mark.parametrize(
+    ("text", "region", "e164"),
+    [
+        ("49 151 2345 6555", "DE", "+4915123456555"),
+        ("49-30-2345-6205", "DE", "+493023456205"),
+        ("44 20 7946 0380", "GB", "+442079460380"),
+    ],
+)
+def test_the_cards_own_country_code_without_its_plus_is_not_an_area_code(
+    text: str, region: str, e164: str
+) -> None:
+    assert normalise_phone(text, region=region).number == e164
+
+
+def test_a_national_number_with_its_trunk_zero_stays_national() -> None:
+    assert normalise_phone("030 2345 6205", region="DE").number == "+493023456205"

@@ -1215,3 +1215,59 @@ def test_an_email_whose_at_was_read_as_a_letter_before_the_cards_own_domain_is_a
     assert read.emails == (email,)
     assert "emails" in read.uncertain_fields
     assert "Email?" not in (read.notes or "")
+
+
+# Fresh tuning seeds 1068_clean_1_en, 1004_photo_4 and 1130_photo_3: "Lakemont Robotics SA" (a
+# Swiss company, its legal form printed without periods) was no company; the card had none.
+@pytest.mark.parametrize(
+    "company",
+    ["Lakemont Robotics SA", "Westbrook Capital S.A.", "Nordvik Systems AB", "Delta Holding BV"],
+)
+def test_legal_forms_printed_in_capitals_without_periods_end_a_company(company: str) -> None:
+    read = card(box(100, 100, "Oscar Delgado", 60), box(100, 200, company))
+
+    assert read.company == company
+
+
+def test_a_lowercase_word_like_a_legal_form_does_not_make_a_company() -> None:
+    read = card(box(100, 100, "Oscar Delgado", 60), box(100, 200, "Product Manager"),
+                box(100, 300, "via della sa"))  # fmt: skip
+
+    assert read.company is None
+
+
+# Fresh tuning seed 1210_clean_1_en: "Mobile e +1 (917) 555-0133", an icon between the label and
+# the number read as a letter: the label was not taken and a US mobile was typed "other".
+@pytest.mark.parametrize("icon", ["e", "o", "©", "@"])
+def test_an_icon_read_between_a_phone_label_and_its_number_keeps_the_label(icon: str) -> None:
+    read = card(
+        box(100, 100, "Olivia Petrov", 60), box(100, 200, f"Mobile {icon} +1 (917) 555-0133")
+    )
+
+    assert [(p.number, p.kind) for p in read.phones] == [("+1 (917) 555-0133", PhoneKind.MOBILE)]
+
+
+# Fresh tuning seed 1096_photo_4: "Associate Marketing Director Mobie", the Mobile label misread
+# by a letter and left on the title's line.
+@pytest.mark.parametrize("label", ["Mobie", "Ofice", "Pnone", "Emall"])
+def test_a_misread_contact_label_at_the_end_of_the_title_is_dropped(label: str) -> None:
+    read = card(
+        box(100, 100, "Anna Keller", 60), box(100, 200, f"Associate Marketing Director {label}")
+    )
+
+    assert read.title == "Associate Marketing Director"
+
+
+def test_a_title_word_one_letter_from_a_label_stays() -> None:
+    read = card(box(100, 100, "Anna Keller", 60), box(100, 200, "Chief Financial Officer"))
+
+    assert read.title == "Chief Financial Officer"
+
+
+# Fresh tuning seed 1026_clean_1_en: "Email chloe keller@tidewater.de", the underscore of the
+# address read as a space: only "keller@tidewater.de" was kept, another person's address.
+def test_an_underscore_read_as_a_space_in_a_labelled_email_is_put_back_and_flagged() -> None:
+    read = card(box(100, 100, "Chloe Keller", 60), box(100, 200, "Email chloe keller@tidewater.de"))
+
+    assert read.emails == ("chloe_keller@tidewater.de",)
+    assert "emails" in read.uncertain_fields
