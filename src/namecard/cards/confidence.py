@@ -35,7 +35,8 @@ LINE_ID = 0.9
 
 _LATIN_NAME = re.compile(r"[A-Z][A-Za-z'’.-]*(?:\s+[A-Z][A-Za-z'’.-]*){1,3}")
 _LEGAL = re.compile(
-    r"股份有限公司|有限公司|公司|株式会社|有限会社|\b(?:Co\.|Ltd|Inc|Corp|LLC|GmbH|AG|Limited|PLC|Pte)\b",
+    r"股份有限公司|有限公司|公司|株式会社|有限会社|\b(?:Co\.|Ltd|Inc|Corp|LLC|GmbH|AG|Limited|PLC|Pte)\b"
+    r"|(?-i:\b(?:SA|SE|AB|BV|NV)$)",
     re.IGNORECASE,
 )
 # A legal form with at most one other character: 株式会社口 is a name the reader did not read.

@@ -18,6 +18,9 @@ LEGAL_SUFFIX = (
     + JAPANESE_LEGAL_FORMS
     + r"|Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|LLC|L\.L\.C\.|LLP|GmbH"
     r"|AG|S\.A\.|SAS|SARL|S\.r\.l\.|S\.p\.A\.|B\.V\.|N\.V\.|Oy|A/S|K\.K\.|PLC|Pte\.?\s*Ltd\.?"
+    # Printed in capitals without periods (a Swiss "Lakemont Robotics SA", "SAP SE", a Swedish
+    # AB, a Dutch BV): only in capitals, so a word like "sa" or "se" ending a line is no form.
+    r"|(?-i:SA|SE|AB|BV|NV)"
     r"|Pty\.?\s*Ltd\.?|Sdn\.?\s*Bhd\.?|Company|Group|Holdings|Studio"
 )
 _COMPANY_RE = re.compile(
