@@ -88,6 +88,9 @@ def _parse_any(candidate: str, digits: str, region: str) -> phonenumbers.PhoneNu
     or a mainland mobile on a card read with another region."""
     if candidate.startswith("+"):
         return _misread_country_code(digits, region) or _parse(candidate, region)
+    own = _own_country_code_first(candidate, digits, region)
+    if own is not None:
+        return own
     parsed = _parse(candidate, region)
     if parsed is not None:
         return parsed
@@ -102,6 +105,19 @@ def _parse_any(candidate: str, digits: str, region: str) -> phonenumbers.PhoneNu
     if _CN_MOBILE.match(digits):
         return _parse(digits, _CN)
     return _plus_misread(digits, region) if long_international else None
+
+
+def _own_country_code_first(
+    candidate: str, digits: str, region: str
+) -> phonenumbers.PhoneNumber | None:
+    """ "49 151 2345 6555" on a German card: a first group that is the region's own country code
+    is that code with its plus unread, when the number is valid with the plus put back. Dialled
+    at home the number would start with the trunk 0; Germany's open plan would otherwise take
+    "491…" for an area code."""
+    bare = _BARE_COUNTRY_CODE.match(candidate)
+    if bare is None or bare.group(1) != str(phonenumbers.country_code_for_region(region)):
+        return None
+    return _parse(f"+{digits}", region)
 
 
 def _plus_misread(digits: str, region: str) -> phonenumbers.PhoneNumber | None:
