@@ -72,6 +72,10 @@ _VALUE_START = {
     Kind.TAX: r"[0-9]", Kind.ADDRESS: r"\S", Kind.OTHER: r"\S",
 }  # fmt: skip
 
+# An icon printed between a phone label and its number, read as one letter or sign:
+# "Mobile e +1 (917) 555-0133".
+_ICON_BEFORE_NUMBER = re.compile(r"[^\s\d+(]\s+(?=[+(]?\d)")
+
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _TLDS = (
     "com|net|org|edu|gov|io|co|tw|cn|jp|hk|sg|us|uk|de|me|biz|info|design|app|dev|ai|tv|asia"
@@ -113,12 +117,17 @@ def split_labels(text: str) -> list[tuple[Kind | None, str, str]]:
     kind: Kind | None = None
     label, start = "", 0
     for match in _LABEL_RE.finditer(text):
+        if match.start() < start:  # the icon after the label before it
+            continue
         found = _label_kind(match)
         rest = text[match.end() :].lstrip()
+        icon = _ICON_BEFORE_NUMBER.match(rest) if found in _PHONE_KINDS else None
+        if icon is not None:
+            rest = rest[icon.end() :]
         if (rest and not re.match(_VALUE_START[found], rest)) or (not rest and match.start()):
             continue
         pieces.append((kind, label, text[start : match.start()]))
-        kind, label, start = found, match.group(0).strip(" :：."), match.end()
+        kind, label, start = found, match.group(0).strip(" :：."), len(text) - len(rest)
     pieces.append((kind, label, text[start:]))
     cleaned = [(k, lab, v.strip(" :：|/-")) for k, lab, v in pieces]
     return [(k, lab, v) for k, lab, v in cleaned if k is not None or v]
