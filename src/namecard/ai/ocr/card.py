@@ -10,7 +10,7 @@ from namecard.ai.ocr import words as words
 from namecard.ai.ocr.company import heads_a_legal_form, place_company, without_repeated_initial
 from namecard.ai.ocr.latin import recapitalise_address
 from namecard.ai.ocr.layout import Line
-from namecard.ai.ocr.respell import respell_latin_title
+from namecard.ai.ocr.respell import respell_latin_title, without_misread_label
 from namecard.ai.ocr.script import is_japanese, keep_card_script
 from namecard.cards.alternates import alternate, is_cjk
 from namecard.cards.domains import web_host
@@ -193,7 +193,7 @@ def _place_title(draft: rules.Draft, texts: list[rules.TextPiece]) -> Line | Non
     title.role = "used"
     if title.repaired:
         draft.guessed.add("title")
-    title.text = _TRAILING_LABEL.sub("", title.text)
+    title.text = without_misread_label(_TRAILING_LABEL.sub("", title.text))
     respelt = respell_latin_title(title.text)
     if respelt != title.text:
         draft.guessed.add("title")

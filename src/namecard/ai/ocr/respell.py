@@ -43,6 +43,10 @@ _LATIN_QUALIFIERS = (
     "Leader", "Member", "Board", "Retail", "Export", "Import", "Channel", "Partner", "Media",
 )  # fmt: skip
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+# Contact labels printed right of the title ("Associate Marketing Director Mobile", its number on
+# the next line), as read one letter off: "Mobie", "Ofice", "Pnone", "Emall".
+_LATIN_LABELS = ("mobile", "office", "phone", "direct", "email")
+_LAST_WORD = re.compile(r"(?<!\bof)(?<!\band)(?<!&)\s+([A-Za-z]{4,})\s*$", re.IGNORECASE)
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -102,3 +106,17 @@ def respell_latin_title(text: str) -> str:
         return near[0] if len(near) == 1 else read
 
     return _LATIN_WORD.sub(respelt, text)
+
+
+def without_misread_label(text: str) -> str:
+    """An English title without a contact label misread by one letter at its end; a title word
+    one letter from a label ("Officer") is a title word."""
+    match = _LAST_WORD.search(text)
+    if match is None:
+        return text
+    word = match.group(1).lower()
+    if word in _latin_words() or word[:-1] in _latin_words():
+        return text
+    if any(edit_distance(word, label) == 1 for label in _LATIN_LABELS):
+        return text[: match.start()]
+    return text
