@@ -1272,3 +1272,9 @@ def test_an_underscore_read_as_a_space_in_a_labelled_email_is_put_back_and_flagg
 
     assert read.emails == ("chloe_keller@tidewater.de",)
     assert "emails" in read.uncertain_fields
+
+
+def test_an_icon_read_as_a_letter_before_a_labelled_email_is_not_part_of_it() -> None:
+    read = card(box(100, 100, "Chloe Keller", 60), box(100, 200, "Email e chloe@tidewater.de"))
+
+    assert read.emails == ("chloe@tidewater.de",)

@@ -94,6 +94,12 @@ _GLUED = re.compile(rf"(\.(?:{_TLDS}))(?=www\.|https?://|\d|[A-Z])")
 _PHONE_KINDS = (Kind.MOBILE, Kind.OFFICE, Kind.FAX)
 # The "E-mail" label misread and glued to the address: "Emalleonie@…", "Emlcheng.chiehting@…".
 _EMAIL_LABEL_GLUED = re.compile(r"^(?:E-mall|E-?mai?l|Emal|Eml|Mail)[:.]?(?=[a-z0-9])")
+# An e-mail label's value whose underscore the OCR read as a space: "chloe keller@tidewater.de"
+# (the low line is lost on small print; a dot or hyphen would have been read).
+# The part before the space has two characters at least: one alone is an icon read as a letter.
+_SPLIT_LOCAL_PART = re.compile(
+    r"([A-Za-z0-9][A-Za-z0-9.]+) ([A-Za-z0-9][A-Za-z0-9.]*@[A-Za-z0-9-]+\.)"
+)
 # What an e-mail label's value is when the OCR lost its @: kept in the notes, never a website.
 NOTE_EMAIL_WITHOUT_AT = "Email?"
 _TITLE_REPAIRS = (("取役", "取締役"), ("總輯", "總編輯"), ("總照", "總監"))
@@ -289,6 +295,10 @@ def _email_without_at(url: str) -> bool:
 def _take_email(draft: Draft, line: Line, value: str) -> str:
     """An e-mail label's value; one that lost its @ to the OCR goes to the notes (and a web
     address printed after it on the line is still the website)."""
+    split = _SPLIT_LOCAL_PART.match(value.strip())
+    if split is not None:
+        value = f"{split.group(1)}_{split.group(2)}{value.strip()[split.end() :]}"
+        draft.guessed.add("emails")
     first, _, rest = value.strip().partition(" ")
     if not EMAIL_RE.search(first) and URL_RE.fullmatch(first):
         draft.notes.append(f"{NOTE_EMAIL_WITHOUT_AT}: {first}")
