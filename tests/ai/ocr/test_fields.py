@@ -1278,3 +1278,30 @@ def test_an_icon_read_as_a_letter_before_a_labelled_email_is_not_part_of_it() ->
     read = card(box(100, 100, "Chloe Keller", 60), box(100, 200, "Email e chloe@tidewater.de"))
 
     assert read.emails == ("chloe@tidewater.de",)
+
+
+# Fresh tuning seeds 1202_clean_1_en and 1186_clean_1_en: a Japanese address in English over three
+# lines, the first two ending in commas. The line after a comma was not joined (the comma, taken
+# off the line, made it look like part of a longer line), and a first line naming a floor and a
+# tower was no address: the clean cards kept "5F Example Bldg., 5-6-3" or only the last two lines.
+@pytest.mark.parametrize(
+    ("first", "second", "third"),
+    [
+        ("5F Example Bldg., 5-6-3", "Shinjuku, Shinjuku-ku,", "Tokyo 160-0022"),
+        ("14F Harbor Tower, 3-6-1", "Minatomirai, Nishi-ku,", "Yokohama 220-0012"),
+    ],
+)
+def test_an_english_address_over_three_lines_is_one_address(
+    first: str, second: str, third: str
+) -> None:
+    read = card(
+        box(100, 100, "Hannah Brennan", 50),
+        box(100, 170, "Senior Data Scientist"),
+        box(100, 300, "Email hannah@pinecrest.co.jp", 24),
+        box(100, 340, first, 24),
+        box(100, 372, second, 24),
+        box(100, 404, third, 24),
+    )
+
+    assert read.address == f"{first} {second} {third}"
+    assert read.notes is None
