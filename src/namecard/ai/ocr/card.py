@@ -64,6 +64,8 @@ _CARRIED_ON = re.compile(
 _STREET_ONLY = re.compile(
     r"[A-Za-zÀ-ÿ](?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|straat|vej|gatan)$", re.IGNORECASE
 )
+# A Japanese block number ending a line, the district named on the next ("5-6-3" / "Shinjuku,").
+_BLOCK_NUMBER = re.compile(r"\b\d{1,4}-\d{1,4}-\d{1,4}$")
 # A house number and street whose line ends in a comma, the town on the next ("3 Deansgate,").
 _NUMBERED_STREET = re.compile(r"^\d{1,5}[A-Za-z]?\s+[A-Za-zÀ-ÿ][^\d,]*,$")
 
@@ -80,7 +82,12 @@ def _join_address(address: str, part: str) -> str:
     with one or the next one carries on a name ("Banqiao" / "Dist., New Taipei City")."""
     if _CJK.search(address[-1:]) and _CJK.search(part[:1]):
         return address + part
-    if address.endswith(",") or _CARRIED_ON.match(part) or _STREET_ONLY.search(address):
+    if (
+        address.endswith(",")
+        or _CARRIED_ON.match(part)
+        or _STREET_ONLY.search(address)
+        or (_BLOCK_NUMBER.search(address) and part[:1].isalpha())
+    ):
         return f"{address} {part}"
     return f"{address}, {part}"
 

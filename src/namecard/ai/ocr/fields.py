@@ -72,6 +72,8 @@ _VALUE_START = {
     Kind.TAX: r"[0-9]", Kind.ADDRESS: r"\S", Kind.OTHER: r"\S",
 }  # fmt: skip
 
+# What reading a line's contacts takes off the ends of the text left.
+_EDGE_PUNCTUATION = " :：|/,;-"
 # An icon printed between a phone label and its number, read as one letter or sign:
 # "Mobile e +1 (917) 555-0133".
 _ICON_BEFORE_NUMBER = re.compile(r"[^\s\d+(]\s+(?=[+(]?\d)")
@@ -278,7 +280,7 @@ def _take_contacts(draft: Draft, line: Line, text: str, label: Kind | None) -> s
     phones, text = find_phones(text, _phone_label(label), labelled=label is not None)
     for phone, guessed in phones:
         draft.add_phone(phone, guessed, line)
-    return text.strip(" :：|/,;-")
+    return text.strip(_EDGE_PUNCTUATION)
 
 
 def _email_without_at(url: str) -> bool:
@@ -344,7 +346,12 @@ def read_line(draft: Draft, line: Line, text: str) -> list[TextPiece]:
             rest = _take_labelled(draft, kind, label, value, line)
         if rest:
             left.append(rest)
-    alone = len(pieces) == len(left) == 1 and pieces[0][0] is None and left[0] == pieces[0][2]
+    # A line that is one piece, the punctuation reading took off its ends aside ("Shinjuku,").
+    alone = (
+        len(pieces) == len(left) == 1
+        and pieces[0][0] is None
+        and left[0] == pieces[0][2].strip(_EDGE_PUNCTUATION)
+    )
     return [_free_text(line, respace_latin(piece), alone) for piece in left]
 
 

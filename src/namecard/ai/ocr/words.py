@@ -66,7 +66,8 @@ _ADDRESS_CJK = re.compile(
 )
 _ADDRESS_LATIN = re.compile(
     r"\d.*\b(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Way|Lane|Ln|Dr|Drive"
-    r"|Suite|Ste|Floor|Fl|Plaza|Building|Bldg|Sec|Section|Alley|Highway|Hwy|Parkway|Pkwy|Court|Ct)\b"
+    r"|Suite|Ste|Floor|Fl|Plaza|Building|Bldg|Tower|Sec|Section|Alley|Highway|Hwy|Parkway|Pkwy"
+    r"|Court|Ct)\b"
     r"|\b[A-Z]{2}\s?\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}$"  # US, UK
     r"|\b(?:Taipei|Taichung|Kaohsiung|Hsinchu|Taiwan|R\.O\.C\.)\b"
     # Europe: "Bahnhofstrasse 12, 8001 Zürich", "CH-8001", "12 rue de la Paix, 75002 Paris".
