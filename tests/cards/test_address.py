@@ -261,3 +261,19 @@ def test_a_building_named_in_hiragana_is_one_space_after_its_block_number() -> N
         normalise_address("〒100-0005 東京都千代田区丸の内2-9-22みなとビル3階")
         == "〒100-0005 東京都千代田区丸の内2-9-22 みなとビル3階"
     )
+
+
+# Fresh tuning seed 1144_photo_2: 福岡県 read as 福島県, a real prefecture one kanji away, before
+# 福岡市, a designated city of Fukuoka: the city tells which prefecture was printed.
+@pytest.mark.parametrize(
+    ("read", "address"),
+    [
+        ("〒812-0011 福島県福岡市博多区博多駅前7-9-7", "〒812-0011 福岡県福岡市博多区博多駅前7-9-7"),
+        ("〒960-8001 福島県福島市天神町1-2", "〒960-8001 福島県福島市天神町1-2"),
+        ("〒720-0065 広島県福山市東桜町1-21", "〒720-0065 広島県福山市東桜町1-21"),
+    ],
+)
+def test_a_prefecture_misread_as_another_is_told_by_its_designated_city(
+    read: str, address: str
+) -> None:
+    assert normalise_address(read) == address
