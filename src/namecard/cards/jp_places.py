@@ -3,8 +3,9 @@
 The recognition model confuses kanji that look alike (大版府 for 大阪府, 束京都 for 東京都). The 47
 prefectures and the 20 cities designated by government ordinance (政令指定都市) are a short,
 fixed list (Ministry of Internal Affairs and Communications, as of 2024), so a name one kanji
-away from one of them, its 都/道/府/県/市 read right, is that name. Wards and towns are too many
-to guess from one character and are left as read.
+away from one of them, its 都/道/府/県/市 read right, is that name; a real prefecture read for
+another one kanji away (福島県 for 福岡県) is told by the designated city after it (福岡市).
+Wards and towns are too many to guess from one character and are left as read.
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ def _prefecture(text: str) -> tuple[str, int] | None:
     return None
 
 
+def _owner_of_city(rest: str, prefecture: str) -> str | None:
+    """The prefecture of the designated city opening `rest`, when that is not `prefecture` but one
+    kanji from it (福島県福岡市: 福岡市 is Fukuoka's, and 福島県 is one kanji from 福岡県)."""
+    for owner, cities in _CITIES.items():
+        if owner != prefecture and rest.startswith(cities) and _one_off(prefecture, owner):
+            return owner
+    return None
+
+
 def correct_place_names(text: str) -> str:
     """The address with its prefecture, and the designated city right after it, corrected when
     misread by one kanji (〒530-0001 大版府大版市北区… → 〒530-0001 大阪府大阪市北区…)."""
@@ -59,6 +69,9 @@ def correct_place_names(text: str) -> str:
         return text
     text, end = found
     prefecture = next(name for name in _PREFECTURES if text[:end].endswith(name))
+    owner = _owner_of_city(text[end:], prefecture)
+    if owner is not None:
+        return text[: end - len(prefecture)] + owner + text[end:]
     for city in _CITIES.get(prefecture, ()):
         window = text[end : end + len(city)]
         if window != city and _one_off(window, city):
