@@ -83,3 +83,37 @@ def test_domains_differing_in_more_than_lookalike_digits_stay_as_printed() -> No
     card = read(("ann@acme1.com",), "www.acmel2.com")
 
     assert (card.emails, card.website) == (("ann@acme1.com",), "www.acmel2.com")
+
+
+# Fresh tuning seeds 1002 and 1148: a hyphen of the domain read as a dot in one of the card's two
+# domains ("www.dingsheng.precision.com.tw" beside "@dingsheng-precision.com.tw").
+@pytest.mark.parametrize(
+    ("email", "website", "domain"),
+    [
+        (
+            "lee@dingsheng-precision.com.tw",
+            "www.dingsheng.precision.com.tw",
+            "dingsheng-precision.com.tw",
+        ),
+        ("ann@huitong.intl.com.tw", "www.huitong-intl.com.tw", "huitong-intl.com.tw"),
+    ],
+)
+def test_a_hyphen_read_as_a_dot_in_one_of_the_cards_domains_is_a_hyphen(
+    email: str, website: str, domain: str
+) -> None:
+    card = read((email,), website)
+
+    assert card.emails == (f"{email.partition('@')[0]}@{domain}",)
+    assert card.website == f"www.{domain}"
+
+
+# Fresh tuning seeds 1084 and 1066: "www" read without its dot ("wwwyongfengenergy.com").
+@pytest.mark.parametrize(
+    ("website", "mended"),
+    [
+        ("wwwyongfengenergy.com", "www.yongfengenergy.com"),
+        ("https://wwwhalcyonsystems.de", "https://www.halcyonsystems.de"),
+    ],
+)
+def test_www_read_without_its_dot_gets_it(website: str, mended: str) -> None:
+    assert read(website=website).website == mended

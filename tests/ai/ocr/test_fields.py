@@ -1305,3 +1305,11 @@ def test_an_english_address_over_three_lines_is_one_address(
 
     assert read.address == f"{first} {second} {third}"
     assert read.notes is None
+
+
+# Fresh tuning seed 1100_photo_3: "址www.hongda-design.com.tw" (網址 half read, glued to the
+# address) was read from the hyphen on: the website "design.com.tw".
+def test_a_web_address_glued_to_a_chinese_character_is_read_whole() -> None:
+    read = card(box(100, 100, "曾詩涵", 60), box(100, 200, "址www.hongda-design.com.tw"))
+
+    assert read.website == "www.hongda-design.com.tw"
