@@ -7,7 +7,8 @@ only when it is none at all (country codes are the regions libphonenumber knows,
 generic ones) and one edit from a common one, the card's own country first; two domains that
 disagree are settled only when exactly one of them ends in a common top-level domain, or
 when they differ only where one reads a digit and the other the letter it is taken for
-("www.1anhai.com" beside "@lanhai.com": 1 for l, 0 for o), the letter winning. Valid but rare
+("www.1anhai.com" beside "@lanhai.com": 1 for l, 0 for o), the letter winning, or a dot and
+the other a hyphen, the hyphen winning. Valid but rare
 domains ("company.jo") are never touched.
 """
 
@@ -29,10 +30,13 @@ _COMMON = frozenset({
     "com", "net", "org", "edu", "gov", "io", "co", "biz", "info", "tw", "jp", "cn", "hk", "sg",
     "kr", "vn", "uk", "de", "ch", "fr", "us", "au", "ca", "my", "th", "in",
 })  # fmt: skip
-_WWW = re.compile(r"^(?P<scheme>[a-z]+://)?w{2,5}\.", re.IGNORECASE)
+# "wwww." however many w's the OCR read, and "www" whose dot it lost before a host with its own.
+_WWW = re.compile(r"^(?P<scheme>[a-z]+://)?(?:w{2,5}\.|www(?=[a-z0-9-]{3,}\.[a-z]))", re.IGNORECASE)
 _MAX_AGREEMENT_EDITS = 2
 # A digit and the letter the OCR takes it for (or it for the letter) in a domain.
-_LOOKALIKES = ({"1", "l"}, {"1", "i"}, {"0", "o"})
+# A hyphen read as a dot (or a dot as a hyphen) counts too; the hyphen wins ("www.x.y.com.tw"
+# beside "@x-y.com.tw": a name of two labels under www is rarer than a hyphen lost on small print).
+_LOOKALIKES = ({"1", "l"}, {"1", "i"}, {"0", "o"}, {"-", "."})
 _MIN_AGREEMENT_LENGTH = 6
 
 
@@ -77,12 +81,12 @@ def _lettered(one: str, two: str) -> str | None:
     for a, b in zip(one.lower(), two.lower(), strict=True):
         if a != b and {a, b} not in _LOOKALIKES:
             return None
-        merged.append(b if a.isdigit() else a)
+        merged.append(b if a.isdigit() or a == "." else a)
     return "".join(merged)
 
 
 def _www_mended(url: str) -> str:
-    """ "wwww.x.com" (however many w's the OCR read) -> "www.x.com"."""
+    """ "wwww.x.com" (however many w's the OCR read) and "wwwx.com" -> "www.x.com"."""
     return _WWW.sub(lambda m: f"{m.group('scheme') or ''}www.", url)
 
 

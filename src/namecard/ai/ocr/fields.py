@@ -84,7 +84,7 @@ _TLDS = (
     "|ch|fr|nl|au|kr|ca|eu|es|se|it|at"
 )
 URL_RE = re.compile(
-    r"(?<![\w@.])(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    r"(?<![A-Za-z0-9_@.-])(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
     rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
     re.IGNORECASE,
 )
