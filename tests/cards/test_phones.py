@@ -199,3 +199,27 @@ def test_the_cards_own_country_code_without_its_plus_is_not_an_area_code(
 
 def test_a_national_number_with_its_trunk_zero_stays_national() -> None:
     assert normalise_phone("030 2345 6205", region="DE").number == "+493023456205"
+
+
+# Fresh tuning seeds 1034_photo_2 and 1120_photo_1: 分機 lost by the OCR, its digits left after the
+# number, apart ("(02)2867-5004 63") or glued to the last group ("(03)618-92230104"): the number
+# was kept unparsed as read. A number valid without those trailing digits has them as extension.
+@pytest.mark.parametrize(
+    ("text", "e164", "extension"),
+    [
+        ("(02)2867-5004 63", "+886228675004", "63"),
+        ("(03)618-92230104", "+88636189223", "0104"),
+    ],
+)
+def test_an_extension_whose_marker_was_lost_is_the_extension(
+    text: str, e164: str, extension: str
+) -> None:
+    phone = normalise_phone(text, region="TW")
+
+    assert (phone.number, phone.extension) == (e164, extension)
+
+
+def test_a_number_valid_as_printed_keeps_its_last_group() -> None:
+    phone = normalise_phone("03 618 9223", region="TW")
+
+    assert (phone.number, phone.extension) == ("+88636189223", None)
