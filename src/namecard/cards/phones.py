@@ -29,6 +29,11 @@ _TW_MOBILE = re.compile(r"^09\d{8}$")
 _TRUNK_ZERO = re.compile(r"^(\+\s*\d{1,3})[\s-]*\(\s*0\s*\)\s*")
 # "81-52-123-4567": a country code printed without its plus, as the first group of digits.
 _BARE_COUNTRY_CODE = re.compile(r"^([1-9]\d{0,2})[\s-]")
+# Digits after a number whose extension marker was lost: apart, or glued to a last group of four.
+_TRAILING_GROUP = re.compile(rf"^(?P<number>.*\d)\s+(?P<ext>\d{{1,{MAX_EXTENSION_DIGITS - 1}}})$")
+_GLUED_TO_LAST_GROUP = re.compile(
+    rf"^(?P<number>.*[\s)-]\d{{4}})(?P<ext>\d{{1,{MAX_EXTENSION_DIGITS - 1}}})$"
+)
 # A mainland Chinese mobile (11 digits, 13x-19x) is one whatever region the card is read in.
 _CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _CN = "CN"
@@ -131,6 +136,23 @@ def _plus_misread(digits: str, region: str) -> phonenumbers.PhoneNumber | None:
     return _misread_country_code(digits, region)
 
 
+def _lost_extension_marker(
+    candidate: str, region: str
+) -> tuple[phonenumbers.PhoneNumber | None, str | None]:
+    """ "(02)2867-5004 63", "(03)618-92230104": an extension whose marker (分機, ext.) the OCR
+    lost, apart from the number or glued to its last group of four; taken only when the number
+    does not parse as read and does without those digits."""
+    for pattern in (_TRAILING_GROUP, _GLUED_TO_LAST_GROUP):
+        match = pattern.match(candidate)
+        if match is None:
+            continue
+        number = match.group("number")
+        parsed = _parse_any(number, re.sub(r"\D", "", number), region)
+        if parsed is not None:
+            return parsed, match.group("ext")
+    return None, None
+
+
 def _infer_kind(kind: PhoneKind, parsed: phonenumbers.PhoneNumber | None, digits: str) -> PhoneKind:
     if kind is not PhoneKind.OTHER:
         return kind
@@ -166,6 +188,8 @@ def normalise_phone(
     candidate = _TRUNK_ZERO.sub(r"\1 ", _as_read(_fix_ocr(number_text)))
     digits = re.sub(r"\D", "", candidate)
     parsed = _parse_any(candidate, digits, region.upper()) if candidate else None
+    if parsed is None and found is None and candidate:
+        parsed, found = _lost_extension_marker(candidate, region.upper())
     ext = _clean_extension(extension) or _clean_extension(found)
     if not digits:  # nothing phone-like: keep the text itself rather than an empty number
         return Phone(" ".join(text.split()), kind, _clean_extension(extension), None)
