@@ -172,3 +172,20 @@ def test_any_simplified_form_japanese_never_writes_gets_its_japanese_form() -> N
         "携帯 090-2345-6789",
         "機",
     ]
+
+
+# Fresh tuning seed 1034_photo_2: "大和テクノロジ一株式会社", the long-vowel mark ー after katakana
+# read as the kanji 一 (one). After katakana and before kana, a legal form, a space or the end it
+# is the mark; before another kanji it may be a number (ラーメン一番) and stays.
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("大和テクノロジ一株式会社", "大和テクノロジー株式会社"),
+        ("株式会社ひかりテクノロジ一", "株式会社ひかりテクノロジー"),
+        ("マネ一ジャー", "マネージャー"),
+        ("ラーメン一番", "ラーメン一番"),
+        ("第一営業部", "第一営業部"),
+    ],
+)
+def test_a_long_vowel_mark_read_as_one_after_katakana_is_the_mark(read: str, printed: str) -> None:
+    assert keep_card_script(["〒100-0005 東京都", read])[1] == printed
