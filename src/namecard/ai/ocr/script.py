@@ -126,6 +126,12 @@ def to_traditional(text: str) -> str:
 _JAPANESE_FORMS = str.maketrans(
     dict(zip("專產營會縣區號發實藥醫无机网广", "専産営会県区号発実薬医無機網広", strict=True))
 )
+# The long-vowel mark ー read as the kanji 一 (one): after katakana, and before kana, a legal form
+# (テクノロジ一株式会社), a space, punctuation or the end. Before another kanji it may be a
+# number (ラーメン一番) and is left.
+_LONG_VOWEL = re.compile(
+    r"(?<=[\u30a1-\u30fa])一(?=[\u3040-\u30ff]|株式会社|有限会社|合同会社|[^\u3400-\u9fff]|$)"
+)
 # OpenCC's table of traditional characters and their Japanese (Shinjitai) forms.
 _SHINJITAI = ("data", "JPShinjitaiCharactersRev.txt")
 
@@ -188,7 +194,7 @@ def keep_card_script(texts: list[str]) -> list[str]:
     is Simplified Chinese (the model mixes in the odd traditional form: 刘強静), simplified forms
     foreign to Japanese corrected on a Japanese card, else as read."""
     if is_japanese(texts):
-        return [text.translate(_japanese_table()) for text in texts]
+        return [_LONG_VOWEL.sub("ー", text.translate(_japanese_table())) for text in texts]
     if is_traditional(texts):
         return [to_traditional(text) for text in texts]
     if is_simplified(texts):
