@@ -1313,3 +1313,17 @@ def test_a_web_address_glued_to_a_chinese_character_is_read_whole() -> None:
     read = card(box(100, 100, "曾詩涵", 60), box(100, 200, "址www.hongda-design.com.tw"))
 
     assert read.website == "www.hongda-design.com.tw"
+
+
+# Fresh tuning seed 1096_photo_4: "Oscar Moreau Offlice", the Office label of the right column read
+# on the name's row, stayed in the name; read right ("Oscar Moreau Office") the line was taken for
+# a title cut short ("Officer") and the real title went to the notes.
+@pytest.mark.parametrize("label", ["Office", "Offlice", "Mobile", "Direct"])
+def test_a_contact_label_read_on_the_names_row_is_not_part_of_the_name(label: str) -> None:
+    read = card(
+        box(100, 100, f"Oscar Moreau {label}", 50),
+        box(100, 170, "Product Manager"),
+        box(100, 250, "+886 2 2345 6789", 24),
+    )
+
+    assert (read.name, read.title, read.notes) == ("Oscar Moreau", "Product Manager", None)
