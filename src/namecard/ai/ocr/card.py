@@ -31,6 +31,8 @@ _UNIT_CHARS = 30
 _UNIT_HEIGHT = 1.2
 # A Chinese name box this much wider (in characters) than its text probably lost a character.
 _MISSING_CHAR_SLACK = 0.6
+# Words of an English name line that may end in a label read on its row: the name, and the label.
+_NAME_WORDS_WITH_LABEL = 3
 _NOTE_SEPARATOR = "\n"
 # A contact label left at the end of the title's line: "Chief Financial Officer Mobile",
 # "Associate Marketing Director office" (not "Head of Office").
@@ -146,6 +148,16 @@ def _role(text: str) -> str:
         if test(compact):
             return role
     return "other"
+
+
+def _without_label_on_the_row(name: str) -> str:
+    """An English name without the contact label of the next column read on its row, as printed
+    or one letter off ("Oscar Moreau Office", "Oscar Moreau Offlice"); a name of two words is
+    left whole."""
+    if _CJK.search(name) or len(name.split()) <= _NAME_WORDS_WITH_LABEL - 1:
+        return name
+    bare = without_misread_label(_TRAILING_LABEL.sub("", name))
+    return bare if bare != name and words.name_like(bare) else name
 
 
 def _first(texts: list[rules.TextPiece], role: str) -> rules.TextPiece | None:
@@ -386,6 +398,8 @@ def read_card(lines: Sequence[Line]) -> Card:
             text.text, text.role = core, "company"
         elif text.role == "company":
             text.text = core
+        if text.role == "name":
+            text.text = _without_label_on_the_row(text.text)
     _place_single(draft, free, "address")
     _continue_address(draft, free)
     _place_name(draft, free, is_japanese(texts))

@@ -209,8 +209,8 @@ def _complete_latin_title(text: str) -> str | None:
     the OCR cut short (its box ended early) and that begins only one English title word; a line
     that already holds a title word is left alone ("Product Manager Direct": a trailing label)."""
     cut = _CUT_TITLE_WORD.fullmatch(text.strip())
-    if cut is None or is_title(text):
-        return None
+    if cut is None or is_title(text) or is_label_word(cut.group("stem")):
+        return None  # "Oscar Moreau Office": a whole label (Office, Direct), no Officer cut short
     stem = cut.group("stem").lower()
     whole = [w for w in LATIN_TITLE_WORDS if w.lower().startswith(stem) and len(w) > len(stem)]
     return f"{cut.group('head')}{whole[0]}" if len(whole) == 1 else None
