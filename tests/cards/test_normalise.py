@@ -373,3 +373,22 @@ def test_a_space_between_two_chinese_or_japanese_characters_of_a_company_is_drop
     read: str, company: str
 ) -> None:
     assert normalise_card(Card(company=read)).company == company
+
+
+# Fresh tuning seed 794_clean_1_en: a Swiss card whose only number is national ("Office 044 668
+# 13 18"), its address naming only Zürich, stayed unparsed for a Taiwan user. Its e-mail and web
+# domains end in .ch: a country's own domain tells where the card is from. Domains that other
+# countries sell for other uses (.io, .ai, .co, .me, .tv) say nothing.
+def test_national_numbers_take_the_country_of_the_cards_own_domain() -> None:
+    card = Card(
+        phones=(Phone("044 668 13 18"),),
+        emails=("ethan.petrov@bluefin.ch",),
+        website="https://www.bluefin.ch",
+        address="Bahnhofstrasse 12, 8001 Zürich",
+    )
+    assert normalise_card(card, region="TW").phones[0].number == "+41446681318"
+
+
+def test_a_generic_country_domain_does_not_move_the_numbers() -> None:
+    card = Card(phones=(Phone("02-2345-6789"),), emails=("ann@startup.io",))
+    assert normalise_card(card, region="TW").phones[0].number == "+886223456789"

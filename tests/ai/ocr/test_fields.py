@@ -1327,3 +1327,65 @@ def test_a_contact_label_read_on_the_names_row_is_not_part_of_the_name(label: st
     )
 
     assert (read.name, read.title, read.notes) == ("Oscar Moreau", "Product Manager", None)
+
+
+# Fresh tuning seed 658_clean_1_zh: "金碩顧問股" / "份有限公司"; the first line holds a title word
+# (顧問) and was taken for a title, so the company came out "份有限公司".
+def test_a_company_broken_inside_its_legal_form_joins_even_when_it_holds_a_title_word() -> None:
+    read = card(
+        box(60, 40, "曾芬妤", 60),
+        box(60, 110, "主任"),
+        box(60, 300, "金碩顧問股", 24),
+        box(60, 330, "份有限公司", 24),
+        box(400, 300, "電話 02-2628-8842", 22),
+    )
+
+    assert (read.company, read.title) == ("金碩顧問股份有限公司", "主任")
+
+
+# Fresh tuning seed 708_clean_1_ja: "株式会社フジロ" / "ジスティクス", a company opening with its
+# legal form and carried on the next line: only the first line was kept.
+def test_a_company_opening_with_its_legal_form_is_carried_on_the_line_below() -> None:
+    read = card(
+        box(60, 40, "山口 陽子", 60),
+        box(60, 110, "課長"),
+        box(400, 300, "株式会社フジロ", 24),
+        box(400, 330, "ジスティクス", 24),
+        box(60, 300, "TEL 092-360-3637", 22),
+    )
+
+    assert (read.name, read.company) == ("山口 陽子", "株式会社フジロジスティクス")
+
+
+# Fresh tuning seed 712_clean_1_en: "Pinecrest Networks P" / "Corp.", the logo's letter at the end
+# of the first line of a company over two lines, stayed inside it.
+def test_a_logo_letter_between_a_company_and_its_legal_form_on_the_next_line_is_dropped() -> None:
+    read = card(
+        box(100, 100, "Ethan Moreau", 50),
+        box(100, 300, "Pinecrest Networks P", 30),
+        box(100, 335, "Corp.", 30),
+    )
+
+    assert read.company == "Pinecrest Networks Corp."
+
+
+# Fresh tuning seeds 760 and 828 (clean cards), 1044 and 1152: a Japanese address broken after a
+# ward or inside a word written in hiragana ("神奈川県横浜市西区み" / "なとみらい5-5-3…") was joined
+# with a comma, as Latin lines are.
+def test_a_japanese_address_broken_before_kana_joins_without_a_comma() -> None:
+    read = card(
+        box(100, 100, "山口 陽子", 60),
+        box(100, 300, "〒220-0012 神奈川県横浜市西区み", 24),
+        box(100, 330, "なとみらい5-5-3 フジビル10階", 24),
+    )
+
+    assert read.address == "〒220-0012 神奈川県横浜市西区みなとみらい5-5-3 フジビル10階"
+
+
+# Fresh tuning seed 676_clean_1_ja: 〒 read as "=" before the postal code.
+def test_a_postal_mark_read_as_an_equals_sign_is_the_mark() -> None:
+    read = card(
+        box(100, 100, "岡田恵", 60), box(100, 300, "= 812-0011福岡県福岡市博多区博多駅前7-13-18")
+    )
+
+    assert read.address == "〒812-0011 福岡県福岡市博多区博多駅前7-13-18"
