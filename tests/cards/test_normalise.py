@@ -392,3 +392,8 @@ def test_national_numbers_take_the_country_of_the_cards_own_domain() -> None:
 def test_a_generic_country_domain_does_not_move_the_numbers() -> None:
     card = Card(phones=(Phone("02-2345-6789"),), emails=("ann@startup.io",))
     assert normalise_card(card, region="TW").phones[0].number == "+886223456789"
+
+
+def test_a_taiwan_office_of_a_foreign_company_keeps_its_taiwan_numbers() -> None:
+    card = Card(phones=(Phone("02-2345-6789"),), emails=("ann.lin@example-group.de",))
+    assert normalise_card(card, region="TW").phones[0].number == "+886223456789"

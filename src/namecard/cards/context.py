@@ -6,6 +6,7 @@ import re
 
 import phonenumbers
 
+from namecard.cards.domains import GENERIC_TLDS, web_host
 from namecard.cards.model import Card, Phone
 
 JAPAN = "JP"
@@ -65,6 +66,23 @@ def _address_country(address: str) -> str | None:
     found = [(m.start(), region) for pattern, region in _ADDRESS_COUNTRIES
              for m in pattern.finditer(address)]  # fmt: skip
     return max(found)[1] if found else None
+
+
+def domain_country(card: Card) -> str | None:
+    """The country whose own top-level domain the card's e-mails and web address end in, when
+    they agree on one ("bluefin.ch": Switzerland; "co.uk": Britain). Country domains sold for
+    other uses (.io, .ai, .co, .me, .tv, .cc) say nothing. Weaker evidence than the address or
+    the numbers: a Taiwan office of a German company prints its parent's domain."""
+    hosts = [email.rpartition("@")[2] for email in card.emails]
+    if card.website:
+        hosts.append(web_host(card.website))
+    found = set()
+    for host in hosts:
+        tld = host.rpartition(".")[2].lower()
+        region = "GB" if tld == "uk" else tld.upper()
+        if tld not in GENERIC_TLDS and region in phonenumbers.SUPPORTED_REGIONS:
+            found.add(region)
+    return found.pop() if len(found) == 1 else None
 
 
 def _texts(card: Card) -> str:

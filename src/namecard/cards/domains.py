@@ -18,13 +18,13 @@ import re
 
 import phonenumbers
 
-_GENERIC = frozenset({
+GENERIC_TLDS = frozenset({
     "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "aero", "coop",
     "museum", "io", "ai", "app", "dev", "co", "me", "tv", "cc", "xyz", "online", "site", "tech",
     "store", "shop", "cloud", "asia", "global", "club", "design", "agency",
 })  # fmt: skip
 _COUNTRY_CODES = frozenset(r.lower() for r in phonenumbers.SUPPORTED_REGIONS) | {"uk", "eu"}
-_KNOWN = _GENERIC | _COUNTRY_CODES
+_KNOWN = GENERIC_TLDS | _COUNTRY_CODES
 # What cards in this market end in; a misread is mended towards these only.
 _COMMON = frozenset({
     "com", "net", "org", "edu", "gov", "io", "co", "biz", "info", "tw", "jp", "cn", "hk", "sg",

@@ -16,7 +16,13 @@ from namecard.cards.contact import (
     normalise_tax_id,
     normalise_url,
 )
-from namecard.cards.context import JAPAN, card_region, number_region, postal_code_of
+from namecard.cards.context import (
+    JAPAN,
+    card_region,
+    domain_country,
+    number_region,
+    postal_code_of,
+)
 from namecard.cards.domains import settle_domains
 from namecard.cards.model import Card, Phone, PhoneKind
 from namecard.cards.phones import DEFAULT_REGION, normalise_phone, shown_to
@@ -125,16 +131,17 @@ def _phones(raw: Iterable[Phone], regions: tuple[str, ...], notes: _Notes) -> tu
 
 
 def _card_phones(
-    raw: tuple[Phone, ...], card_area: str, home: str, notes: _Notes
+    raw: tuple[Phone, ...], card_area: str, home: str, notes: _Notes, domain: str | None
 ) -> tuple[Phone, ...]:
     """The phones read in the card's region; a number not valid there is tried in the countries
     the card's other numbers belong to, then in the user's own region (the card's region is a
-    guess from its script, which OCR errors can mislead)."""
+    guess from its script, which OCR errors can mislead), then in the country of the card's own
+    domain (a Swiss card's "044 668 13 18" beside "@bluefin.ch", its address naming only Zürich)."""
     first = _phones(raw, (card_area,), _Notes(None))
     countries = (number_region(p.number) for p in first if p.national is not None)
     # A Japanese card (kana, a Japanese address) is strong evidence: its unlabelled numbers are
     # not tried in the user's region ("22000013", a certification number, became a Taipei line).
-    fallback = () if card_area == "JP" else (home.upper(),)
+    fallback = () if card_area == "JP" else (home.upper(), *([domain] if domain else []))
     regions = tuple(dict.fromkeys((card_area, *countries, *fallback)))
     phones = []
     for phone in _phones(raw, regions, notes):
@@ -239,7 +246,7 @@ def _normalise(card: Card, region: str) -> Card:
     notes = _Notes(card.notes)
     card_area = card_region(card, region)
     raw_phones = _without_postal_codes(card, card_area, notes)
-    phones = _card_phones(raw_phones, card_area, region, notes)
+    phones = _card_phones(raw_phones, card_area, region, notes, domain_country(card))
     emails = _emails(card.emails, notes)
     website = _field(card.website, normalise_url, notes, NOTE_WEBSITE)
     emails, website = settle_domains(emails, website, card_area)
