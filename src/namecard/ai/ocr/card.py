@@ -50,6 +50,9 @@ _LOGO_INITIAL = re.compile(
     r"|(?:(?<=GmbH)|(?<=\sAG)|(?<=LLC)|(?<=PLC)|(?<=LLP))\s+[A-Z]$"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Chinese characters and kana: a Japanese address broken before a word in hiragana ("西区み" /
+# "なとみらい…") joins without a comma, as Chinese lines do.
+_WIDE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # An e-mail's @ as the OCR reads it when it loses it: a round letter, ß, a copyright sign.
 _AT_LOOKALIKES = frozenset("aoegqßQ@©")
 _LOCAL_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*[A-Za-z0-9]")
@@ -80,9 +83,9 @@ def _below(upper: Line, lower: Line, max_gap: float) -> bool:
 
 
 def _join_address(address: str, part: str) -> str:
-    """CJK lines join directly; a Latin line break stands for a comma, unless the line ends
+    """CJK and kana lines join directly; a Latin line break stands for a comma, unless the line ends
     with one or the next one carries on a name ("Banqiao" / "Dist., New Taipei City")."""
-    if _CJK.search(address[-1:]) and _CJK.search(part[:1]):
+    if _WIDE.match(address[-1:]) and _WIDE.match(part[:1]):
         return address + part
     if (
         address.endswith(",")
