@@ -1388,4 +1388,4 @@ def test_a_postal_mark_read_as_an_equals_sign_is_the_mark() -> None:
         box(100, 100, "岡田恵", 60), box(100, 300, "= 812-0011福岡県福岡市博多区博多駅前7-13-18")
     )
 
-    assert read.address == "〒812-0011 福岡県福岡市博多区博多駅前7-13-18"
+    assert normalise_card(read).address == "〒812-0011 福岡県福岡市博多区博多駅前7-13-18"

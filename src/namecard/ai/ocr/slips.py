@@ -11,10 +11,10 @@ import re
 
 _FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "＋": "+", "－": "-", "：": ":",
                              **{chr(0xFF10 + i): str(i) for i in range(10)}})  # fmt: skip
-# The OCR reads 〒 as a T, the katakana テ, 亍, 平 or ￥: "T100-0005東京都…", "平530-0001大阪府…",
-# "￥1600022東京都…".
+# The OCR reads 〒 as a T, the katakana テ, 亍, 平, ￥ or an equals sign: "T100-0005東京都…",
+# "平530-0001大阪府…", "￥1600022東京都…", "= 812-0011福岡県…" (the last only opening the line).
 _POSTAL_MARK = re.compile(
-    r"(?<![A-Za-z\u30a0-\u30ff])[Tテ亍]\s?(?=\d{3}-\d{4}(?!\d))"
+    r"(?<![A-Za-z\u30a0-\u30ff])[Tテ亍]\s?(?=\d{3}-\d{4}(?!\d))|^=\s?(?=\d{3}-\d{4}(?!\d))"
     r"|(?<![\u4e00-\u9fff])[平￥¥]\s?(?=\d{3}-?\d{4}(?!\d))"
 )
 # The "E-mail" label opening a line, misread beyond the label list: "E-aal", "E-moil", "E-mall",
