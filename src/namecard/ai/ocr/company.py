@@ -61,8 +61,11 @@ def _joining(
     """The free line right below (or above) a line that is only a legal form."""
     for text in texts:
         upper, lower = (firm.line, text.line) if below else (text.line, firm.line)
-        whole = text.alone or (not below and words.completes_legal_form(text.text, firm.text))
-        if text.role in ("other", "name") and whole and _joins(upper, lower):
+        completes = not below and words.completes_legal_form(text.text, firm.text)
+        # A first line ending inside the legal form is the company's, whatever title word it
+        # holds ("金碩顧問股" / "份有限公司": 顧問 is a title).
+        role = text.role in ("other", "name") or (completes and text.role == "title")
+        if role and (text.alone or completes) and _joins(upper, lower):
             return text
     return None
 
