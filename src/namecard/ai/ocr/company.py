@@ -19,6 +19,7 @@ _LEADING_FORM = re.compile(r"^(?:" + JAPANESE_LEGAL_FORMS + r")\s*")
 # A logo's initial as the OCR may read it: I as the digit 1, a lower-case l or a bar; O as 0.
 _LOOKALIKE_INITIALS = {"1": "I", "l": "I", "|": "I", "0": "O"}
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_WIDE_ONLY = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def _on_top_of(upper: Line, lower: Line) -> bool:
@@ -42,6 +43,10 @@ def _company_part(
     股份有限公司) or, for a form that may open a name, first the line below (株式会社 / さくら…)
     and then the one above (日向建設 / 株式会社, the person's name under it already taken)."""
     if not words.is_legal_suffix(firm.text):
+        if _LEADING_FORM.match(firm.text):
+            below = _carried_on_below(texts, firm)
+            if below is not None:
+                return below, True
         above = next(
             (t for t in texts if t.role == "other" and t.alone and _on_top_of(t.line, firm.line)),
             None,
@@ -53,6 +58,21 @@ def _company_part(
             return below, True
     above = _joining(texts, firm, below=False)
     return None if above is None else (above, False)
+
+
+def _carried_on_below(
+    texts: list[rules.TextPiece], firm: rules.TextPiece
+) -> rules.TextPiece | None:
+    """The rest of a name opened by its legal form, broken onto the line below ("株式会社フジロ" /
+    "ジスティクス"): a free line of kana or Chinese characters alone, right under it and of its
+    size."""
+    low, high = _COMPANY_PART_HEIGHTS
+    for text in texts:
+        if text.role != "other" or not text.alone or not _WIDE_ONLY.fullmatch(text.text):
+            continue
+        if _joins(firm.line, text.line) and low <= firm.line.height / text.line.height <= high:
+            return text
+    return None
 
 
 def _joining(
