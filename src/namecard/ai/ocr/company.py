@@ -19,6 +19,9 @@ _LEADING_FORM = re.compile(r"^(?:" + JAPANESE_LEGAL_FORMS + r")\s*")
 # A logo's initial as the OCR may read it: I as the digit 1, a lower-case l or a bar; O as 0.
 _LOOKALIKE_INITIALS = {"1": "I", "l": "I", "|": "I", "0": "O"}
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+# The mark between a company's name and its legal form, once two lines are joined
+# ("Pinecrest Networks P" / "Corp."): one capital letter, the name's initial.
+_MARK_BEFORE_FORM = re.compile(r"(?<=[a-z])\s+(?P<mark>[A-Z])\s+(?P<form>\S.*)$")
 _WIDE_ONLY = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 
 
@@ -136,10 +139,14 @@ def place_company(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
 def without_repeated_initial(text: str) -> str:
     """A logo's initial read as a word of its own before or after a company whose own name opens
     with it ("フ フジテクノロジー株式会社", "株式会社さくらシステムズ さ", "N Northgate Capital"
-    over "Pte. Ltd.", "1 Ironbridge Labs": an I read as 1), dropped."""
+    over "Pte. Ltd.", "1 Ironbridge Labs": an I read as 1), or between the name and its legal
+    form ("Pinecrest Networks P Corp.", the mark ending the first of two lines), dropped."""
     parts = text.split()
     if len(parts) < 2:
         return text
+    inside = _MARK_BEFORE_FORM.search(text)
+    if inside and inside.group("mark") == text[:1] and words.is_legal_suffix(inside.group("form")):
+        return text[: inside.start()] + " " + inside.group("form")
     for mark, rest in ((parts[0], parts[1:]), (parts[-1], parts[:-1])):
         company = " ".join(rest)
         own = _LEADING_FORM.sub("", company)
