@@ -1389,3 +1389,17 @@ def test_a_postal_mark_read_as_an_equals_sign_is_the_mark() -> None:
     )
 
     assert normalise_card(read).address == "〒812-0011 福岡県福岡市博多区博多駅前7-13-18"
+
+
+# Fresh check seed 1049 (scored, not opened): a bare host glued to a Chinese character, an e-mail
+# whose @ was read as o after a half-read label ("mwangotianxi.cn"), became the website in place of
+# the printed "www.tianxi.cn". Only a web address that says so (www., http) is read after a
+# Chinese character.
+def test_a_bare_host_glued_to_a_chinese_character_is_not_the_website() -> None:
+    read = card(
+        box(100, 100, "王明", 60),
+        box(100, 300, "箱mwangotianxi.cn", 24),
+        box(100, 330, "www.tianxi.cn", 24),
+    )
+
+    assert read.website == "www.tianxi.cn"
