@@ -84,7 +84,11 @@ _TLDS = (
     "|ch|fr|nl|au|kr|ca|eu|es|se|it|at"
 )
 URL_RE = re.compile(
-    r"(?<![A-Za-z0-9_@.-])(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    # Not inside a word, nor after @, a dot or a hyphen; after a Chinese character only when it
+    # says it is a web address (址www.…, a half-read 網址): a bare host glued to one may be an
+    # e-mail that lost its @ after a half-read label (箱mwangotianxi.cn).
+    r"(?:(?<![\w@.-])|(?<=[^\x00-\x7f])(?=https?://|www\.))"
+    r"(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
     rf"\.(?:{_TLDS})(?:\.[a-z]{{2}})?(?![\w.-])(?:/\S*)?",
     re.IGNORECASE,
 )
