@@ -7,8 +7,8 @@ only when it is none at all (country codes are the regions libphonenumber knows,
 generic ones) and one edit from a common one, the card's own country first; two domains that
 disagree are settled only when exactly one of them ends in a common top-level domain, or
 when they differ only where one reads a digit and the other the letter it is taken for
-("www.1anhai.com" beside "@lanhai.com": 1 for l, 0 for o), the letter winning, or a dot and
-the other a hyphen, the hyphen winning. Valid but rare
+("www.1anhai.com" beside "@lanhai.com": 1 for l, 0 for o), the letter winning, or where one
+reads a dot and the other a hyphen, the hyphen winning. Valid but rare
 domains ("company.jo") are never touched.
 """
 

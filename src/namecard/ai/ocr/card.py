@@ -157,7 +157,7 @@ def _without_label_on_the_row(name: str) -> str:
     """An English name without the contact label of the next column read on its row, as printed
     or one letter off ("Oscar Moreau Office", "Oscar Moreau Offlice"); a name of two words is
     left whole."""
-    if _CJK.search(name) or len(name.split()) <= _NAME_WORDS_WITH_LABEL - 1:
+    if _CJK.search(name) or len(name.split()) < _NAME_WORDS_WITH_LABEL:
         return name
     bare = without_misread_label(_TRAILING_LABEL.sub("", name))
     return bare if bare != name and words.name_like(bare) else name
