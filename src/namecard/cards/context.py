@@ -6,7 +6,7 @@ import re
 
 import phonenumbers
 
-from namecard.cards.domains import GENERIC_TLDS, web_host
+from namecard.cards.domains import GENERIC_TLDS, printed_domains
 from namecard.cards.model import Card, Phone
 
 JAPAN = "JP"
@@ -73,11 +73,8 @@ def domain_country(card: Card) -> str | None:
     they agree on one ("bluefin.ch": Switzerland; "co.uk": Britain). Country domains sold for
     other uses (.io, .ai, .co, .me, .tv, .cc) say nothing. Weaker evidence than the address or
     the numbers: a Taiwan office of a German company prints its parent's domain."""
-    hosts = [email.rpartition("@")[2] for email in card.emails]
-    if card.website:
-        hosts.append(web_host(card.website))
     found = set()
-    for host in hosts:
+    for host in printed_domains(card.emails, card.website):
         tld = host.rpartition(".")[2].lower()
         region = "GB" if tld == "uk" else tld.upper()
         if tld not in GENERIC_TLDS and region in phonenumbers.SUPPORTED_REGIONS:

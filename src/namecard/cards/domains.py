@@ -15,6 +15,7 @@ domains ("company.jo") are never touched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import phonenumbers
 
@@ -93,6 +94,14 @@ def _www_mended(url: str) -> str:
 def web_host(url: str) -> str:
     """The host of a web address, without its scheme and "www."."""
     return _host(_www_mended(url))[1]
+
+
+def printed_domains(emails: Iterable[str], website: str | None) -> list[str]:
+    """The domains a card prints: its e-mails' domains, then its web address's host."""
+    found = [email.rpartition("@")[2] for email in emails]
+    if website:
+        found.append(web_host(website))
+    return found
 
 
 def _with_domain(emails: list[str], old: str, new: str) -> list[str]:

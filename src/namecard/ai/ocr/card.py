@@ -13,7 +13,7 @@ from namecard.ai.ocr.layout import Line
 from namecard.ai.ocr.respell import respell_latin_title, without_misread_label
 from namecard.ai.ocr.script import is_japanese, keep_card_script
 from namecard.cards.alternates import alternate, is_cjk
-from namecard.cards.domains import web_host
+from namecard.cards.domains import printed_domains
 from namecard.cards.model import Card
 
 # Layout tolerances, in text heights.
@@ -153,13 +153,18 @@ def _role(text: str) -> str:
     return "other"
 
 
+def _without_trailing_label(text: str) -> str:
+    """The text without a contact label at its end, as printed or misread by one letter."""
+    return without_misread_label(_TRAILING_LABEL.sub("", text))
+
+
 def _without_label_on_the_row(name: str) -> str:
     """An English name without the contact label of the next column read on its row, as printed
     or one letter off ("Oscar Moreau Office", "Oscar Moreau Offlice"); a name of two words is
     left whole."""
     if _CJK.search(name) or len(name.split()) < _NAME_WORDS_WITH_LABEL:
         return name
-    bare = without_misread_label(_TRAILING_LABEL.sub("", name))
+    bare = _without_trailing_label(name)
     return bare if bare != name and words.name_like(bare) else name
 
 
@@ -215,7 +220,7 @@ def _place_title(draft: rules.Draft, texts: list[rules.TextPiece]) -> Line | Non
     title.role = "used"
     if title.repaired:
         draft.guessed.add("title")
-    title.text = without_misread_label(_TRAILING_LABEL.sub("", title.text))
+    title.text = _without_trailing_label(title.text)
     respelt = respell_latin_title(title.text)
     if respelt != title.text:
         draft.guessed.add("title")
@@ -292,10 +297,7 @@ def _collect_notes(draft: rules.Draft, texts: list[rules.TextPiece]) -> None:
 
 def _card_domains(draft: rules.Draft) -> list[str]:
     """The domains the card prints elsewhere: its web address's host and its e-mails' domains."""
-    found = [email.rpartition("@")[2] for email in draft.emails]
-    website = draft.values.get("website")
-    if website:
-        found.append(web_host(website))
+    found = printed_domains(draft.emails, draft.values.get("website"))
     return [d for d in found if "." in d and len(d) >= _MIN_DOMAIN]
 
 
